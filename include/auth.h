@@ -1,0 +1,50 @@
+/*
+ * Authentication (§3): a bearer JWT verified with libjwt against the one
+ * configured algorithm and key, or REMOTE_USER when configured so.
+ */
+#ifndef TS_AUTH_H
+#define TS_AUTH_H
+
+#include <time.h>
+
+#include "config.h"
+#include "limits.h"
+
+struct ts_principal {
+	int authenticated;              /* 0: anonymous */
+	int is_admin;
+	char sub[TS_MAX_SUB_BYTES + 1];
+};
+
+enum ts_auth_status {
+	TS_AUTH_OK = 0,         /* *p filled (possibly anonymous) */
+	TS_AUTH_INVALID_TOKEN   /* a credential was given and is bad: 401 INVALID_TOKEN */
+};
+
+/*
+ * Decides who the caller is. authorization is the raw Authorization header
+ * (NULL when absent), remote_user the REMOTE_USER parameter (NULL when absent,
+ * used only in remote_user mode). now is the current time (a parameter so
+ * tests can move the clock).
+ */
+enum ts_auth_status ts_auth_identify(const struct ts_config *cfg, const char *authorization,
+    const char *remote_user, time_t now, struct ts_principal *p);
+
+/*
+ * Verifies one compact JWT (no "Bearer "). Rejects: over-long tokens, a header
+ * alg other than the configured one (none included), a bad signature, repeated
+ * keys in header or claims, missing/non-numeric exp, expired or not-yet-valid
+ * tokens (with leeway), iss/aud mismatch when configured, a bad sub.
+ */
+enum ts_auth_status ts_auth_verify_jwt(const struct ts_config *cfg, const char *token,
+    time_t now, struct ts_principal *p);
+
+/*
+ * Mints an HS* token with the configured secret (the `token` subcommand).
+ * Returns a malloc'd token the caller frees, or NULL when the configuration
+ * is not HS* or memory ran out.
+ */
+char *ts_auth_mint(const struct ts_config *cfg, const char *sub, int admin, long ttl_seconds,
+    time_t now);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * Configuration: an INI file (libinih) plus secrets from files or the
+ * environment. Loading validates every key; a bad or missing one is an error
+ * message naming it, never a crash.
+ */
+#ifndef TS_CONFIG_H
+#define TS_CONFIG_H
+
+#include <stddef.h>
+
+enum ts_auth_mode { TS_AUTH_JWT, TS_AUTH_REMOTE_USER };
+
+enum ts_log_level { TS_LOG_ERROR, TS_LOG_WARN, TS_LOG_INFO, TS_LOG_DEBUG };
+
+/* All strings are owned by the struct and freed by ts_config_free. */
+struct ts_config {
+	/* [database] */
+	char *db_host;          /* NULL with db_socket set: connect by socket */
+	unsigned int db_port;   /* 0: the client library's default */
+	char *db_socket;
+	char *db_user;
+	char *db_password;      /* from password, password_file or THREADSTORE_DB_PASSWORD */
+	char *db_name;
+	/* [auth] */
+	enum ts_auth_mode auth_mode;
+	int jwt_alg;            /* a jwt_alg_t; HS256/384/512, RS256 or ES256 */
+	char *jwt_key;          /* the secret, or the public key PEM text */
+	size_t jwt_key_len;
+	char *issuer;           /* NULL: not checked */
+	char *audience;         /* NULL: not checked */
+	long leeway;            /* seconds */
+	char *admin_claim;
+	char *admin_value;
+	/* [server] */
+	char *base_path;        /* "" or "/prefix" without a trailing slash */
+	char *listen;           /* serve's default --listen, or NULL */
+	char *socket_group;     /* group of the unix socket, or NULL */
+	unsigned int workers;
+	unsigned long max_requests;
+	size_t max_body_bytes;
+	size_t max_query_bytes;
+	enum ts_log_level log_level;
+};
+
+enum ts_config_status { TS_CONFIG_OK = 0, TS_CONFIG_ERROR };
+
+/*
+ * Which file to read: the explicit path if not NULL, then $THREADSTORE_CONFIG,
+ * then the installed default. The returned string is static or the argument.
+ */
+const char *ts_config_resolve_path(const char *explicit_path);
+
+/* Fills *cfg from the file at path. On error writes a message naming the key
+ * into err and leaves *cfg freed (safe to ts_config_free again). */
+enum ts_config_status ts_config_load(const char *path, struct ts_config *cfg,
+    char *err, size_t errlen);
+
+void ts_config_free(struct ts_config *cfg);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * The database layer: one MariaDB/MySQL connection per worker, opened lazily,
+ * utf8mb4 and UTC; every statement of the SQL table prepared once per
+ * connection and reused. MYSQL_OPT_RECONNECT stays off: a lost connection is
+ * detected here, reopened and its statements prepared again.
+ */
+#ifndef TS_DB_H
+#define TS_DB_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "sql.h"
+
+enum ts_db_status {
+	TS_DB_OK = 0,
+	TS_DB_UNAVAILABLE,      /* the server cannot be reached: 503 */
+	TS_DB_RETRY,            /* deadlock or lock wait timeout: run the transaction again */
+	TS_DB_DUPLICATE,        /* a unique key was violated (1062) */
+	TS_DB_ERROR             /* anything else: 500, details logged */
+};
+
+struct ts_db;
+
+/* A statement parameter. Strings and blobs are borrowed for the call. */
+enum ts_db_param_type { TS_DBP_NULL, TS_DBP_STR, TS_DBP_BLOB, TS_DBP_INT };
+struct ts_db_param {
+	enum ts_db_param_type type;
+	const void *data;
+	unsigned long len;
+	long long i;
+};
+
+/* A result cell: data is NUL-terminated (and may hold binary bytes). */
+struct ts_db_cell {
+	char *data;             /* NULL for SQL NULL */
+	unsigned long len;
+};
+
+/* A whole result set in memory; ts_db_rows_free releases it. */
+struct ts_db_rows {
+	size_t nrows;
+	size_t ncols;
+	struct ts_db_cell *cells; /* nrows * ncols, row-major */
+};
+
+static inline const struct ts_db_cell *
+ts_db_cell(const struct ts_db_rows *r, size_t row, size_t col)
+{
+	return &r->cells[row * r->ncols + col];
+}
+
+/* Makes a handle; no connection is opened until first use. NULL out of memory.
+ * The config must outlive the handle. */
+struct ts_db *ts_db_new(const struct ts_config *cfg);
+void ts_db_free(struct ts_db *db);
+
+/* Opens the connection if it is not open. */
+enum ts_db_status ts_db_connect(struct ts_db *db);
+
+/*
+ * Runs the prepared statement id with params. If out is not NULL the result
+ * set is stored there (the caller frees it). affected, if not NULL, gets the
+ * affected-row count. Outside a transaction a statement marked safe to repeat
+ * is run again once after a lost connection.
+ */
+enum ts_db_status ts_db_exec(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params,
+    size_t nparams, struct ts_db_rows *out, unsigned long long *affected);
+
+/*
+ * Runs fn inside one transaction, COMMIT included in the retried part (on
+ * Galera a write conflict surfaces at COMMIT). A deadlock, lock wait timeout
+ * or a connection lost before COMMIT reruns fn whole, a bounded number of
+ * times with a short backoff. fn returns TS_DB_OK to commit; any other status
+ * rolls back and is returned (TS_DB_RETRY asks for another attempt).
+ */
+typedef enum ts_db_status (*ts_db_txn_fn)(struct ts_db *db, void *arg);
+enum ts_db_status ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg);
+
+/* Runs a statement from a trusted source (migrations) as text. */
+enum ts_db_status ts_db_exec_trusted(struct ts_db *db, const char *sql);
+
+/* The MySQL error number of the last failure, for logs and tests. */
+unsigned int ts_db_last_errno(const struct ts_db *db);
+
+void ts_db_rows_free(struct ts_db_rows *rows);
+
+/* Parameter constructors. */
+static inline struct ts_db_param ts_p_str(const char *s, unsigned long len)
+{ struct ts_db_param p = { TS_DBP_STR, s, len, 0 }; return p; }
+static inline struct ts_db_param ts_p_blob(const void *b, unsigned long len)
+{ struct ts_db_param p = { TS_DBP_BLOB, b, len, 0 }; return p; }
+static inline struct ts_db_param ts_p_int(long long i)
+{ struct ts_db_param p = { TS_DBP_INT, NULL, 0, i }; return p; }
+static inline struct ts_db_param ts_p_null(void)
+{ struct ts_db_param p = { TS_DBP_NULL, NULL, 0, 0 }; return p; }
+
+#endif

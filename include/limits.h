@@ -1,0 +1,57 @@
+/*
+ * Every limit threadstore enforces on untrusted input, in one place.
+ * Configurable limits take their defaults from here; the hard ceilings keep a
+ * configuration mistake from turning a limit off.
+ */
+#ifndef TS_LIMITS_H
+#define TS_LIMITS_H
+
+/* Request body: §1 default 1 MiB (413 above it). */
+#define TS_DEFAULT_MAX_BODY_BYTES (1024 * 1024)
+/* Largest body a configuration may allow: keeps one request's memory bounded. */
+#define TS_CEILING_MAX_BODY_BYTES (64 * 1024 * 1024)
+/* Query string: §1 default 8 KiB (414 above it). */
+#define TS_DEFAULT_MAX_QUERY_BYTES 8192
+#define TS_CEILING_MAX_QUERY_BYTES (64 * 1024)
+/* JSON nesting: the outermost object or array is depth 1; 32 passes, 33 is 400. */
+#define TS_MAX_JSON_DEPTH 32
+/* Text of one message, in UTF-8 bytes (§1, 422 above it). */
+#define TS_MAX_MESSAGE_TEXT_BYTES (512 * 1024)
+/* A bearer token longer than this is refused before any decoding. */
+#define TS_MAX_TOKEN_BYTES 8192
+/* `sub` is a user id of at most 255 bytes (§3). */
+#define TS_MAX_SUB_BYTES 255
+/* A caller's X-Request-Id is kept only if it has at most 64 of [A-Za-z0-9._-]. */
+#define TS_MAX_REQUEST_ID_LEN 64
+/* The routed path; no route is anywhere near this long. */
+#define TS_MAX_PATH_BYTES 2048
+/* Most segments a route pattern or a routed path may have. */
+#define TS_MAX_PATH_SEGMENTS 8
+/* Headers we copy out of the FastCGI parameters (Content-Type and such). */
+#define TS_MAX_HEADER_BYTES 1024
+/* Response headers one response may carry besides the fixed ones. */
+#define TS_MAX_RESPONSE_HEADERS 8
+/* A worker's default recycling point and the ceiling on the worker count. */
+#define TS_DEFAULT_MAX_REQUESTS 10000
+#define TS_DEFAULT_WORKERS 2
+#define TS_CEILING_WORKERS 256
+/* Clock leeway for exp/nbf (§3 default 30 s) and its ceiling. */
+#define TS_DEFAULT_LEEWAY_SECONDS 30
+#define TS_CEILING_LEEWAY_SECONDS 3600
+/* HMAC secrets shorter than this are refused at start: a short key is guessable. */
+#define TS_MIN_HMAC_SECRET_BYTES 32
+/* Secrets and key files read from disk. */
+#define TS_MAX_SECRET_FILE_BYTES (64 * 1024)
+/* 503 answers tell clients to come back after this many seconds. */
+#define TS_RETRY_AFTER_SECONDS 1
+/* Connecting to the database: short, so a dead server gives a fast 503. */
+#define TS_DB_CONNECT_TIMEOUT_SECONDS 2
+#define TS_DB_RW_TIMEOUT_SECONDS 30
+/* Transactions that hit a deadlock or lock wait timeout are run again this often. */
+#define TS_DB_MAX_TXN_ATTEMPTS 8
+/* Seconds a stopping master waits for workers to finish before SIGKILL. */
+#define TS_SHUTDOWN_GRACE_SECONDS 30
+/* Listen backlog of the FastCGI socket. */
+#define TS_LISTEN_BACKLOG 128
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * Query-string lookup. Values are percent-decoded ('+' is a space) into
+ * buffers the caller owns; a repeated parameter: the last one wins.
+ */
+#ifndef TS_QUERY_H
+#define TS_QUERY_H
+
+#include <stddef.h>
+
+enum ts_query_status {
+	TS_QUERY_ABSENT = 0,    /* no such parameter */
+	TS_QUERY_FOUND,         /* *out is a malloc'd NUL-terminated value */
+	TS_QUERY_BAD_ENCODING,  /* bad %xx escape, or a decoded NUL */
+	TS_QUERY_NOMEM
+};
+
+/* Looks up name in the raw query of length len. The caller frees *out. */
+enum ts_query_status ts_query_get(const char *query, size_t len, const char *name,
+    char **out, size_t *outlen);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * The only writer of status lines, headers and error bodies. A handler fills
+ * a ts_response; ts_response_write turns it into the CGI/FastCGI response.
+ */
+#ifndef TS_RESPONSE_H
+#define TS_RESPONSE_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+#include "errors.h"
+#include "limits.h"
+
+struct ts_header {
+	const char *name;       /* static string */
+	char *value;            /* owned */
+};
+
+struct ts_response {
+	int status;             /* 0 until a handler answered */
+	enum ts_error error;    /* meaningful when is_error */
+	int is_error;
+	char *body;             /* owned JSON text, or NULL for no body */
+	size_t body_len;
+	struct ts_header headers[TS_MAX_RESPONSE_HEADERS];
+	size_t nheaders;
+};
+
+/* Where the serialised response goes. */
+struct ts_response_sink {
+	int (*write)(void *ctx, const char *buf, size_t n); /* 0 or -1 */
+	void *ctx;
+};
+
+/* Answers status with the JSON text of obj. Takes over the caller's reference
+ * to obj (it is put, whatever the result). Returns 0, -1 on lack of memory. */
+int ts_response_json(struct ts_response *res, int status, struct json_object *obj);
+
+/* Answers with no body (204, or a 200 HEAD handled by the writer). */
+void ts_response_empty(struct ts_response *res, int status);
+
+/* Answers with the §2 error body. msg NULL means the error's generic message.
+ * detail, if not NULL, is an array of {loc, msg, type}; the call takes over
+ * the reference. The request id is filled in at write time. */
+int ts_response_error(struct ts_response *res, enum ts_error e, const char *msg,
+    struct json_object *detail);
+
+/* Adds a header; the value is copied. Returns 0 or -1 when full or out of memory. */
+int ts_response_header(struct ts_response *res, const char *name, const char *value);
+
+/*
+ * A one-item validation detail array: loc given as a NULL-terminated list of
+ * strings (the path of the bad value), msg and type as §2 shows. Returns a new
+ * reference, or NULL out of memory.
+ */
+struct json_object *ts_detail_one(const char *const *loc, const char *msg, const char *type);
+
+/*
+ * Writes the CGI-style response: status, Content-Type, Content-Length,
+ * X-Request-Id, the extra headers, and the body unless head_only.
+ * Error bodies get request_id here. Returns 0 or -1 on a write error.
+ */
+int ts_response_write(struct ts_response *res, const char *request_id, int head_only,
+    const struct ts_response_sink *sink);
+
+void ts_response_free(struct ts_response *res);
+
+#endif

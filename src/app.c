@@ -1,0 +1,179 @@
+/*
+ * One request from parse to response, in the order §11 fixes:
+ * route (404/405) -> query limit (414) -> path ids (400) -> token (401)
+ * -> body size (413) -> media type (415) -> JSON (400) -> the handler, which
+ * does the rest (thread lookup, access, validation, conflicts).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "ids.h"
+#include "json_in.h"
+#include "log.h"
+
+void
+ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg)
+{
+	char retry[16];
+
+	ts_response_error(ctx->res, e, msg, NULL);
+	if (e == TS_E_UNAUTHORIZED)
+		ts_response_header(ctx->res, "WWW-Authenticate", "Bearer");
+	else if (e == TS_E_INVALID_TOKEN)
+		ts_response_header(ctx->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+	else if (e == TS_E_SERVICE_UNAVAILABLE) {
+		snprintf(retry, sizeof(retry), "%d", TS_RETRY_AFTER_SECONDS);
+		ts_response_header(ctx->res, "Retry-After", retry);
+	}
+}
+
+void
+ts_fail_validation(struct ts_ctx *ctx, const char *const *loc, const char *msg, const char *type)
+{
+	struct json_object *detail = ts_detail_one(loc, msg, type);
+
+	if (detail == NULL) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return;
+	}
+	ts_response_error(ctx->res, TS_E_VALIDATION, NULL, detail);
+}
+
+void
+ts_respond_db_error(struct ts_ctx *ctx, enum ts_db_status st)
+{
+	ts_fail(ctx, st == TS_DB_UNAVAILABLE ? TS_E_SERVICE_UNAVAILABLE : TS_E_INTERNAL, NULL);
+}
+
+/* Every placeholder of a route holds a UUID; anything else is 400 INVALID_ID. */
+static int
+path_ids_valid(const struct ts_match *m)
+{
+	uuid_t u;
+	size_t i;
+
+	for (i = 0; i < m->nparams; i++)
+		if (ts_uuid_parse(m->params[i], u) != 0)
+			return 0;
+	return 1;
+}
+
+/* Reads and parses the JSON body of a route that takes one. 0 to go on. */
+static int
+take_body(struct ts_ctx *ctx)
+{
+	struct ts_request *req = ctx->req;
+	const struct ts_config *cfg = ctx->app->cfg;
+	enum ts_json_status js;
+
+	if (!ts_request_has_body(req))
+		return 0;  /* the handler decides whether a body was required */
+	if (req->content_length > (long long)cfg->max_body_bytes) {
+		ts_fail(ctx, TS_E_PAYLOAD_TOO_LARGE, NULL);
+		return -1;
+	}
+	if (!ts_request_is_json(req)) {
+		ts_fail(ctx, TS_E_UNSUPPORTED_MEDIA_TYPE, NULL);
+		return -1;
+	}
+	switch (ts_request_read_body(req, cfg->max_body_bytes)) {
+	case TS_BODY_OK:
+		break;
+	case TS_BODY_TOO_LARGE:
+		ts_fail(ctx, TS_E_PAYLOAD_TOO_LARGE, NULL);
+		return -1;
+	case TS_BODY_LENGTH_MISMATCH:
+	case TS_BODY_READ_ERROR:
+		ts_fail(ctx, TS_E_INVALID_JSON, "Request body length differs from Content-Length");
+		return -1;
+	}
+	js = ts_json_parse(req->body, req->body_len, TS_MAX_JSON_DEPTH, &ctx->body);
+	if (js == TS_JSON_NOMEM) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return -1;
+	}
+	if (js != TS_JSON_OK) {
+		ts_fail(ctx, TS_E_INVALID_JSON, js == TS_JSON_TOO_DEEP
+		    ? "Request body is nested too deeply" : NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+dispatch(struct ts_ctx *ctx, struct ts_match *m)
+{
+	struct ts_request *req = ctx->req;
+	const struct ts_config *cfg = ctx->app->cfg;
+	char allow[64];
+
+	switch (ts_route_match(ts_routes, ts_nroutes, req->method, req->path, m)) {
+	case TS_MATCH_NOT_FOUND:
+		ts_fail(ctx, TS_E_NOT_FOUND, NULL);
+		return;
+	case TS_MATCH_METHOD_NOT_ALLOWED:
+		ts_fail(ctx, TS_E_METHOD_NOT_ALLOWED, NULL);
+		ts_allow_string(m->allow, allow, sizeof(allow));
+		ts_response_header(ctx->res, "Allow", allow);
+		return;
+	case TS_MATCH_OK:
+		break;
+	}
+	ctx->match = m;
+	if (req->query_len > cfg->max_query_bytes) {
+		ts_fail(ctx, TS_E_URI_TOO_LONG, NULL);
+		return;
+	}
+	if (!path_ids_valid(m)) {
+		ts_fail(ctx, TS_E_INVALID_ID, NULL);
+		return;
+	}
+	if (!(m->route->flags & TS_R_IGNORES_AUTH) &&
+	    ts_auth_identify(cfg, req->authorization, req->remote_user, time(NULL),
+	    &ctx->principal) != TS_AUTH_OK) {
+		ts_fail(ctx, TS_E_INVALID_TOKEN, NULL);
+		return;
+	}
+	if ((m->route->flags & TS_R_BODY) && take_body(ctx) != 0)
+		return;
+	m->route->handler(ctx);
+}
+
+static double
+elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1000.0 +
+	    (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+void
+ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
+    const struct ts_response_sink *sink)
+{
+	struct ts_request req;
+	struct ts_response res;
+	struct ts_match match;
+	struct ts_ctx ctx;
+
+	memset(&res, 0, sizeof(res));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.app = app;
+	ctx.req = &req;
+	ctx.res = &res;
+	if (ts_request_init(&req, src, app->cfg->base_path) != 0)
+		ts_fail(&ctx, TS_E_INTERNAL, NULL);
+	else
+		dispatch(&ctx, &match);
+	if (ts_response_write(&res, req.request_id, req.method == TS_M_HEAD, sink) != 0)
+		ts_log(TS_LOG_WARN, "response not delivered rid=%s", req.request_id);
+	ts_log_access(ts_method_name(req.method), req.path, res.status,
+	    elapsed_ms(&req.started), req.request_id);
+	json_object_put(ctx.body);
+	ts_response_free(&res);
+	ts_request_free(&req);
+}

@@ -1,0 +1,423 @@
+/*
+ * Configuration from an INI file (libinih). Every key is checked as it is
+ * read; the first bad one stops loading with a message naming it.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <jwt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "limits.h"
+
+#ifndef TS_SYSCONFDIR
+#define TS_SYSCONFDIR "/usr/local/etc"
+#endif
+
+struct loader {
+	struct ts_config *cfg;
+	char *err;
+	size_t errlen;
+	int failed;
+	char *secret_file;      /* read after parsing, so env can override */
+	char *password_file;
+	char *public_key_file;
+	char *secret;
+};
+
+const char *
+ts_config_resolve_path(const char *explicit_path)
+{
+	const char *env;
+
+	if (explicit_path != NULL)
+		return explicit_path;
+	env = getenv("THREADSTORE_CONFIG");
+	if (env != NULL && *env != '\0')
+		return env;
+	return TS_SYSCONFDIR "/threadstore/threadstore.conf";
+}
+
+static int
+fail(struct loader *ld, const char *section, const char *key, const char *why)
+{
+	if (!ld->failed)
+		snprintf(ld->err, ld->errlen, "[%s] %s: %s", section, key, why);
+	ld->failed = 1;
+	return -1;
+}
+
+/* Parses a decimal in [min, max]; 0 on success. */
+static int
+parse_number(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+set_string(char **dst, const char *value)
+{
+	char *v = strdup(value);
+
+	if (v == NULL)
+		return -1;
+	free(*dst);
+	*dst = v;
+	return 0;
+}
+
+static int
+database_key(struct loader *ld, const char *name, const char *value)
+{
+	struct ts_config *c = ld->cfg;
+	long long n;
+
+	if (strcmp(name, "host") == 0)
+		return set_string(&c->db_host, value);
+	if (strcmp(name, "socket") == 0)
+		return set_string(&c->db_socket, value);
+	if (strcmp(name, "user") == 0)
+		return set_string(&c->db_user, value);
+	if (strcmp(name, "password") == 0)
+		return set_string(&c->db_password, value);
+	if (strcmp(name, "password_file") == 0)
+		return set_string(&ld->password_file, value);
+	if (strcmp(name, "name") == 0)
+		return set_string(&c->db_name, value);
+	if (strcmp(name, "port") == 0) {
+		if (parse_number(value, 1, 65535, &n) != 0)
+			return fail(ld, "database", name, "must be a port number (1-65535)");
+		c->db_port = (unsigned int)n;
+		return 0;
+	}
+	return fail(ld, "database", name, "unknown key");
+}
+
+static const char *const algorithms[] = { "HS256", "HS384", "HS512", "RS256", "ES256" };
+
+static int
+auth_key(struct loader *ld, const char *name, const char *value)
+{
+	struct ts_config *c = ld->cfg;
+	long long n;
+	size_t i;
+
+	if (strcmp(name, "mode") == 0) {
+		if (strcmp(value, "jwt") == 0)
+			c->auth_mode = TS_AUTH_JWT;
+		else if (strcmp(value, "remote_user") == 0)
+			c->auth_mode = TS_AUTH_REMOTE_USER;
+		else
+			return fail(ld, "auth", name, "must be jwt or remote_user");
+		return 0;
+	}
+	if (strcmp(name, "algorithm") == 0) {
+		for (i = 0; i < sizeof(algorithms) / sizeof(algorithms[0]); i++)
+			if (strcmp(value, algorithms[i]) == 0)
+				break;
+		if (i == sizeof(algorithms) / sizeof(algorithms[0]))
+			return fail(ld, "auth", name, "must be HS256, HS384, HS512, RS256 or ES256");
+		c->jwt_alg = (int)jwt_str_alg(value);
+		return 0;
+	}
+	if (strcmp(name, "secret") == 0)
+		return set_string(&ld->secret, value);
+	if (strcmp(name, "secret_file") == 0)
+		return set_string(&ld->secret_file, value);
+	if (strcmp(name, "public_key_file") == 0)
+		return set_string(&ld->public_key_file, value);
+	if (strcmp(name, "issuer") == 0)
+		return set_string(&c->issuer, value);
+	if (strcmp(name, "audience") == 0)
+		return set_string(&c->audience, value);
+	if (strcmp(name, "admin_claim") == 0)
+		return *value == '\0' ? fail(ld, "auth", name, "must not be empty")
+		    : set_string(&c->admin_claim, value);
+	if (strcmp(name, "admin_value") == 0)
+		return set_string(&c->admin_value, value);
+	if (strcmp(name, "leeway") == 0) {
+		if (parse_number(value, 0, TS_CEILING_LEEWAY_SECONDS, &n) != 0)
+			return fail(ld, "auth", name, "must be a number of seconds (0-3600)");
+		c->leeway = (long)n;
+		return 0;
+	}
+	return fail(ld, "auth", name, "unknown key");
+}
+
+/* base_path is "" or "/seg[/seg...]" of URL-safe characters, no trailing '/'. */
+static int
+valid_base_path(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return 1;
+	if (s[0] != '/' || s[n - 1] == '/' || strstr(s, "//") != NULL || n > 256)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-/") == n;
+}
+
+static int
+server_key(struct loader *ld, const char *name, const char *value)
+{
+	struct ts_config *c = ld->cfg;
+	static const char *const levels[] = { "error", "warn", "info", "debug" };
+	long long n;
+	int i;
+
+	if (strcmp(name, "base_path") == 0) {
+		if (!valid_base_path(value))
+			return fail(ld, "server", name, "must be empty or like /chat (no trailing slash)");
+		return set_string(&c->base_path, value);
+	}
+	if (strcmp(name, "listen") == 0)
+		return set_string(&c->listen, value);
+	if (strcmp(name, "socket_group") == 0)
+		return set_string(&c->socket_group, value);
+	if (strcmp(name, "workers") == 0) {
+		if (parse_number(value, 1, TS_CEILING_WORKERS, &n) != 0)
+			return fail(ld, "server", name, "must be a number from 1 to 256");
+		c->workers = (unsigned int)n;
+		return 0;
+	}
+	if (strcmp(name, "max_requests") == 0) {
+		if (parse_number(value, 0, 1000000000LL, &n) != 0)
+			return fail(ld, "server", name, "must be a number (0 means never recycle)");
+		c->max_requests = (unsigned long)n;
+		return 0;
+	}
+	if (strcmp(name, "max_body_bytes") == 0) {
+		if (parse_number(value, 1024, TS_CEILING_MAX_BODY_BYTES, &n) != 0)
+			return fail(ld, "server", name, "must be a number from 1024 to 67108864");
+		c->max_body_bytes = (size_t)n;
+		return 0;
+	}
+	if (strcmp(name, "max_query_bytes") == 0) {
+		if (parse_number(value, 256, TS_CEILING_MAX_QUERY_BYTES, &n) != 0)
+			return fail(ld, "server", name, "must be a number from 256 to 65536");
+		c->max_query_bytes = (size_t)n;
+		return 0;
+	}
+	if (strcmp(name, "log_level") == 0) {
+		for (i = 0; i < 4; i++)
+			if (strcmp(value, levels[i]) == 0) {
+				c->log_level = (enum ts_log_level)i;
+				return 0;
+			}
+		return fail(ld, "server", name, "must be error, warn, info or debug");
+	}
+	return fail(ld, "server", name, "unknown key");
+}
+
+/* inih callback: nonzero to continue. */
+static int
+on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *ld = user;
+	int rc;
+
+	if (ld->failed)
+		return 0;
+	if (strcmp(section, "database") == 0)
+		rc = database_key(ld, name, value);
+	else if (strcmp(section, "auth") == 0)
+		rc = auth_key(ld, name, value);
+	else if (strcmp(section, "server") == 0)
+		rc = server_key(ld, name, value);
+	else
+		rc = fail(ld, section, name, "unknown section");
+	if (rc != 0 && !ld->failed)
+		fail(ld, section, name, "out of memory");
+	return !ld->failed;
+}
+
+/* Reads a whole secret or key file, at most TS_MAX_SECRET_FILE_BYTES.
+ * A trailing newline is dropped for secrets (strip != 0). */
+static int
+read_file(const char *path, int strip, char **out, size_t *outlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	buf = malloc(TS_MAX_SECRET_FILE_BYTES + 1);
+	if (buf == NULL) {
+		fclose(f);
+		return -1;
+	}
+	n = fread(buf, 1, TS_MAX_SECRET_FILE_BYTES + 1, f);
+	fclose(f);
+	if (n > TS_MAX_SECRET_FILE_BYTES) {
+		free(buf);
+		return -1;
+	}
+	while (strip && n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	*out = buf;
+	*outlen = n;
+	return 0;
+}
+
+static void
+set_defaults(struct ts_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->auth_mode = TS_AUTH_JWT;
+	c->jwt_alg = (int)JWT_ALG_HS256;
+	c->leeway = TS_DEFAULT_LEEWAY_SECONDS;
+	c->workers = TS_DEFAULT_WORKERS;
+	c->max_requests = TS_DEFAULT_MAX_REQUESTS;
+	c->max_body_bytes = TS_DEFAULT_MAX_BODY_BYTES;
+	c->max_query_bytes = TS_DEFAULT_MAX_QUERY_BYTES;
+	c->log_level = TS_LOG_INFO;
+}
+
+static int
+fill_missing_strings(struct ts_config *c)
+{
+	if (c->base_path == NULL && set_string(&c->base_path, "") != 0)
+		return -1;
+	if (c->admin_claim == NULL && set_string(&c->admin_claim, "role") != 0)
+		return -1;
+	if (c->admin_value == NULL && set_string(&c->admin_value, "admin") != 0)
+		return -1;
+	return 0;
+}
+
+/* Secrets: the environment wins over the file, the file over the inline value. */
+static int
+resolve_db_password(struct loader *ld)
+{
+	struct ts_config *c = ld->cfg;
+	const char *env = getenv("THREADSTORE_DB_PASSWORD");
+	size_t len;
+
+	if (env != NULL)
+		return set_string(&c->db_password, env) == 0 ? 0 : fail(ld, "database", "password", "out of memory");
+	if (ld->password_file != NULL) {
+		free(c->db_password);
+		c->db_password = NULL;
+		if (read_file(ld->password_file, 1, &c->db_password, &len) != 0)
+			return fail(ld, "database", "password_file", "cannot be read");
+	}
+	return 0;
+}
+
+static int
+resolve_jwt_key(struct loader *ld)
+{
+	struct ts_config *c = ld->cfg;
+	const char *env = getenv("THREADSTORE_JWT_SECRET");
+	int hmac = c->jwt_alg == JWT_ALG_HS256 || c->jwt_alg == JWT_ALG_HS384 || c->jwt_alg == JWT_ALG_HS512;
+
+	if (c->auth_mode != TS_AUTH_JWT)
+		return 0;
+	if (!hmac) {
+		if (ld->public_key_file == NULL)
+			return fail(ld, "auth", "public_key_file", "required for RS256 and ES256");
+		if (read_file(ld->public_key_file, 0, &c->jwt_key, &c->jwt_key_len) != 0)
+			return fail(ld, "auth", "public_key_file", "cannot be read");
+		return 0;
+	}
+	if (env != NULL && *env != '\0') {
+		if ((c->jwt_key = strdup(env)) == NULL)
+			return fail(ld, "auth", "secret", "out of memory");
+		c->jwt_key_len = strlen(env);
+	} else if (ld->secret_file != NULL) {
+		if (read_file(ld->secret_file, 1, &c->jwt_key, &c->jwt_key_len) != 0)
+			return fail(ld, "auth", "secret_file", "cannot be read");
+	} else if (ld->secret != NULL) {
+		c->jwt_key = ld->secret;
+		c->jwt_key_len = strlen(ld->secret);
+		ld->secret = NULL;
+	} else {
+		return fail(ld, "auth", "secret", "required for HS256/HS384/HS512 (or secret_file, or THREADSTORE_JWT_SECRET)");
+	}
+	if (c->jwt_key_len < TS_MIN_HMAC_SECRET_BYTES)
+		return fail(ld, "auth", "secret", "must be at least 32 bytes");
+	return 0;
+}
+
+static int
+check_required(struct loader *ld)
+{
+	struct ts_config *c = ld->cfg;
+
+	if (c->db_name == NULL || *c->db_name == '\0')
+		return fail(ld, "database", "name", "required");
+	if (c->db_user == NULL || *c->db_user == '\0')
+		return fail(ld, "database", "user", "required");
+	if (c->db_host == NULL && c->db_socket == NULL && set_string(&c->db_host, "localhost") != 0)
+		return fail(ld, "database", "host", "out of memory");
+	return 0;
+}
+
+enum ts_config_status
+ts_config_load(const char *path, struct ts_config *cfg, char *err, size_t errlen)
+{
+	struct loader ld;
+	int rc;
+
+	set_defaults(cfg);
+	memset(&ld, 0, sizeof(ld));
+	ld.cfg = cfg;
+	ld.err = err;
+	ld.errlen = errlen;
+	rc = ini_parse(path, on_key, &ld);
+	if (rc < 0)
+		snprintf(err, errlen, "%s: cannot be read", path);
+	else if (rc > 0 && !ld.failed)
+		snprintf(err, errlen, "%s: line %d: not an INI line", path, rc);
+	if (rc == 0 && !ld.failed) {
+		if (fill_missing_strings(cfg) != 0)
+			fail(&ld, "config", "-", "out of memory");
+		else if (check_required(&ld) == 0 && resolve_db_password(&ld) == 0)
+			resolve_jwt_key(&ld);
+	}
+	free(ld.secret_file);
+	free(ld.password_file);
+	free(ld.public_key_file);
+	free(ld.secret);
+	if (rc != 0 || ld.failed) {
+		ts_config_free(cfg);
+		return TS_CONFIG_ERROR;
+	}
+	return TS_CONFIG_OK;
+}
+
+void
+ts_config_free(struct ts_config *c)
+{
+	free(c->db_host);
+	free(c->db_socket);
+	free(c->db_user);
+	free(c->db_password);
+	free(c->db_name);
+	if (c->jwt_key != NULL)
+		explicit_bzero(c->jwt_key, c->jwt_key_len);
+	free(c->jwt_key);
+	free(c->issuer);
+	free(c->audience);
+	free(c->admin_claim);
+	free(c->admin_value);
+	free(c->base_path);
+	free(c->listen);
+	free(c->socket_group);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,511 @@
+/*
+ * One MariaDB/MySQL connection per worker. It is opened on first use, with
+ * utf8mb4, UTC and strict SQL mode, and MYSQL_OPT_RECONNECT explicitly off:
+ * a silent reconnect would roll back an open transaction and drop the
+ * prepared statements behind our back. Instead a lost connection is noticed
+ * here (errors 2006/2013 and kin), closed, and opened again on the next use,
+ * with the statements prepared again lazily.
+ */
+#include <errno.h>
+#include <mysql.h>
+#include <errmsg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "limits.h"
+#include "log.h"
+
+/* Most parameters one statement takes. */
+#define TS_DB_MAX_PARAMS 32
+/* Initial fetch buffer per column; longer values are fetched again whole. */
+#define TS_DB_MIN_COLUMN_BUFFER 64
+
+/* Server error numbers we act on (mysqld_error.h names). */
+#define ER_LOCK_WAIT_TIMEOUT_NO 1205
+#define ER_LOCK_DEADLOCK_NO 1213
+#define ER_DUP_ENTRY_NO 1062
+#define ER_SERVER_SHUTDOWN_NO 1053
+#define ER_CONNECTION_KILLED_NO 1927
+#define ER_CLIENT_INTERACTION_TIMEOUT_NO 4031
+
+struct ts_db {
+	const struct ts_config *cfg;
+	MYSQL *conn;
+	MYSQL_STMT *stmts[TS_SQL__COUNT];
+	int in_txn;
+	int lost;               /* the connection died during the last call */
+	unsigned int last_errno;
+};
+
+struct ts_db *
+ts_db_new(const struct ts_config *cfg)
+{
+	struct ts_db *db = calloc(1, sizeof(*db));
+
+	if (db != NULL)
+		db->cfg = cfg;
+	return db;
+}
+
+static void
+db_close(struct ts_db *db)
+{
+	size_t i;
+
+	for (i = 0; i < TS_SQL__COUNT; i++) {
+		if (db->stmts[i] != NULL)
+			mysql_stmt_close(db->stmts[i]);
+		db->stmts[i] = NULL;
+	}
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	/* in_txn stays set: a transaction whose connection died must not carry
+	 * on over a new one; only ts_db_transaction ends it. */
+}
+
+void
+ts_db_free(struct ts_db *db)
+{
+	if (db == NULL)
+		return;
+	db_close(db);
+	free(db);
+}
+
+unsigned int
+ts_db_last_errno(const struct ts_db *db)
+{
+	return db->last_errno;
+}
+
+static int
+is_connection_error(unsigned int e)
+{
+	switch (e) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_SERVER_LOST_EXTENDED:
+	case ER_SERVER_SHUTDOWN_NO:
+	case ER_CONNECTION_KILLED_NO:
+	case ER_CLIENT_INTERACTION_TIMEOUT_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Maps an error number to a status; a lost connection is closed here so the
+ * next use opens a new one. The error text goes to the log, never to a client.
+ */
+static enum ts_db_status
+classify(struct ts_db *db, unsigned int e, const char *text, const char *what)
+{
+	db->last_errno = e;
+	if (is_connection_error(e)) {
+		ts_log(TS_LOG_WARN, "db: connection lost during %s (%u)", what, e);
+		db->lost = 1;
+		db_close(db);
+		return TS_DB_UNAVAILABLE;
+	}
+	if (e == ER_LOCK_DEADLOCK_NO || e == ER_LOCK_WAIT_TIMEOUT_NO)
+		return TS_DB_RETRY;
+	if (e == ER_DUP_ENTRY_NO)
+		return TS_DB_DUPLICATE;
+	ts_log(TS_LOG_ERROR, "db: %s failed: %u %s", what, e, text != NULL ? text : "");
+	return TS_DB_ERROR;
+}
+
+enum ts_db_status
+ts_db_connect(struct ts_db *db)
+{
+	const struct ts_config *c = db->cfg;
+	unsigned int connect_timeout = TS_DB_CONNECT_TIMEOUT_SECONDS;
+	unsigned int rw_timeout = TS_DB_RW_TIMEOUT_SECONDS;
+	my_bool reconnect = 0;
+	MYSQL *m;
+
+	if (db->conn != NULL)
+		return TS_DB_OK;
+	m = mysql_init(NULL);
+	if (m == NULL)
+		return TS_DB_ERROR;
+	mysql_options(m, MYSQL_OPT_RECONNECT, &reconnect);
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+	/* Every session speaks UTC and refuses to truncate data silently. */
+	mysql_options(m, MYSQL_INIT_COMMAND,
+	    "SET SESSION time_zone = '+00:00', SESSION sql_mode = "
+	    "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	/* No CLIENT_MULTI_STATEMENTS: one statement per call, always. */
+	if (mysql_real_connect(m, c->db_socket != NULL ? NULL : c->db_host, c->db_user,
+	    c->db_password, c->db_name, c->db_port, c->db_socket, 0) == NULL) {
+		db->last_errno = mysql_errno(m);
+		ts_log(TS_LOG_WARN, "db: cannot connect (%u)", db->last_errno);
+		mysql_close(m);
+		return TS_DB_UNAVAILABLE;
+	}
+	db->conn = m;
+	db->lost = 0;
+	return TS_DB_OK;
+}
+
+static enum ts_db_status
+prepared(struct ts_db *db, enum ts_sql id, MYSQL_STMT **out)
+{
+	MYSQL_STMT *s = db->stmts[id];
+	const char *text = ts_sql_table[id].text;
+
+	if (s == NULL) {
+		s = mysql_stmt_init(db->conn);
+		if (s == NULL)
+			return classify(db, mysql_errno(db->conn), mysql_error(db->conn), "stmt_init");
+		if (mysql_stmt_prepare(s, text, strlen(text)) != 0) {
+			unsigned int e = mysql_stmt_errno(s);
+			char msg[256];
+			snprintf(msg, sizeof(msg), "%s", mysql_stmt_error(s));
+			mysql_stmt_close(s);
+			return classify(db, e, msg, "prepare");
+		}
+		db->stmts[id] = s;
+	}
+	*out = s;
+	return TS_DB_OK;
+}
+
+static enum ts_db_status
+stmt_fail(struct ts_db *db, MYSQL_STMT *s, const char *what)
+{
+	/* Read the error before anything else touches the statement. */
+	return classify(db, mysql_stmt_errno(s), mysql_stmt_error(s), what);
+}
+
+static enum ts_db_status
+bind_params(struct ts_db *db, MYSQL_STMT *s, const struct ts_db_param *p, size_t n)
+{
+	MYSQL_BIND b[TS_DB_MAX_PARAMS];
+	unsigned long lens[TS_DB_MAX_PARAMS];
+	size_t i;
+
+	if (n > TS_DB_MAX_PARAMS || mysql_stmt_param_count(s) != n) {
+		ts_log(TS_LOG_ERROR, "db: statement expects %lu parameters, got %zu",
+		    mysql_stmt_param_count(s), n);
+		return TS_DB_ERROR;
+	}
+	if (n == 0)
+		return TS_DB_OK;
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < n; i++) {
+		switch (p[i].type) {
+		case TS_DBP_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		case TS_DBP_INT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)(uintptr_t)&p[i].i;
+			break;
+		case TS_DBP_STR:
+		case TS_DBP_BLOB:
+			b[i].buffer_type = p[i].type == TS_DBP_STR ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
+			b[i].buffer = (void *)(uintptr_t)p[i].data;
+			b[i].buffer_length = p[i].len;
+			lens[i] = p[i].len;
+			b[i].length = &lens[i];
+			break;
+		}
+	}
+	/* mysql_stmt_bind_param copies the bind array, so locals are fine. */
+	if (mysql_stmt_bind_param(s, b) != 0)
+		return stmt_fail(db, s, "bind");
+	return TS_DB_OK;
+}
+
+/* Copies one fetched column into a cell, fetching again when it was cut. */
+static int
+take_column(MYSQL_STMT *s, MYSQL_BIND *b, unsigned int col, struct ts_db_cell *cell)
+{
+	unsigned long len = *b->length;
+
+	if (*b->is_null) {
+		cell->data = NULL;
+		cell->len = 0;
+		return 0;
+	}
+	cell->data = malloc(len + 1);
+	if (cell->data == NULL)
+		return -1;
+	if (len <= b->buffer_length) {
+		memcpy(cell->data, b->buffer, len);
+	} else {
+		/* MYSQL_DATA_TRUNCATED: fetch the whole value, never return a cut one. */
+		MYSQL_BIND whole;
+		memset(&whole, 0, sizeof(whole));
+		whole.buffer_type = MYSQL_TYPE_STRING;
+		whole.buffer = cell->data;
+		whole.buffer_length = len;
+		if (mysql_stmt_fetch_column(s, &whole, col, 0) != 0) {
+			free(cell->data);
+			cell->data = NULL;
+			return -1;
+		}
+	}
+	cell->data[len] = '\0';
+	cell->len = len;
+	return 0;
+}
+
+struct fetch_state {
+	MYSQL_BIND *binds;
+	unsigned long *lens;
+	my_bool *nulls;
+	char **bufs;
+	unsigned int ncols;
+};
+
+static void
+fetch_state_free(struct fetch_state *f)
+{
+	unsigned int i;
+
+	for (i = 0; f->bufs != NULL && i < f->ncols; i++)
+		free(f->bufs[i]);
+	free(f->bufs);
+	free(f->binds);
+	free(f->lens);
+	free(f->nulls);
+}
+
+static int
+fetch_state_init(struct fetch_state *f, MYSQL_RES *meta)
+{
+	MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	f->ncols = mysql_num_fields(meta);
+	f->binds = calloc(f->ncols, sizeof(*f->binds));
+	f->lens = calloc(f->ncols, sizeof(*f->lens));
+	f->nulls = calloc(f->ncols, sizeof(*f->nulls));
+	f->bufs = calloc(f->ncols, sizeof(*f->bufs));
+	if (f->binds == NULL || f->lens == NULL || f->nulls == NULL || f->bufs == NULL)
+		return -1;
+	for (i = 0; i < f->ncols; i++) {
+		unsigned long size = fields[i].max_length > TS_DB_MIN_COLUMN_BUFFER
+		    ? fields[i].max_length : TS_DB_MIN_COLUMN_BUFFER;
+		f->bufs[i] = malloc(size + 1);
+		if (f->bufs[i] == NULL)
+			return -1;
+		f->binds[i].buffer_type = MYSQL_TYPE_STRING;
+		f->binds[i].buffer = f->bufs[i];
+		f->binds[i].buffer_length = size;
+		f->binds[i].length = &f->lens[i];
+		f->binds[i].is_null = &f->nulls[i];
+	}
+	return 0;
+}
+
+/* Stores the whole result set of an executed statement into out. */
+static enum ts_db_status
+fetch_all(struct ts_db *db, MYSQL_STMT *s, struct ts_db_rows *out)
+{
+	MYSQL_RES *meta = mysql_stmt_result_metadata(s);
+	struct fetch_state f;
+	my_bool update_max = 1;
+	enum ts_db_status st = TS_DB_ERROR;
+	size_t row = 0;
+	unsigned int i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&f, 0, sizeof(f));
+	if (meta == NULL)
+		return TS_DB_OK;        /* the statement has no result set */
+	mysql_stmt_attr_set(s, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
+	if (mysql_stmt_store_result(s) != 0) {
+		st = stmt_fail(db, s, "store_result");
+		goto out;
+	}
+	if (fetch_state_init(&f, meta) != 0 || mysql_stmt_bind_result(s, f.binds) != 0)
+		goto out;
+	out->ncols = f.ncols;
+	out->nrows = (size_t)mysql_stmt_num_rows(s);
+	if (out->nrows > 0) {
+		out->cells = calloc(out->nrows * out->ncols, sizeof(*out->cells));
+		if (out->cells == NULL)
+			goto out;
+	}
+	while ((rc = mysql_stmt_fetch(s)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+		if (row >= out->nrows)
+			break;
+		for (i = 0; i < f.ncols; i++)
+			if (take_column(s, &f.binds[i], i, &out->cells[row * out->ncols + i]) != 0)
+				goto out;
+		row++;
+	}
+	if (rc == 1) {
+		st = stmt_fail(db, s, "fetch");
+		goto out;
+	}
+	st = TS_DB_OK;
+out:
+	fetch_state_free(&f);
+	mysql_free_result(meta);
+	if (db->conn != NULL)
+		mysql_stmt_free_result(s);
+	if (st != TS_DB_OK)
+		ts_db_rows_free(out);
+	return st;
+}
+
+static enum ts_db_status
+exec_once(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params, size_t n,
+    struct ts_db_rows *out, unsigned long long *affected)
+{
+	MYSQL_STMT *s;
+	enum ts_db_status st;
+
+	/* Inside a transaction whose connection died, every statement fails
+	 * until the transaction is rerun: no silent autocommit on a new one. */
+	if (db->in_txn && db->conn == NULL)
+		return TS_DB_UNAVAILABLE;
+	if ((st = ts_db_connect(db)) != TS_DB_OK)
+		return st;
+	if ((st = prepared(db, id, &s)) != TS_DB_OK)
+		return st;
+	if ((st = bind_params(db, s, params, n)) != TS_DB_OK)
+		return st;
+	if (mysql_stmt_execute(s) != 0)
+		return stmt_fail(db, s, "execute");
+	if (affected != NULL)
+		*affected = mysql_stmt_affected_rows(s);
+	if (out != NULL)
+		return fetch_all(db, s, out);
+	mysql_stmt_free_result(s);
+	return TS_DB_OK;
+}
+
+enum ts_db_status
+ts_db_exec(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params,
+    size_t nparams, struct ts_db_rows *out, unsigned long long *affected)
+{
+	enum ts_db_status st;
+	int in_txn = db->in_txn;
+
+	db->lost = 0;
+	st = exec_once(db, id, params, nparams, out, affected);
+	/* A connection that died between requests (server restart, KILL, idle
+	 * timeout) is reopened once for statements that are safe to repeat. */
+	if (st == TS_DB_UNAVAILABLE && db->lost && !in_txn &&
+	    (ts_sql_table[id].flags & TS_SQLF_REPEATABLE))
+		st = exec_once(db, id, params, nparams, out, affected);
+	return st;
+}
+
+static void
+backoff(int attempt)
+{
+	/* 2, 4, 8 ... ms plus up to as much jitter, so racing writers spread out. */
+	long ms = 1L << (attempt < 6 ? attempt : 6);
+	struct timespec ts;
+
+	ms += rand() % (ms + 1);
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+static enum ts_db_status
+begin(struct ts_db *db)
+{
+	static const char start[] = "START TRANSACTION";
+	enum ts_db_status st;
+
+	if ((st = ts_db_connect(db)) != TS_DB_OK)
+		return st;
+	if (mysql_real_query(db->conn, start, sizeof(start) - 1) != 0)
+		return classify(db, mysql_errno(db->conn), mysql_error(db->conn), "begin");
+	db->in_txn = 1;
+	return TS_DB_OK;
+}
+
+static void
+rollback(struct ts_db *db)
+{
+	if (db->conn != NULL)
+		mysql_rollback(db->conn);
+	db->in_txn = 0;
+}
+
+enum ts_db_status
+ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg)
+{
+	enum ts_db_status st = TS_DB_ERROR;
+	int attempt;
+
+	for (attempt = 1; attempt <= TS_DB_MAX_TXN_ATTEMPTS; attempt++) {
+		db->lost = 0;
+		db->in_txn = 0;
+		st = begin(db);
+		if (st == TS_DB_OK)
+			st = fn(db, arg);
+		if (st == TS_DB_OK) {
+			/* COMMIT is inside the retry: Galera reports conflicts here. */
+			if (mysql_commit(db->conn) == 0) {
+				db->in_txn = 0;
+				return TS_DB_OK;
+			}
+			st = classify(db, mysql_errno(db->conn), mysql_error(db->conn), "commit");
+			if (st == TS_DB_UNAVAILABLE) {
+				/* Lost during COMMIT: the outcome is unknown, so never rerun. */
+				return st;
+			}
+		}
+		/* The error was read above; only now may ROLLBACK clear it. */
+		rollback(db);
+		if (st == TS_DB_RETRY || (st == TS_DB_UNAVAILABLE && db->lost)) {
+			backoff(attempt);
+			continue;
+		}
+		return st;
+	}
+	ts_log(TS_LOG_WARN, "db: transaction gave up after %d attempts", TS_DB_MAX_TXN_ATTEMPTS);
+	return st == TS_DB_RETRY ? TS_DB_UNAVAILABLE : st;
+}
+
+enum ts_db_status
+ts_db_exec_trusted(struct ts_db *db, const char *sql)
+{
+	enum ts_db_status st;
+	MYSQL_RES *r;
+
+	if ((st = ts_db_connect(db)) != TS_DB_OK)
+		return st;
+	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0)
+		return classify(db, mysql_errno(db->conn), mysql_error(db->conn), "migration statement");
+	r = mysql_store_result(db->conn);
+	if (r != NULL)
+		mysql_free_result(r);
+	return TS_DB_OK;
+}
+
+void
+ts_db_rows_free(struct ts_db_rows *rows)
+{
+	size_t i;
+
+	if (rows == NULL)
+		return;
+	for (i = 0; rows->cells != NULL && i < rows->nrows * rows->ncols; i++)
+		free(rows->cells[i].data);
+	free(rows->cells);
+	memset(rows, 0, sizeof(*rows));
+}

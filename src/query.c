@@ -1,0 +1,84 @@
+/* Query-string lookup with percent-decoding; the last occurrence wins. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes s[0..n) into a new string; NULL on a bad escape or a decoded NUL. */
+static char *
+decode(const char *s, size_t n, size_t *outlen, int *bad)
+{
+	char *out = malloc(n + 1);
+	size_t i, o = 0;
+
+	*bad = 0;
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%') {
+			int hi, lo;
+			/* Two hex digits must follow. */
+			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+				goto bad;
+			c = (char)(hi * 16 + lo);
+			if (c == '\0')
+				goto bad;
+			i += 2;
+		}
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+bad:
+	free(out);
+	*bad = 1;
+	return NULL;
+}
+
+enum ts_query_status
+ts_query_get(const char *query, size_t len, const char *name, char **out, size_t *outlen)
+{
+	const char *p = query, *end = query + len;
+	const char *val = NULL;
+	size_t vlen = 0, namelen = strlen(name);
+	int found = 0, bad;
+
+	*out = NULL;
+	*outlen = 0;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *pend = amp != NULL ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(pend - p));
+		const char *kend = eq != NULL ? eq : pend;
+
+		/* Parameter names are ours and plain ASCII: compared undecoded. */
+		if ((size_t)(kend - p) == namelen && memcmp(p, name, namelen) == 0) {
+			found = 1;
+			val = eq != NULL ? eq + 1 : pend;
+			vlen = (size_t)(pend - val);
+		}
+		p = pend + 1;
+	}
+	if (!found)
+		return TS_QUERY_ABSENT;
+	*out = decode(val, vlen, outlen, &bad);
+	if (*out == NULL)
+		return bad ? TS_QUERY_BAD_ENCODING : TS_QUERY_NOMEM;
+	return TS_QUERY_FOUND;
+}

@@ -1,0 +1,192 @@
+/* The only writer of status lines, headers and error bodies (§2). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "response.h"
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+static void
+clear_body(struct ts_response *res)
+{
+	free(res->body);
+	res->body = NULL;
+	res->body_len = 0;
+}
+
+int
+ts_response_json(struct ts_response *res, int status, struct json_object *obj)
+{
+	const char *text;
+	size_t len;
+
+	clear_body(res);
+	res->status = status;
+	res->is_error = 0;
+	if (obj == NULL)
+		return -1;
+	text = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	res->body = text != NULL ? strndup(text, len) : NULL;
+	res->body_len = res->body != NULL ? len : 0;
+	json_object_put(obj);
+	return res->body != NULL ? 0 : -1;
+}
+
+void
+ts_response_empty(struct ts_response *res, int status)
+{
+	clear_body(res);
+	res->status = status;
+}
+
+int
+ts_response_error(struct ts_response *res, enum ts_error e, const char *msg,
+    struct json_object *detail)
+{
+	struct json_object *o = json_object_new_object();
+
+	int rc;
+
+	if (o == NULL) {
+		json_object_put(detail);
+		res->status = ts_error_status(e);
+		return -1;
+	}
+	json_object_object_add(o, "error", json_object_new_string(msg != NULL ? msg : ts_error_message(e)));
+	json_object_object_add(o, "code", json_object_new_string(ts_error_code(e)));
+	/* request_id is filled in by ts_response_write, which knows it. */
+	if (detail != NULL)
+		json_object_object_add(o, "detail", detail);
+	rc = ts_response_json(res, ts_error_status(e), o);
+	res->is_error = 1;
+	res->error = e;
+	return rc;
+}
+
+int
+ts_response_header(struct ts_response *res, const char *name, const char *value)
+{
+	char *v;
+
+	if (res->nheaders >= TS_MAX_RESPONSE_HEADERS)
+		return -1;
+	v = strdup(value);
+	if (v == NULL)
+		return -1;
+	res->headers[res->nheaders].name = name;
+	res->headers[res->nheaders].value = v;
+	res->nheaders++;
+	return 0;
+}
+
+struct json_object *
+ts_detail_one(const char *const *loc, const char *msg, const char *type)
+{
+	struct json_object *arr = json_object_new_array();
+	struct json_object *item = json_object_new_object();
+	struct json_object *l = json_object_new_array();
+
+	if (arr == NULL || item == NULL || l == NULL) {
+		json_object_put(arr);
+		json_object_put(item);
+		json_object_put(l);
+		return NULL;
+	}
+	for (; *loc != NULL; loc++)
+		json_object_array_add(l, json_object_new_string(*loc));
+	json_object_object_add(item, "loc", l);
+	json_object_object_add(item, "msg", json_object_new_string(msg));
+	json_object_object_add(item, "type", json_object_new_string(type));
+	json_object_array_add(arr, item);
+	return arr;
+}
+
+/*
+ * Error bodies end with "}" and were built without request_id; it is added
+ * here as the last key, so the body's request_id always equals the header.
+ * The id is of [A-Za-z0-9._-] only, so it needs no escaping.
+ */
+static int
+add_request_id(struct ts_response *res, const char *request_id)
+{
+	size_t idlen = strlen(request_id);
+	size_t extra = sizeof(",\"request_id\":\"\"") - 1 + idlen;
+	char *b;
+
+	if (res->body == NULL || res->body_len < 2 || res->body[res->body_len - 1] != '}')
+		return 0;
+	b = realloc(res->body, res->body_len + extra + 1);
+	if (b == NULL)
+		return -1;
+	snprintf(b + res->body_len - 1, extra + 2, ",\"request_id\":\"%s\"}", request_id);
+	res->body = b;
+	res->body_len += extra;
+	return 0;
+}
+
+int
+ts_response_write(struct ts_response *res, const char *request_id, int head_only,
+    const struct ts_response_sink *sink)
+{
+	char head[1024];
+	size_t i;
+	int n;
+
+	if (res->status == 0)
+		ts_response_error(res, TS_E_INTERNAL, NULL, NULL);
+	if (res->is_error && add_request_id(res, request_id) != 0)
+		return -1;
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n",
+	    res->status, reason(res->status), request_id);
+	if (n < 0 || (size_t)n >= sizeof(head) || sink->write(sink->ctx, head, (size_t)n) != 0)
+		return -1;
+	if (res->body != NULL) {
+		n = snprintf(head, sizeof(head),
+		    "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n",
+		    res->body_len);
+		if (n < 0 || (size_t)n >= sizeof(head) || sink->write(sink->ctx, head, (size_t)n) != 0)
+			return -1;
+	}
+	for (i = 0; i < res->nheaders; i++) {
+		n = snprintf(head, sizeof(head), "%s: %s\r\n", res->headers[i].name, res->headers[i].value);
+		if (n < 0 || (size_t)n >= sizeof(head) || sink->write(sink->ctx, head, (size_t)n) != 0)
+			return -1;
+	}
+	if (sink->write(sink->ctx, "\r\n", 2) != 0)
+		return -1;
+	if (!head_only && res->body != NULL && sink->write(sink->ctx, res->body, res->body_len) != 0)
+		return -1;
+	return 0;
+}
+
+void
+ts_response_free(struct ts_response *res)
+{
+	size_t i;
+
+	clear_body(res);
+	for (i = 0; i < res->nheaders; i++)
+		free(res->headers[i].value);
+	memset(res, 0, sizeof(*res));
+}

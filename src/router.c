@@ -1,0 +1,159 @@
+/*
+ * Route matching over a static table. A path is split into segments; a
+ * pattern matches when every literal segment is equal and every "{name}"
+ * placeholder has a non-empty segment. Among matching patterns the most
+ * literal one wins, compared segment by segment from the left, so
+ * GET .../messages/batch is the batch route's 405 and never an id lookup.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "router.h"
+
+/* Splits buf in place on '/'. A leading '/' is required; an empty segment
+ * ("//", a trailing "/") or too many segments make the path unroutable. */
+static int
+split(char *buf, const char **segs, size_t *nsegs)
+{
+	char *p, *slash;
+
+	*nsegs = 0;
+	if (buf[0] != '/')
+		return -1;
+	p = buf + 1;
+	for (;;) {
+		if (*nsegs >= TS_MAX_PATH_SEGMENTS)
+			return -1;
+		slash = strchr(p, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if (*p == '\0')
+			return -1;
+		segs[(*nsegs)++] = p;
+		if (slash == NULL)
+			return 0;
+		p = slash + 1;
+	}
+}
+
+static int
+is_placeholder(const char *seg)
+{
+	return seg[0] == '{';
+}
+
+/*
+ * Returns -1 when pattern does not match segs, else a score in which a
+ * literal segment further left weighs more than any number to its right.
+ */
+static int
+match_score(const char *pattern, const char *const *segs, size_t nsegs)
+{
+	char buf[TS_MAX_PATH_BYTES + 1];
+	const char *psegs[TS_MAX_PATH_SEGMENTS];
+	size_t npsegs, i;
+	int score = 0;
+
+	if (snprintf(buf, sizeof(buf), "%s", pattern) >= (int)sizeof(buf) ||
+	    split(buf, psegs, &npsegs) != 0 || npsegs != nsegs)
+		return -1;
+	for (i = 0; i < nsegs; i++) {
+		if (is_placeholder(psegs[i]))
+			continue;
+		if (strcmp(psegs[i], segs[i]) != 0)
+			return -1;
+		score |= 1 << (TS_MAX_PATH_SEGMENTS - 1 - i);
+	}
+	return score;
+}
+
+static unsigned int
+effective_method(enum ts_method m)
+{
+	/* HEAD is served by the GET handler; the writer drops the body. */
+	return m == TS_M_HEAD ? TS_M_GET : (unsigned int)m;
+}
+
+static void
+capture_params(const char *pattern, const char *const *segs, size_t nsegs,
+    struct ts_match *m)
+{
+	char buf[TS_MAX_PATH_BYTES + 1];
+	const char *psegs[TS_MAX_PATH_SEGMENTS];
+	size_t npsegs, i, used = 0;
+
+	m->nparams = 0;
+	snprintf(buf, sizeof(buf), "%s", pattern);
+	if (split(buf, psegs, &npsegs) != 0)
+		return;
+	for (i = 0; i < nsegs && i < npsegs; i++) {
+		size_t len = strlen(segs[i]);
+		if (!is_placeholder(psegs[i]) || used + len + 1 > sizeof(m->params_buf))
+			continue;
+		memcpy(m->params_buf + used, segs[i], len + 1);
+		m->params[m->nparams++] = m->params_buf + used;
+		used += len + 1;
+	}
+}
+
+enum ts_match_status
+ts_route_match(const struct ts_route *table, size_t n, enum ts_method method,
+    const char *path, struct ts_match *m)
+{
+	char buf[TS_MAX_PATH_BYTES + 1];
+	const char *segs[TS_MAX_PATH_SEGMENTS];
+	size_t nsegs, i;
+	int best = -1, score;
+	const char *best_pattern = NULL;
+	unsigned int want = effective_method(method);
+
+	memset(m, 0, sizeof(*m));
+	if (path == NULL || snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf) ||
+	    split(buf, segs, &nsegs) != 0)
+		return TS_MATCH_NOT_FOUND;
+	for (i = 0; i < n; i++) {
+		score = match_score(table[i].pattern, segs, nsegs);
+		if (score > best) {
+			best = score;
+			best_pattern = table[i].pattern;
+		}
+	}
+	if (best_pattern == NULL)
+		return TS_MATCH_NOT_FOUND;
+	for (i = 0; i < n; i++) {
+		if (strcmp(table[i].pattern, best_pattern) != 0)
+			continue;
+		m->allow |= table[i].methods;
+		if ((table[i].methods & want) != 0)
+			m->route = &table[i];
+	}
+	if (m->allow & TS_M_GET)
+		m->allow |= TS_M_HEAD;
+	if (m->route == NULL)
+		return TS_MATCH_METHOD_NOT_ALLOWED;
+	capture_params(best_pattern, segs, nsegs, m);
+	return TS_MATCH_OK;
+}
+
+void
+ts_allow_string(unsigned int methods, char *buf, size_t len)
+{
+	static const enum ts_method order[] = {
+		TS_M_GET, TS_M_HEAD, TS_M_POST, TS_M_PUT, TS_M_PATCH, TS_M_DELETE
+	};
+	size_t i, used = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int w;
+		if ((methods & order[i]) == 0)
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s", used > 0 ? ", " : "",
+		    ts_method_name(order[i]));
+		if (w < 0 || (size_t)w >= len - used)
+			return;
+		used += (size_t)w;
+	}
+}

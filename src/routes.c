@@ -1,0 +1,11 @@
+/* The application's route table: method, pattern, handler, flags. */
+#include "handlers.h"
+#include "router.h"
+
+const struct ts_route ts_routes[] = {
+	{ TS_M_GET, "/api/health", ts_h_health, TS_R_IGNORES_AUTH },
+	{ TS_M_GET, "/api/settings", ts_h_settings_get, TS_R_NONE },
+	{ TS_M_PUT, "/api/settings", ts_h_settings_put, TS_R_BODY },
+};
+
+const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);

@@ -1,0 +1,281 @@
+/*
+ * The database layer against a real MariaDB (the one scripts/test starts;
+ * its configuration comes from $TS_CONFIG). Each test is one trap of the
+ * MariaDB client closed: lost connections, truncated columns, utf8mb4,
+ * lock wait timeouts, transactions rerun whole.
+ */
+#include <check.h>
+#include <mysql.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "settings_store.h"
+
+static struct ts_config cfg;
+static struct ts_db *db;
+
+static void
+setup(void)
+{
+	char err[512];
+	const char *path = getenv("TS_CONFIG");
+
+	ck_assert_msg(path != NULL, "TS_CONFIG must name the test configuration");
+	ck_assert_msg(ts_config_load(path, &cfg, err, sizeof(err)) == TS_CONFIG_OK, "%s", err);
+	db = ts_db_new(&cfg);
+	ck_assert_ptr_nonnull(db);
+}
+
+static void
+teardown(void)
+{
+	ts_db_free(db);
+	ts_config_free(&cfg);
+}
+
+/*
+ * A second, independent connection: the "other client" of each test. As the
+ * database's administrator (root over the socket, as scripts/test sets it
+ * up) when admin, since KILL of another user's thread and SET GLOBAL need it.
+ */
+static MYSQL *
+side_connection_as(int admin)
+{
+	MYSQL *m = mysql_init(NULL);
+	const char *user = admin ? "root" : cfg.db_user;
+	const char *pw = admin ? getenv("TS_DB_ROOT_PASSWORD") : cfg.db_password;
+
+	ck_assert_ptr_nonnull(m);
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	ck_assert_msg(mysql_real_connect(m, cfg.db_socket != NULL ? NULL : cfg.db_host, user,
+	    pw, cfg.db_name, cfg.db_port, cfg.db_socket, 0) != NULL,
+	    "side connection as %s: %s", user, mysql_error(m));
+	return m;
+}
+
+static MYSQL *
+side_connection(void)
+{
+	return side_connection_as(0);
+}
+
+static void
+side_query(MYSQL *m, const char *sql)
+{
+	ck_assert_msg(mysql_real_query(m, sql, strlen(sql)) == 0, "%s: %s", sql, mysql_error(m));
+}
+
+static unsigned long
+connection_id(void)
+{
+	struct ts_db_rows r;
+	unsigned long id;
+
+	ck_assert_int_eq(ts_db_exec(db, TS_SQL_CONNECTION_ID, NULL, 0, &r, NULL), TS_DB_OK);
+	ck_assert_int_eq(r.nrows, 1);
+	id = strtoul(ts_db_cell(&r, 0, 0)->data, NULL, 10);
+	ts_db_rows_free(&r);
+	return id;
+}
+
+static void
+kill_connection(unsigned long id)
+{
+	MYSQL *m = side_connection_as(1);
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "KILL %lu", id);
+	side_query(m, sql);
+	mysql_close(m);
+}
+
+START_TEST(test_killed_connection_is_reopened_for_the_next_statement)
+{
+	unsigned long before = connection_id(), after;
+
+	kill_connection(before);
+	/* A repeatable statement survives: reconnect, prepare again, run. */
+	after = connection_id();
+	ck_assert_uint_ne(before, after);
+	ck_assert_int_eq(ts_db_exec(db, TS_SQL_PING, NULL, 0, NULL, NULL), TS_DB_OK);
+}
+END_TEST
+
+START_TEST(test_connect_failure_is_unavailable_not_error)
+{
+	struct ts_config bad = cfg;
+	struct ts_db *d;
+
+	bad.db_socket = (char *)(uintptr_t)"/nonexistent/mysqld.sock";
+	bad.db_host = NULL;
+	d = ts_db_new(&bad);
+	ck_assert_int_eq(ts_db_exec(d, TS_SQL_PING, NULL, 0, NULL, NULL), TS_DB_UNAVAILABLE);
+	ts_db_free(d);
+}
+END_TEST
+
+/* Both a long value (beyond the first fetch buffer) and 4-byte UTF-8. */
+START_TEST(test_long_utf8mb4_value_round_trips_whole)
+{
+	static const char name[] = "test_long_value";
+	char value[256];
+	struct ts_db_param p[3];
+	struct ts_db_rows r;
+	size_t i, n = 0;
+
+	/* 60 emoji of 4 bytes: 240 bytes, past the 64-byte initial buffer. */
+	for (i = 0; i < 60; i++) {
+		memcpy(value + n, "\xF0\x9F\x98\x80", 4);
+		n += 4;
+	}
+	value[n] = '\0';
+	p[0] = ts_p_str(name, strlen(name));
+	p[1] = ts_p_str(value, n);
+	p[2] = ts_p_str(value, n);
+	ck_assert_int_eq(ts_db_exec(db, TS_SQL_SETTING_PUT, p, 3, NULL, NULL), TS_DB_OK);
+	ck_assert_int_eq(ts_db_exec(db, TS_SQL_SETTING_GET, p, 1, &r, NULL), TS_DB_OK);
+	ck_assert_int_eq(r.nrows, 1);
+	ck_assert_uint_eq(ts_db_cell(&r, 0, 0)->len, n);
+	ck_assert_mem_eq(ts_db_cell(&r, 0, 0)->data, value, n);
+	ts_db_rows_free(&r);
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM system_settings WHERE name = 'test_long_value'"), TS_DB_OK);
+}
+END_TEST
+
+struct txn_probe {
+	int calls;
+	unsigned long kill_id;
+};
+
+/* First attempt: our connection is killed mid-transaction; the rerun succeeds. */
+static enum ts_db_status
+killed_once(struct ts_db *d, void *arg)
+{
+	struct txn_probe *probe = arg;
+
+	probe->calls++;
+	if (probe->calls == 1)
+		kill_connection(probe->kill_id);
+	return ts_settings_set_public_sharing(d, 0);
+}
+
+START_TEST(test_transaction_is_rerun_whole_after_a_lost_connection)
+{
+	struct txn_probe probe = { 0, 0 };
+
+	probe.kill_id = connection_id();
+	ck_assert_int_eq(ts_db_transaction(db, killed_once, &probe), TS_DB_OK);
+	ck_assert_int_eq(probe.calls, 2);
+}
+END_TEST
+
+static enum ts_db_status
+deadlock_once(struct ts_db *d, void *arg)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	if (*calls == 1)
+		return TS_DB_RETRY;     /* what a deadlock (1213) classifies as */
+	return ts_settings_set_public_sharing(d, 0);
+}
+
+START_TEST(test_retry_status_reruns_the_transaction)
+{
+	int calls = 0;
+
+	ck_assert_int_eq(ts_db_transaction(db, deadlock_once, &calls), TS_DB_OK);
+	ck_assert_int_eq(calls, 2);
+}
+END_TEST
+
+struct holder {
+	MYSQL *m;
+};
+
+static void *
+release_later(void *arg)
+{
+	struct holder *h = arg;
+
+	sleep(2);
+	mysql_query(h->m, "COMMIT");
+	return NULL;
+}
+
+static enum ts_db_status
+write_flag(struct ts_db *d, void *arg)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	return ts_settings_set_public_sharing(d, 1);
+}
+
+START_TEST(test_lock_wait_timeout_is_rolled_back_and_retried)
+{
+	struct holder h;
+	pthread_t t;
+	int calls = 0, on = 0;
+	MYSQL *admin = side_connection_as(1);
+
+	/* New sessions wait 1 s for a lock; ours connects after this. */
+	side_query(admin, "SET GLOBAL innodb_lock_wait_timeout = 1");
+	ts_db_free(db);
+	db = ts_db_new(&cfg);
+	h.m = side_connection();
+	side_query(h.m, "INSERT INTO system_settings (name, value, updated_at) VALUES "
+	    "('public_sharing', 'false', UTC_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE value = 'false'");
+	side_query(h.m, "START TRANSACTION");
+	side_query(h.m, "SELECT value FROM system_settings WHERE name = 'public_sharing' FOR UPDATE");
+	mysql_free_result(mysql_store_result(h.m));
+	pthread_create(&t, NULL, release_later, &h);
+	ck_assert_int_eq(ts_db_transaction(db, write_flag, &calls), TS_DB_OK);
+	pthread_join(t, NULL);
+	ck_assert_int_ge(calls, 2);
+	ck_assert_int_eq(ts_settings_get_public_sharing(db, &on), TS_DB_OK);
+	ck_assert_int_eq(on, 1);
+	ck_assert_int_eq(ts_settings_set_public_sharing(db, 0), TS_DB_OK);
+	side_query(admin, "SET GLOBAL innodb_lock_wait_timeout = 50");
+	mysql_close(h.m);
+	mysql_close(admin);
+}
+END_TEST
+
+START_TEST(test_connection_is_utf8mb4_and_utc)
+{
+	struct ts_db_rows r;
+
+	/* The server may default to latin1 and the system time zone; our session must not. */
+	ck_assert_int_eq(ts_db_exec(db, TS_SQL_SESSION_INFO, NULL, 0, &r, NULL), TS_DB_OK);
+	ck_assert_str_eq(ts_db_cell(&r, 0, 0)->data, "utf8mb4");
+	ck_assert_str_eq(ts_db_cell(&r, 0, 1)->data, "+00:00");
+	ts_db_rows_free(&r);
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("db");
+	TCase *tc = tcase_create("mariadb");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_killed_connection_is_reopened_for_the_next_statement);
+	tcase_add_test(tc, test_connect_failure_is_unavailable_not_error);
+	tcase_add_test(tc, test_long_utf8mb4_value_round_trips_whole);
+	tcase_add_test(tc, test_transaction_is_rerun_whole_after_a_lost_connection);
+	tcase_add_test(tc, test_retry_status_reruns_the_transaction);
+	tcase_add_test(tc, test_lock_wait_timeout_is_rolled_back_and_retried);
+	tcase_add_test(tc, test_connection_is_utf8mb4_and_utc);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+#include "../unit/check_main.h"

@@ -1,0 +1,233 @@
+/* Configuration loading: defaults, every kind of bad key, secrets. */
+#include <check.h>
+#include <jwt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char path[64];
+static char err[512];
+static struct ts_config cfg;
+
+#define SECRET "0123456789abcdef0123456789abcdef"
+
+static void
+write_conf(const char *text)
+{
+	int fd;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/ts-test-config-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static enum ts_config_status
+load(const char *text)
+{
+	enum ts_config_status st;
+
+	write_conf(text);
+	err[0] = '\0';
+	st = ts_config_load(path, &cfg, err, sizeof(err));
+	unlink(path);
+	return st;
+}
+
+static void
+teardown(void)
+{
+	ts_config_free(&cfg);
+	unsetenv("THREADSTORE_JWT_SECRET");
+	unsetenv("THREADSTORE_DB_PASSWORD");
+}
+
+#define MINIMAL "[database]\nname = ts\nuser = ts\n[auth]\nsecret = " SECRET "\n"
+
+START_TEST(test_minimal_config_gets_defaults)
+{
+	ck_assert_int_eq(load(MINIMAL), TS_CONFIG_OK);
+	ck_assert_str_eq(cfg.db_name, "ts");
+	ck_assert_str_eq(cfg.db_host, "localhost");
+	ck_assert_str_eq(cfg.base_path, "");
+	ck_assert_int_eq(cfg.auth_mode, TS_AUTH_JWT);
+	ck_assert_int_eq(cfg.jwt_alg, JWT_ALG_HS256);
+	ck_assert_int_eq(cfg.leeway, 30);
+	ck_assert_str_eq(cfg.admin_claim, "role");
+	ck_assert_str_eq(cfg.admin_value, "admin");
+	ck_assert_int_eq(cfg.workers, 2);
+	ck_assert_int_eq(cfg.max_requests, 10000);
+	ck_assert_int_eq(cfg.max_body_bytes, 1048576);
+	ck_assert_int_eq(cfg.max_query_bytes, 8192);
+	ck_assert_int_eq(cfg.jwt_key_len, 32);
+}
+END_TEST
+
+START_TEST(test_unknown_key_is_named)
+{
+	ck_assert_int_eq(load(MINIMAL "[server]\nworkerz = 3\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "workerz"));
+}
+END_TEST
+
+START_TEST(test_unknown_section_is_named)
+{
+	ck_assert_int_eq(load(MINIMAL "[serve]\nworkers = 3\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "serve"));
+}
+END_TEST
+
+START_TEST(test_out_of_range_numbers_are_refused)
+{
+	ck_assert_int_eq(load(MINIMAL "[server]\nworkers = 0\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "workers"));
+	ck_assert_int_eq(load(MINIMAL "[server]\nworkers = 3x\n"), TS_CONFIG_ERROR);
+	ck_assert_int_eq(load(MINIMAL "[server]\nmax_body_bytes = 99999999999999999999\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "max_body_bytes"));
+	ck_assert_int_eq(load(MINIMAL "[database]\nport = 70000\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "port"));
+}
+END_TEST
+
+START_TEST(test_missing_database_name_is_named)
+{
+	ck_assert_int_eq(load("[database]\nuser = ts\n[auth]\nsecret = " SECRET "\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "name"));
+}
+END_TEST
+
+START_TEST(test_missing_secret_is_named)
+{
+	ck_assert_int_eq(load("[database]\nname = ts\nuser = ts\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "secret"));
+}
+END_TEST
+
+START_TEST(test_short_secret_is_refused)
+{
+	ck_assert_int_eq(load("[database]\nname = ts\nuser = ts\n[auth]\nsecret = short\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "32 bytes"));
+}
+END_TEST
+
+START_TEST(test_environment_secret_wins)
+{
+	setenv("THREADSTORE_JWT_SECRET", "ffffffffffffffffffffffffffffffffffffffff", 1);
+	ck_assert_int_eq(load(MINIMAL), TS_CONFIG_OK);
+	ck_assert_int_eq(cfg.jwt_key_len, 40);
+	ck_assert_int_eq(cfg.jwt_key[0], 'f');
+}
+END_TEST
+
+START_TEST(test_secret_file_and_password_file)
+{
+	char sf[] = "/tmp/ts-secret-XXXXXX";
+	char text[512];
+	int fd = mkstemp(sf);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, SECRET "\n", sizeof(SECRET)), (ssize_t)sizeof(SECRET));
+	close(fd);
+	snprintf(text, sizeof(text), "[database]\nname = ts\nuser = ts\npassword_file = %s\n"
+	    "[auth]\nsecret_file = %s\n", sf, sf);
+	ck_assert_int_eq(load(text), TS_CONFIG_OK);
+	unlink(sf);
+	ck_assert_int_eq(cfg.jwt_key_len, 32);      /* the newline is dropped */
+	ck_assert_str_eq(cfg.db_password, SECRET);
+}
+END_TEST
+
+START_TEST(test_unreadable_secret_file_is_named)
+{
+	ck_assert_int_eq(load("[database]\nname = ts\nuser = ts\n[auth]\nsecret_file = /nonexistent/x\n"),
+	    TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "secret_file"));
+}
+END_TEST
+
+START_TEST(test_bad_algorithm_and_mode)
+{
+	ck_assert_int_eq(load(MINIMAL "algorithm = none\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "algorithm"));
+	ck_assert_int_eq(load(MINIMAL "mode = ldap\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "mode"));
+}
+END_TEST
+
+START_TEST(test_rs256_needs_public_key_file)
+{
+	ck_assert_int_eq(load("[database]\nname = ts\nuser = ts\n[auth]\nalgorithm = RS256\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "public_key_file"));
+}
+END_TEST
+
+START_TEST(test_remote_user_mode_needs_no_secret)
+{
+	ck_assert_int_eq(load("[database]\nname = ts\nuser = ts\n[auth]\nmode = remote_user\n"), TS_CONFIG_OK);
+	ck_assert_int_eq(cfg.auth_mode, TS_AUTH_REMOTE_USER);
+}
+END_TEST
+
+START_TEST(test_base_path_shapes)
+{
+	ck_assert_int_eq(load(MINIMAL "[server]\nbase_path = /chat\n"), TS_CONFIG_OK);
+	ck_assert_str_eq(cfg.base_path, "/chat");
+	ts_config_free(&cfg);
+	ck_assert_int_eq(load(MINIMAL "[server]\nbase_path = /chat/\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "base_path"));
+	ck_assert_int_eq(load(MINIMAL "[server]\nbase_path = chat\n"), TS_CONFIG_ERROR);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	ck_assert_int_eq(ts_config_load("/nonexistent/threadstore.conf", &cfg, err, sizeof(err)),
+	    TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "cannot be read"));
+}
+END_TEST
+
+START_TEST(test_resolve_order)
+{
+	ck_assert_str_eq(ts_config_resolve_path("/x.conf"), "/x.conf");
+	setenv("THREADSTORE_CONFIG", "/env.conf", 1);
+	ck_assert_str_eq(ts_config_resolve_path(NULL), "/env.conf");
+	unsetenv("THREADSTORE_CONFIG");
+	ck_assert_ptr_nonnull(strstr(ts_config_resolve_path(NULL), "threadstore/threadstore.conf"));
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("load");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_minimal_config_gets_defaults);
+	tcase_add_test(tc, test_unknown_key_is_named);
+	tcase_add_test(tc, test_unknown_section_is_named);
+	tcase_add_test(tc, test_out_of_range_numbers_are_refused);
+	tcase_add_test(tc, test_missing_database_name_is_named);
+	tcase_add_test(tc, test_missing_secret_is_named);
+	tcase_add_test(tc, test_short_secret_is_refused);
+	tcase_add_test(tc, test_environment_secret_wins);
+	tcase_add_test(tc, test_secret_file_and_password_file);
+	tcase_add_test(tc, test_unreadable_secret_file_is_named);
+	tcase_add_test(tc, test_bad_algorithm_and_mode);
+	tcase_add_test(tc, test_rs256_needs_public_key_file);
+	tcase_add_test(tc, test_remote_user_mode_needs_no_secret);
+	tcase_add_test(tc, test_base_path_shapes);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_resolve_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+#include "check_main.h"
