@@ -23,8 +23,10 @@ enum ts_auth_status {
 
 /*
  * Decides who the caller is. authorization is the raw Authorization header
- * (NULL when absent), remote_user the REMOTE_USER parameter (NULL when absent,
- * used only in remote_user mode). now is the current time (a parameter so
+ * (NULL when absent; an empty or all-blank header counts as absent, since
+ * some Apache setups pass an empty one on every request), remote_user the
+ * REMOTE_USER parameter (NULL when absent, used only in remote_user mode,
+ * where one longer than 255 bytes is TS_AUTH_INVALID_TOKEN). now is the current time (a parameter so
  * tests can move the clock).
  */
 enum ts_auth_status ts_auth_identify(const struct ts_config *cfg, const char *authorization,

@@ -20,7 +20,11 @@ enum ts_json_status {
 /*
  * Parses text[0..len) as one JSON value, at most max_depth levels deep (the
  * outermost object or array is level 1). On success *out is a new reference
- * the caller puts; on failure *out is NULL.
+ * the caller puts; on failure *out is NULL. A top-level `null` is TS_JSON_OK
+ * with *out NULL: check the type, not the pointer. Object keys holding
+ * \u0000 are refused (json-c would cut them). Read integers with
+ * json_object_get_int64 (json_object_get_int saturates 99999999999999999999
+ * to a value inside int32 range) and check doubles with isfinite (1e400).
  */
 enum ts_json_status ts_json_parse(const char *text, size_t len, int max_depth,
     struct json_object **out);

@@ -1,0 +1,452 @@
+/*
+ * Strict JSON input (RFC 8259) on top of json-c 0.16.
+ *
+ * json-c's tokener, even with JSON_TOKENER_STRICT, accepts single-quoted
+ * strings, NaN, Infinity, "1.", raw control characters in strings, overlong
+ * and surrogate UTF-8, lone surrogate escapes (it turns them into U+FFFD) and
+ * repeated keys (the last one wins). So a body goes through three steps:
+ *
+ *  1. A lexical pass over the raw bytes (lex_check) that accepts exactly the
+ *     tokens of RFC 8259: strings with valid escapes, well-formed UTF-8 and
+ *     paired surrogates; numbers of the JSON grammar; true, false and null;
+ *     the six structural characters and the four whitespace characters.
+ *     Anything else outside a string (a quote ', a comment's /, a NUL, a
+ *     letter, a byte order mark) is refused here. It also counts the ':'
+ *     outside strings.
+ *     And it measures the nesting depth itself: json-c's own depth counts
+ *     the value inside the innermost container as one more level, so an
+ *     empty innermost container ("[[]]") gets one level more than one with
+ *     something in it ("[[1]]").
+ *  2. json-c's strict tokener for the structure (commas, colons, nesting),
+ *     with the end of the value required to be the end of the buffer apart
+ *     from whitespace.
+ *  3. The repeated-key check. In text both passes accept, every ':' outside a
+ *     string separates the name and value of exactly one object member, so
+ *     the colon count is the number of members written. json-c's tokener adds
+ *     each member with json_object_object_add, which replaces the value of a
+ *     key already present instead of adding a second entry; so the number of
+ *     entries over all parsed objects is the number of distinct keys per
+ *     object. The two counts are equal exactly when no object repeats a key.
+ *     Keys compare as json-c stores them, after unescaping ("a" equals
+ *     "\u0061"). A key holding \u0000 would be cut at the NUL by json-c (keys
+ *     are C strings), so step 1 refuses such keys outright.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "json_in.h"
+
+/*
+ * Ceiling on the max_depth argument: json-c allocates one parser stack entry
+ * per level up front. Only guards against a programming mistake; callers pass
+ * small constants (TS_MAX_JSON_DEPTH).
+ */
+#define JSON_IN_DEPTH_CEILING 1024
+
+struct lexer {
+	const unsigned char	*p;     /* next unread byte */
+	const unsigned char	*end;   /* one past the last byte */
+	size_t			 colons; /* ':' seen outside strings */
+	int			 depth;  /* containers open at p */
+	int			 max_depth;
+};
+
+static int
+is_json_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The code unit of the escape "\uXXXX" starting at p, or -1 when fewer than
+ * six bytes remain or the four digits are not hexadecimal.
+ */
+static long
+u_escape(const unsigned char *p, const unsigned char *end)
+{
+	long u = 0;
+	int i, h;
+
+	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if ((h = hex_value(p[i])) < 0)
+			return -1;
+		u = u * 16 + h;
+	}
+	return u;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629, table in §4: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0 when the bytes
+ * at p do not start one.
+ */
+static size_t
+utf8_sequence(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		n = 2;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		n = 3;
+		if (p[0] == 0xE0)
+			lo = 0xA0;
+		else if (p[0] == 0xED)
+			hi = 0x9F;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		n = 4;
+		if (p[0] == 0xF0)
+			lo = 0x90;
+		else if (p[0] == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/*
+ * Consumes the string whose opening quote is at lx->p. Sets *has_nul when it
+ * holds the escape \u0000. Returns 0, or -1 when it is not a valid string.
+ */
+static int
+lex_string(struct lexer *lx, int *has_nul)
+{
+	const unsigned char *p = lx->p + 1, *end = lx->end;
+	long u, low;
+	size_t n;
+
+	*has_nul = 0;
+	for (;;) {
+		if (p == end)
+			return -1;
+		if (*p == '"')
+			break;
+		if (*p < 0x20)
+			return -1;
+		if (*p >= 0x80) {
+			if ((n = utf8_sequence(p, end)) == 0)
+				return -1;
+			p += n;
+			continue;
+		}
+		if (*p != '\\') {
+			p++;
+			continue;
+		}
+		if (end - p < 2)
+			return -1;
+		switch (p[1]) {
+		case '"':
+		case '\\':
+		case '/':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
+			p += 2;
+			continue;
+		case 'u':
+			break;
+		default:
+			return -1;
+		}
+		if ((u = u_escape(p, end)) < 0)
+			return -1;
+		p += 6;
+		if (u >= 0xDC00 && u <= 0xDFFF)
+			return -1;      /* a low surrogate without its high half */
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			low = u_escape(p, end);
+			if (low < 0xDC00 || low > 0xDFFF)
+				return -1;  /* a high surrogate without its low half */
+			p += 6;
+		}
+		if (u == 0)
+			*has_nul = 1;
+	}
+	lx->p = p + 1;
+	return 0;
+}
+
+/* Consumes a number of the RFC 8259 grammar starting at lx->p. */
+static int
+lex_number(struct lexer *lx)
+{
+	const unsigned char *p = lx->p, *end = lx->end;
+
+	if (*p == '-')
+		p++;
+	if (p == end || !is_digit(*p))
+		return -1;
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && is_digit(*p))
+			p++;
+	if (p < end && *p == '.') {
+		p++;
+		if (p == end || !is_digit(*p))
+			return -1;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || !is_digit(*p))
+			return -1;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	lx->p = p;
+	return 0;
+}
+
+/* Consumes true, false or null (exactly, lower case) starting at lx->p. */
+static int
+lex_literal(struct lexer *lx)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	size_t i, n, left = (size_t)(lx->end - lx->p);
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = strlen(words[i]);
+		if (left >= n && memcmp(lx->p, words[i], n) == 0) {
+			lx->p += n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Whether the byte at lx->p may follow a number or a literal: anything else
+ * ("01", "1.2.3", "truex", "1e5e") would glue two tokens together.
+ */
+static int
+at_delimiter(const struct lexer *lx)
+{
+	unsigned char c;
+
+	if (lx->p == lx->end)
+		return 1;
+	c = *lx->p;
+	return is_json_ws(c) || c == ',' || c == ']' || c == '}' || c == ':';
+}
+
+/*
+ * Step 1: TS_JSON_OK when every byte of the input is part of a JSON token or
+ * whitespace and containers nest at most lx->max_depth deep.
+ */
+static enum ts_json_status
+lex_check(struct lexer *lx)
+{
+	const unsigned char *q;
+	size_t tokens = 0;
+	int has_nul;
+
+	while (lx->p < lx->end) {
+		if (is_json_ws(*lx->p)) {
+			lx->p++;
+			continue;
+		}
+		tokens++;
+		switch (*lx->p) {
+		case '{':
+		case '[':
+			if (++lx->depth > lx->max_depth)
+				return TS_JSON_TOO_DEEP;
+			lx->p++;
+			break;
+		case '}':
+		case ']':
+			if (--lx->depth < 0)
+				return TS_JSON_INVALID;
+			lx->p++;
+			break;
+		case ':':
+			lx->colons++;
+			/* FALLTHROUGH */
+		case ',':
+			lx->p++;
+			break;
+		case '"':
+			if (lex_string(lx, &has_nul) == -1)
+				return TS_JSON_INVALID;
+			if (has_nul) {
+				/* A key with a NUL: json-c would cut it short. */
+				for (q = lx->p; q < lx->end && is_json_ws(*q); q++)
+					continue;
+				if (q < lx->end && *q == ':')
+					return TS_JSON_INVALID;
+			}
+			break;
+		case '-':
+		case '0': case '1': case '2': case '3': case '4':
+		case '5': case '6': case '7': case '8': case '9':
+			if (lex_number(lx) == -1 || !at_delimiter(lx))
+				return TS_JSON_INVALID;
+			break;
+		case 't':
+		case 'f':
+		case 'n':
+			if (lex_literal(lx) == -1 || !at_delimiter(lx))
+				return TS_JSON_INVALID;
+			break;
+		default:
+			return TS_JSON_INVALID;
+		}
+	}
+	return tokens > 0 ? TS_JSON_OK : TS_JSON_INVALID;
+}
+
+/* Entries of all the objects in the tree under o (o included). */
+static size_t
+count_members(struct json_object *o)
+{
+	struct json_object_iterator it, itend;
+	size_t n = 0, i, len;
+
+	switch (json_object_get_type(o)) {
+	case json_type_object:
+		it = json_object_iter_begin(o);
+		itend = json_object_iter_end(o);
+		for (; !json_object_iter_equal(&it, &itend); json_object_iter_next(&it))
+			n += 1 + count_members(json_object_iter_peek_value(&it));
+		break;
+	case json_type_array:
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			n += count_members(json_object_array_get_idx(o, i));
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+enum ts_json_status
+ts_json_parse(const char *text, size_t len, int max_depth,
+    struct json_object **out)
+{
+	struct lexer lx;
+	struct json_tokener *tok = NULL;
+	struct json_object *obj = NULL;
+	enum json_tokener_error jerr;
+	enum ts_json_status st = TS_JSON_INVALID;
+	size_t end;
+
+	*out = NULL;
+	/*
+	 * json-c takes an int length; bodies are capped far below that.
+	 * (INT32_MAX: include/limits.h hides the system <limits.h> under -I.)
+	 */
+	if (text == NULL || len == 0 || len > (size_t)INT32_MAX)
+		goto out;
+
+	if (max_depth < 0)
+		max_depth = 0;
+	if (max_depth > JSON_IN_DEPTH_CEILING)
+		max_depth = JSON_IN_DEPTH_CEILING;
+	lx.p = (const unsigned char *)text;
+	lx.end = lx.p + len;
+	lx.colons = 0;
+	lx.depth = 0;
+	lx.max_depth = max_depth;
+	if ((st = lex_check(&lx)) != TS_JSON_OK)
+		goto out;
+	st = TS_JSON_INVALID;
+
+	/*
+	 * json-c counts the value inside the innermost container as a level
+	 * too: json_tokener_new_ex(n) admits n - 1 nested containers holding
+	 * a value, n empty ones (measured on 0.16; its default of 32 admits
+	 * 31). The lexer has enforced max_depth exactly; n = max_depth + 1
+	 * only keeps json-c's own limit from refusing what is allowed.
+	 */
+	if ((tok = json_tokener_new_ex(max_depth + 1)) == NULL) {
+		st = TS_JSON_NOMEM;
+		goto out;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+
+	obj = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (obj == NULL && jerr == json_tokener_continue) {
+		/*
+		 * A number or literal that ends the buffer is complete only
+		 * once json-c sees what follows it: hand it the NUL it would
+		 * find after a C string. (An unfinished array or object
+		 * fails here with json_tokener_error_parse_eof.)
+		 */
+		obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+	}
+	if (jerr != json_tokener_success) {
+		st = jerr == json_tokener_error_depth ? TS_JSON_TOO_DEEP : TS_JSON_INVALID;
+		goto out;
+	}
+	/* obj is NULL here when the text is the literal null. */
+	while (end < len && is_json_ws((unsigned char)text[end]))
+		end++;
+	if (end != len)
+		goto out;
+	if (count_members(obj) != lx.colons)
+		goto out;
+
+	*out = obj;
+	obj = NULL;
+	st = TS_JSON_OK;
+out:
+	json_object_put(obj);
+	if (tok != NULL)
+		json_tokener_free(tok);
+	return st;
+}
+
+int
+ts_json_string_has_nul(struct json_object *str)
+{
+	const char *s;
+	int len;
+
+	if (!json_object_is_type(str, json_type_string))
+		return 0;
+	s = json_object_get_string(str);
+	len = json_object_get_string_len(str);
+	return len > 0 && memchr(s, '\0', (size_t)len) != NULL;
+}
