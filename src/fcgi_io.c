@@ -1,0 +1,126 @@
+/*
+ * Request sources and response sinks over libfcgi (reentrant API) and over
+ * plain CGI. Nothing here interprets the bytes: limits and checks belong to
+ * request.c and response.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "fcgi_io.h"
+
+/*
+ * libfcgi counts in int: one call moves at most this many bytes. (<limits.h>
+ * would find the project's include/limits.h, hence no INT_MAX here.)
+ */
+#define FCGI_IO_CHUNK ((size_t)1 << 30)
+
+static const char *
+fcgi_param(void *ctx, const char *name)
+{
+	FCGX_Request *req = ctx;
+
+	return FCGX_GetParam(name, req->envp);
+}
+
+/*
+ * FCGX_GetStr blocks until it has n bytes or FCGI_STDIN has ended, and
+ * returns what it got. A short count of 0 is the end unless the stream
+ * recorded an error (the web server went away, a bad record).
+ */
+static ssize_t
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	FCGX_Request *req = ctx;
+	int got;
+
+	if (n == 0)
+		return 0;
+	got = FCGX_GetStr(buf, (int)(n > FCGI_IO_CHUNK ? FCGI_IO_CHUNK : n), req->in);
+	if (got > 0)
+		return got;
+	return FCGX_GetError(req->in) != 0 ? -1 : 0;
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	FCGX_Request *req = ctx;
+	size_t part;
+
+	while (n > 0) {
+		part = n > FCGI_IO_CHUNK ? FCGI_IO_CHUNK : n;
+		if (FCGX_PutStr(buf, (int)part, req->out) != (int)part)
+			return -1;
+		buf += part;
+		n -= part;
+	}
+	return 0;
+}
+
+void
+ts_fcgi_source(FCGX_Request *req, struct ts_request_source *src)
+{
+	src->param = fcgi_param;
+	src->read = fcgi_read;
+	src->ctx = req;
+}
+
+void
+ts_fcgi_sink(FCGX_Request *req, struct ts_response_sink *sink)
+{
+	sink->write = fcgi_write;
+	sink->ctx = req;
+}
+
+static const char *
+cgi_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static ssize_t
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	ssize_t got;
+
+	(void)ctx;
+	do
+		got = read(STDIN_FILENO, buf, n);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	ssize_t put;
+
+	(void)ctx;
+	while (n > 0) {
+		put = write(STDOUT_FILENO, buf, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return -1;
+		buf += put;
+		n -= (size_t)put;
+	}
+	return 0;
+}
+
+void
+ts_cgi_source(struct ts_request_source *src)
+{
+	src->param = cgi_param;
+	src->read = cgi_read;
+	src->ctx = NULL;
+}
+
+void
+ts_cgi_sink(struct ts_response_sink *sink)
+{
+	sink->write = cgi_write;
+	sink->ctx = NULL;
+}

@@ -1,0 +1,583 @@
+/*
+ * The worker model.
+ *
+ * `threadstore serve`: the master opens the listen socket (listen.c), forks
+ * N workers and then only watches them: it never touches the socket again.
+ * A worker that dies is replaced at once, so a worker killed by a bad record
+ * (libfcgi 2.4.2 aborts on CVE-2025-23016's record, see the traps list)
+ * costs the one request it held; a crash loop is slowed down rather than
+ * allowed to spin. SIGTERM or SIGINT: the master passes SIGTERM on, waits
+ * TS_SHUTDOWN_GRACE_SECONDS, kills stragglers, removes the socket, returns 0.
+ * SIGHUP: every worker finishes its request and is replaced (new database
+ * connections; the configuration is not read again).
+ *
+ * A worker is single-threaded: poll the listen socket, FCGX_Accept_r,
+ * ts_handle_request, FCGX_Finish_r, and after max_requests it exits to be
+ * replaced (recycling). Stop signals are blocked except inside ppoll(), so a
+ * SIGTERM is only ever taken between requests: the request in flight always
+ * finishes, and there is no window between checking the stop flag and
+ * blocking in accept() where the signal could be lost. The listen socket is
+ * non-blocking, so a worker that loses the race for a connection to another
+ * worker gets EAGAIN from accept() instead of sleeping in it with its stop
+ * signals blocked.
+ *
+ * Started by a web server (mod_fcgid, spawn-fcgi) with the socket on fd 0,
+ * the program is one such worker; as CGI it answers one request.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "db.h"
+#include "fcgi_io.h"
+#include "limits.h"
+#include "listen.h"
+#include "log.h"
+#include "server.h"
+
+/*
+ * Crash-loop brake: when more than WORKER_CRASH_LIMIT workers die abnormally
+ * within WORKER_CRASH_WINDOW_SECONDS, the master starts no worker for
+ * WORKER_CRASH_PAUSE_SECONDS (a worker that cannot start, or a client that
+ * keeps killing workers, must not make the master spin on fork).
+ */
+#define WORKER_CRASH_LIMIT 10
+#define WORKER_CRASH_WINDOW_SECONDS 1
+#define WORKER_CRASH_PAUSE_SECONDS 1
+/* How often an idle master wakes up on its own (to retry a failed fork). */
+#define MASTER_TICK_SECONDS 1
+
+/* libfcgi only reads FCGI_WEB_SERVER_ADDRS (in FCGX_Init), and only checks IPv4 peers. */
+#define WEB_SERVER_ADDRS_ENV "FCGI_WEB_SERVER_ADDRS"
+#define WEB_SERVER_ADDRS_DEFAULT "127.0.0.1"
+
+/* Set by a worker's stop signal (SIGTERM, SIGINT, SIGUSR1). */
+static volatile sig_atomic_t worker_stop;
+
+static void
+worker_on_stop_signal(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+	/* Makes libfcgi's accept loop give up too; a plain store, signal safe. */
+	FCGX_ShutdownPending();
+}
+
+static void
+on_sigchld(int sig)
+{
+	(void)sig;
+}
+
+/* The signals that stop a worker gracefully. SIGUSR1 is libfcgi's convention. */
+static void
+worker_stop_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGUSR1);
+}
+
+/*
+ * Installs the worker's handlers (after FCGX_Init, which installs its own)
+ * and blocks the stop signals; *poll_mask is the mask to wait with.
+ */
+static int
+worker_signals(sigset_t *poll_mask)
+{
+	struct sigaction sa;
+	sigset_t stop, other;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	/* A web server that hangs up is a write error, not a dead worker. */
+	if (sigaction(SIGPIPE, &sa, NULL) != 0)
+		return -1;
+	/* The master restarts workers on SIGHUP; a terminal's hangup must not kill them. */
+	if (sigaction(SIGHUP, &sa, NULL) != 0)
+		return -1;
+	sa.sa_handler = SIG_DFL;
+	if (sigaction(SIGCHLD, &sa, NULL) != 0)
+		return -1;
+	/* No SA_RESTART: the handler must end ppoll(). */
+	sa.sa_handler = worker_on_stop_signal;
+	sa.sa_flags = 0;
+	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
+	    sigaction(SIGUSR1, &sa, NULL) != 0)
+		return -1;
+
+	/* A forked worker inherits the master's mask: let the rest through. */
+	sigemptyset(&other);
+	sigaddset(&other, SIGHUP);
+	sigaddset(&other, SIGCHLD);
+	if (sigprocmask(SIG_UNBLOCK, &other, NULL) != 0)
+		return -1;
+	worker_stop_set(&stop);
+	if (sigprocmask(SIG_BLOCK, &stop, poll_mask) != 0)
+		return -1;
+	sigdelset(poll_mask, SIGTERM);
+	sigdelset(poll_mask, SIGINT);
+	sigdelset(poll_mask, SIGUSR1);
+	return 0;
+}
+
+static int
+set_nonblocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+		return -1;
+	return 0;
+}
+
+/* FCGX_Accept_r failures that only mean "no connection for us this time". */
+static int
+accept_error_is_transient(int rc)
+{
+	int e = -rc;
+
+#if EWOULDBLOCK != EAGAIN
+	if (e == EWOULDBLOCK)
+		return 1;
+#endif
+	return e == EAGAIN || e == EINTR || e == ECONNABORTED || e == EPROTO;
+}
+
+/*
+ * One worker's life on listen_fd (already non-blocking). Returns the exit
+ * status: EXIT_SUCCESS after a stop signal or max_requests, EXIT_FAILURE when
+ * the worker cannot go on (the master then counts it as a crash).
+ */
+static int
+worker_loop(const struct ts_config *cfg, int listen_fd)
+{
+	struct ts_app app;
+	struct ts_request_source src;
+	struct ts_response_sink sink;
+	FCGX_Request req;
+	struct pollfd pfd;
+	sigset_t poll_mask;
+	unsigned long served = 0;
+	int rc, status = EXIT_FAILURE, req_ready = 0;
+
+	memset(&app, 0, sizeof(app));
+	app.cfg = cfg;
+	if ((rc = FCGX_Init()) != 0) {
+		ts_log(TS_LOG_ERROR, "worker: FCGX_Init failed (%d)", rc);
+		goto out;
+	}
+	if (worker_signals(&poll_mask) != 0) {
+		ts_log(TS_LOG_ERROR, "worker: signals: %s", strerror(errno));
+		goto out;
+	}
+	/* Lazy: the connection opens with the first request that needs it. */
+	if ((app.db = ts_db_new(cfg)) == NULL) {
+		ts_log(TS_LOG_ERROR, "worker: out of memory");
+		goto out;
+	}
+	if (FCGX_InitRequest(&req, listen_fd, 0) != 0) {
+		ts_log(TS_LOG_ERROR, "worker: FCGX_InitRequest failed");
+		goto out;
+	}
+	req_ready = 1;
+	ts_log(TS_LOG_DEBUG, "worker started");
+
+	pfd.fd = listen_fd;
+	pfd.events = POLLIN;
+	while (!worker_stop) {
+		/* The only place a stop signal is let in. */
+		rc = ppoll(&pfd, 1, NULL, &poll_mask);
+		if (worker_stop)
+			break;
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			ts_log(TS_LOG_ERROR, "worker: poll: %s", strerror(errno));
+			goto out;
+		}
+		if (pfd.revents & (POLLERR | POLLNVAL)) {
+			ts_log(TS_LOG_ERROR, "worker: the listen socket failed");
+			goto out;
+		}
+		if (!(pfd.revents & POLLIN))
+			continue;
+		rc = FCGX_Accept_r(&req);
+		if (rc < 0) {
+			if (accept_error_is_transient(rc))
+				continue;
+			ts_log(TS_LOG_ERROR, "worker: accept failed: %s",
+			    rc > -10000 && rc < -9990 ? "libfcgi error" : strerror(-rc));
+			goto out;
+		}
+		ts_fcgi_source(&req, &src);
+		ts_fcgi_sink(&req, &sink);
+		ts_handle_request(&app, &src, &sink);
+		FCGX_Finish_r(&req);
+		served++;
+		if (cfg->max_requests > 0 && served >= cfg->max_requests) {
+			ts_log(TS_LOG_DEBUG, "worker recycled after %lu requests", served);
+			break;
+		}
+	}
+	status = EXIT_SUCCESS;
+out:
+	if (req_ready)
+		FCGX_Free(&req, 1);
+	ts_db_free(app.db);
+	return status;
+}
+
+/* What the master knows about its workers. */
+struct master {
+	const struct ts_config *cfg;
+	struct ts_listener *lis;
+	pid_t *pids;                    /* one slot per worker, 0 when empty */
+	unsigned int nworkers;
+	unsigned int live;
+	pid_t self;
+	struct timespec crash_window;   /* start of the current counting window */
+	unsigned int crashes;           /* abnormal deaths in that window */
+	struct timespec paused_until;   /* no fork before this (crash-loop brake) */
+	int stopping;
+};
+
+static double
+elapsed_s(const struct timespec *from, const struct timespec *to)
+{
+	return (double)(to->tv_sec - from->tv_sec) +
+	    (double)(to->tv_nsec - from->tv_nsec) / 1e9;
+}
+
+static void
+now_mono(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+/* The child side of a fork: never returns into the caller's code. */
+static void __attribute__((noreturn))
+worker_main(struct master *m)
+{
+	int status;
+
+#ifdef __linux__
+	/* A master killed with SIGKILL must not leave workers serving alone. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->self)
+		_exit(EXIT_SUCCESS);
+#endif
+	status = worker_loop(m->cfg, m->lis->fd);
+	/*
+	 * exit(), not _exit(): a sanitizer build checks the worker for leaks
+	 * here. The master flushed stdio before fork, so nothing is written
+	 * twice.
+	 */
+	exit(status);
+}
+
+static void
+spawn_missing(struct master *m)
+{
+	struct timespec now;
+	unsigned int i;
+	pid_t pid;
+
+	now_mono(&now);
+	if (elapsed_s(&now, &m->paused_until) > 0)
+		return;
+	for (i = 0; i < m->nworkers; i++) {
+		if (m->pids[i] != 0)
+			continue;
+		fflush(NULL);
+		pid = fork();
+		if (pid < 0) {
+			ts_log(TS_LOG_ERROR, "fork: %s; retrying in %d s", strerror(errno),
+			    WORKER_CRASH_PAUSE_SECONDS);
+			m->paused_until = now;
+			m->paused_until.tv_sec += WORKER_CRASH_PAUSE_SECONDS;
+			return;
+		}
+		if (pid == 0)
+			worker_main(m);
+		m->pids[i] = pid;
+		m->live++;
+	}
+}
+
+/* Counts an abnormal death and pulls the crash-loop brake when needed. */
+static void
+count_crash(struct master *m)
+{
+	struct timespec now;
+
+	now_mono(&now);
+	if (m->crashes == 0 || elapsed_s(&m->crash_window, &now) >= WORKER_CRASH_WINDOW_SECONDS) {
+		m->crash_window = now;
+		m->crashes = 0;
+	}
+	if (++m->crashes > WORKER_CRASH_LIMIT) {
+		ts_log(TS_LOG_WARN, "more than %d workers died within %d s: pausing %d s before "
+		    "starting more", WORKER_CRASH_LIMIT, WORKER_CRASH_WINDOW_SECONDS,
+		    WORKER_CRASH_PAUSE_SECONDS);
+		m->paused_until = now;
+		m->paused_until.tv_sec += WORKER_CRASH_PAUSE_SECONDS;
+		m->crashes = 0;
+	}
+}
+
+/* Collects every exited worker and frees its slot. */
+static void
+reap(struct master *m)
+{
+	unsigned int i;
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < m->nworkers && m->pids[i] != pid; i++)
+			continue;
+		if (i == m->nworkers)
+			continue;
+		m->pids[i] = 0;
+		m->live--;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SUCCESS) {
+			ts_log(TS_LOG_DEBUG, "worker %ld exited", (long)pid);
+		} else if (WIFEXITED(st)) {
+			ts_log(TS_LOG_WARN, "worker %ld exited with status %d", (long)pid,
+			    WEXITSTATUS(st));
+			count_crash(m);
+		} else if (WIFSIGNALED(st)) {
+			ts_log(TS_LOG_WARN, "worker %ld killed by signal %d (%s)%s%s", (long)pid,
+			    WTERMSIG(st), strsignal(WTERMSIG(st)),
+			    WCOREDUMP(st) ? ", core dumped" : "",
+			    m->stopping ? "" : "; starting a new one");
+			if (!m->stopping)
+				count_crash(m);
+		}
+	}
+}
+
+static void
+signal_workers(struct master *m, int sig)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nworkers; i++)
+		if (m->pids[i] != 0)
+			kill(m->pids[i], sig);
+}
+
+/* Waits for one of set, at most seconds; returns the signal or 0. */
+static int
+wait_signal(const sigset_t *set, double seconds)
+{
+	struct timespec ts;
+	int sig;
+
+	if (seconds < 0)
+		seconds = 0;
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	sig = sigtimedwait(set, NULL, &ts);
+	return sig < 0 ? 0 : sig;
+}
+
+/* SIGTERM to every worker, SIGKILL after the grace period, then all reaped. */
+static void
+stop_workers(struct master *m, const sigset_t *set)
+{
+	struct timespec start, now;
+	double left;
+	unsigned int i;
+
+	m->stopping = 1;
+	ts_log(TS_LOG_INFO, "stopping %u workers", m->live);
+	signal_workers(m, SIGTERM);
+	now_mono(&start);
+	for (;;) {
+		reap(m);
+		if (m->live == 0)
+			return;
+		now_mono(&now);
+		left = TS_SHUTDOWN_GRACE_SECONDS - elapsed_s(&start, &now);
+		if (left <= 0)
+			break;
+		wait_signal(set, left);
+	}
+	ts_log(TS_LOG_WARN, "%u workers still busy after %d s: killing them", m->live,
+	    TS_SHUTDOWN_GRACE_SECONDS);
+	signal_workers(m, SIGKILL);
+	for (i = 0; i < m->nworkers; i++) {
+		if (m->pids[i] != 0) {
+			while (waitpid(m->pids[i], NULL, 0) < 0 && errno == EINTR)
+				continue;
+			m->pids[i] = 0;
+		}
+	}
+	m->live = 0;
+}
+
+/* Restricts TCP peers through libfcgi when the operator has not. */
+static void
+restrict_tcp_peers(const struct ts_listener *lis)
+{
+	if (lis->family == AF_UNIX)
+		return;
+	if (getenv(WEB_SERVER_ADDRS_ENV) == NULL) {
+		if (setenv(WEB_SERVER_ADDRS_ENV, WEB_SERVER_ADDRS_DEFAULT, 0) != 0)
+			ts_log(TS_LOG_WARN, "cannot set %s", WEB_SERVER_ADDRS_ENV);
+		else if (!lis->loopback)
+			ts_log(TS_LOG_WARN, "%s is not loopback but %s is unset: only %s may "
+			    "connect; set it to the web server's address", lis->name,
+			    WEB_SERVER_ADDRS_ENV, WEB_SERVER_ADDRS_DEFAULT);
+	}
+	if (lis->family == AF_INET6 && !lis->loopback)
+		ts_log(TS_LOG_WARN, "libfcgi does not check IPv6 peers against %s: anyone who "
+		    "reaches %s can send FastCGI records", WEB_SERVER_ADDRS_ENV, lis->name);
+}
+
+int
+ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nworkers)
+{
+	struct ts_listener lis;
+	struct master m;
+	struct sigaction sa, old_chld;
+	sigset_t set, old_mask;
+	char err[256];
+	int sig, rc = EXIT_FAILURE, have_mask = 0, have_chld = 0;
+
+	memset(&m, 0, sizeof(m));
+	memset(&lis, 0, sizeof(lis));
+	lis.fd = -1;
+	lis.family = AF_UNSPEC;
+	if (nworkers == 0)
+		nworkers = cfg->workers > 0 ? cfg->workers : TS_DEFAULT_WORKERS;
+	if (nworkers > TS_CEILING_WORKERS) {
+		ts_log(TS_LOG_ERROR, "at most %d workers", TS_CEILING_WORKERS);
+		goto out;
+	}
+	if (listen_spec == NULL)
+		listen_spec = cfg->listen;
+	if (listen_spec == NULL) {
+		ts_log(TS_LOG_ERROR, "no listen address: give --listen or [server] listen");
+		goto out;
+	}
+	if (ts_listen_open(listen_spec, cfg->socket_group, &lis, err, sizeof(err)) !=
+	    TS_LISTEN_OK) {
+		ts_log(TS_LOG_ERROR, "%s", err);
+		goto out;
+	}
+	if (set_nonblocking(lis.fd) != 0) {
+		ts_log(TS_LOG_ERROR, "listen socket: %s", strerror(errno));
+		goto out;
+	}
+	restrict_tcp_peers(&lis);
+	if ((m.pids = calloc(nworkers, sizeof(*m.pids))) == NULL) {
+		ts_log(TS_LOG_ERROR, "out of memory");
+		goto out;
+	}
+	m.cfg = cfg;
+	m.lis = &lis;
+	m.nworkers = nworkers;
+	m.self = getpid();
+
+	/* The master takes its signals synchronously, with sigtimedwait. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, &old_mask) != 0) {
+		ts_log(TS_LOG_ERROR, "sigprocmask: %s", strerror(errno));
+		goto out;
+	}
+	have_mask = 1;
+	/* A handler, so a blocked SIGCHLD stays pending rather than discarded. */
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_NOCLDSTOP;
+	if (sigaction(SIGCHLD, &sa, &old_chld) != 0) {
+		ts_log(TS_LOG_ERROR, "sigaction: %s", strerror(errno));
+		goto out;
+	}
+	have_chld = 1;
+	signal(SIGPIPE, SIG_IGN);
+
+	ts_log(TS_LOG_INFO, "listening on %s with %u workers", lis.name, nworkers);
+	for (;;) {
+		spawn_missing(&m);
+		sig = wait_signal(&set, MASTER_TICK_SECONDS);
+		if (sig == SIGTERM || sig == SIGINT) {
+			ts_log(TS_LOG_INFO, "%s: shutting down", strsignal(sig));
+			break;
+		}
+		if (sig == SIGHUP) {
+			ts_log(TS_LOG_INFO, "SIGHUP: restarting workers");
+			signal_workers(&m, SIGTERM);
+		}
+		reap(&m);
+	}
+	stop_workers(&m, &set);
+	rc = 0;
+out:
+	ts_listen_close(&lis);
+	free(m.pids);
+	if (have_chld)
+		sigaction(SIGCHLD, &old_chld, NULL);
+	if (have_mask)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	return rc;
+}
+
+int
+ts_serve_inherited(const struct ts_config *cfg)
+{
+	/*
+	 * Our poll-then-accept loop needs a non-blocking socket; the web server
+	 * gave this socket to us (and to copies of us) only.
+	 */
+	if (set_nonblocking(STDIN_FILENO) != 0) {
+		ts_log(TS_LOG_ERROR, "fd 0: %s", strerror(errno));
+		return EXIT_FAILURE;
+	}
+	return worker_loop(cfg, STDIN_FILENO);
+}
+
+int
+ts_serve_cgi(const struct ts_config *cfg)
+{
+	struct ts_app app;
+	struct ts_request_source src;
+	struct ts_response_sink sink;
+
+	signal(SIGPIPE, SIG_IGN);
+	memset(&app, 0, sizeof(app));
+	app.cfg = cfg;
+	if ((app.db = ts_db_new(cfg)) == NULL) {
+		ts_log(TS_LOG_ERROR, "out of memory");
+		return EXIT_FAILURE;
+	}
+	ts_cgi_source(&src);
+	ts_cgi_sink(&sink);
+	ts_handle_request(&app, &src, &sink);
+	ts_db_free(app.db);
+	return 0;
+}

@@ -1,0 +1,489 @@
+// The worker model under faults: socket permissions, a worker killed under
+// load, the libfcgi CVE-2025-23016 record, recycling after max_requests, and
+// stopping. Runs under scripts/test (see its environment variables).
+//
+// Tests 2 and 3 kill workers of the shared server: another test file whose
+// request happens to be on the killed worker would see a 502. scripts/test
+// runs test files one at a time (or should run this one alone).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import * as fcgi from './fcgi_client.mjs';
+
+const env = process.env;
+const BASE = env.TS_BASE_URL;
+const HEALTH = `${BASE}/api/health`;
+const SOCK = env.TS_FCGI_SOCKET;
+const needsHarness = !(BASE && SOCK && env.TS_MASTER_PIDFILE && env.TS_BIN && env.TS_CONFIG)
+  && 'needs the environment of scripts/test';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls fn (sync or async) until it returns a truthy value; returns that
+// value, or the last falsy one after timeoutMs.
+async function waitFor(fn, timeoutMs, stepMs = 50) {
+  const end = Date.now() + timeoutMs;
+  let v;
+  for (;;) {
+    try {
+      v = await fn();
+    } catch {
+      v = undefined;
+    }
+    if (v || Date.now() >= end) return v;
+    await sleep(stepMs);
+  }
+}
+
+function masterPid() {
+  return Number.parseInt(fs.readFileSync(env.TS_MASTER_PIDFILE, 'utf8').trim(), 10);
+}
+
+// Live children of pid (zombies excluded), from /proc/*/stat.
+function childrenOf(pid) {
+  const out = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // The command name may hold spaces and parentheses: fields follow the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(ppid) === pid && state !== 'Z' && state !== 'X') out.push(Number(d));
+  }
+  return out.sort((a, b) => a - b);
+}
+
+function alive(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+async function healthStatus() {
+  const r = await fetch(HEALTH);
+  await r.arrayBuffer();
+  return r.status;
+}
+
+// Sets key = value in [section] of an INI text (replacing or adding it).
+function setIni(text, section, key, value) {
+  const lines = text.split('\n');
+  let inSection = false;
+  let header = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const h = lines[i].match(/^\s*\[([^\]]+)\]\s*$/);
+    if (h) {
+      inSection = h[1].trim() === section;
+      if (inSection) header = i;
+      continue;
+    }
+    if (inSection && new RegExp(`^\\s*${key}\\s*=`).test(lines[i])) {
+      lines[i] = `${key} = ${value}`;
+      return lines.join('\n');
+    }
+  }
+  if (header < 0) return `${text}\n[${section}]\n${key} = ${value}\n`;
+  lines.splice(header + 1, 0, `${key} = ${value}`);
+  return lines.join('\n');
+}
+
+// The mount prefix of the API, as the configuration gives it.
+function basePath(configText) {
+  const m = configText.match(/^\s*base_path\s*=\s*(\S*)\s*$/m);
+  if (m) return m[1];
+  return new URL(BASE).pathname.replace(/\/$/, '');
+}
+
+function connects(target) {
+  return new Promise((resolve) => {
+    const s = fcgi.connect(target);
+    s.on('connect', () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
+}
+
+// A copy of the harness configuration with [server] overrides, in a fresh
+// temporary directory removed after the test.
+function privateConfig(t, server = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-workers-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const text = fs.readFileSync(env.TS_CONFIG, 'utf8');
+  let cfg = text;
+  for (const [k, v] of Object.entries({ log_level: 'info', ...server })) {
+    cfg = setIni(cfg, 'server', k, String(v));
+  }
+  const file = path.join(dir, 'threadstore.ini');
+  fs.writeFileSync(file, cfg, { mode: 0o600 });
+  return { dir, file, base: basePath(text) };
+}
+
+// extraEnv: variables to set, or to remove when undefined.
+function serve(cfgFile, listen, workers, extraEnv = {}) {
+  const childEnv = { ...env, ...extraEnv };
+  for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
+  return spawn(env.TS_BIN,
+    ['serve', '--config', cfgFile, '--listen', listen, '--workers', String(workers)],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: process.cwd(), env: childEnv });
+}
+
+// Runs a serve that is expected to fail at start; resolves { code, stderr }.
+async function serveFails(cfgFile, listen) {
+  const child = serve(cfgFile, listen, 1);
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d.toString(); });
+  const code = await Promise.race([
+    new Promise((resolve) => child.on('exit', (c) => resolve(c))),
+    sleep(5000).then(() => { child.kill('SIGKILL'); return 'still running after 5 s'; }),
+  ]);
+  return { code, stderr };
+}
+
+// A private `threadstore serve` on its own socket (a unix socket in its
+// temporary directory unless listen is given).
+async function startServer(t, { workers = 1, server = {}, listen = null, extraEnv = {} } = {}) {
+  const cfg = privateConfig(t, server);
+  const sock = path.join(cfg.dir, 'fcgi.sock');
+  const child = serve(cfg.file, listen || `unix:${sock}`, workers, extraEnv);
+  const srv = { child, sock, stderr: '', exited: null, base: cfg.base };
+  child.stderr.on('data', (d) => { srv.stderr += d.toString(); });
+  srv.exit = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      srv.exited = { code, signal, at: Date.now() };
+      resolve(srv.exited);
+    });
+  });
+  t.after(() => {
+    if (srv.exited === null) child.kill('SIGKILL');
+  });
+  const target = listen && !listen.startsWith('unix:')
+    ? { host: '127.0.0.1', port: Number(listen.split(':').pop()) }
+    : (listen ? listen.slice(5) : sock);
+  const up = await waitFor(async () => srv.exited === null && await connects(target), 10000);
+  assert.ok(up, `private server did not start: ${JSON.stringify(srv.exited)}\n${srv.stderr}`);
+  await waitFor(() => childrenOf(child.pid).length === workers, 5000);
+  return srv;
+}
+
+// A TCP port nobody listens on right now.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('the FastCGI socket is mode 0660 so only its owner and the web server group reach it',
+  { skip: needsHarness }, () => {
+    const st = fs.statSync(SOCK);
+    assert.ok(st.isSocket(), `${SOCK} is not a socket`);
+    assert.equal((st.mode & 0o777).toString(8), '660');
+  });
+
+test('a worker killed with SIGKILL under load is replaced and costs at most its one request',
+  { skip: needsHarness }, async (t) => {
+    const master = masterPid();
+    assert.equal(await healthStatus(), 200, 'health is not 200 before the test');
+    const start = await waitFor(() => childrenOf(master).length === 2 && childrenOf(master), 5000);
+    assert.ok(start, `expected 2 workers, found ${childrenOf(master).length}`);
+
+    const total = 400;
+    const loops = 8;
+    const failures = [];
+    let ok = 0;
+    let next = 0;
+    let victim = null;
+    const worker = async () => {
+      while (next < total) {
+        const i = next++;
+        if (i === 100) {
+          // Kill whichever worker exists now (with recycling it may not be a start one).
+          [victim] = childrenOf(master);
+          process.kill(victim, 'SIGKILL');
+        }
+        try {
+          const s = await healthStatus();
+          if (s === 200) ok++;
+          else failures.push(`request ${i}: ${s}`);
+        } catch (e) {
+          failures.push(`request ${i}: ${e.cause?.code || e.message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: loops }, worker));
+
+    t.diagnostic(`${failures.length} of ${total} requests failed (${failures.join(', ') || 'none'})`);
+    assert.ok(victim, 'no worker was killed');
+    assert.ok(failures.length <= 1, `more than one request failed: ${failures.join(', ')}`);
+    assert.equal(ok + failures.length, total);
+    const back = await waitFor(() => {
+      const c = childrenOf(master);
+      return c.length === 2 && !c.includes(victim);
+    }, 5000);
+    assert.ok(back, `workers not back to 2 (have ${childrenOf(master).join(', ')}, killed ${victim})`);
+    assert.equal(await healthStatus(), 200);
+  });
+
+// Under a sanitizer build, ASan reports libfcgi's impossible malloc before
+// the abort; scripts/test fails the run on any report in the shared server's
+// log. The record then goes to a private master, which shows the same thing
+// without writing to that log.
+const sanitized = (() => {
+  try {
+    return fs.readFileSync(env.TS_BIN).includes('__asan_init');
+  } catch {
+    return false;
+  }
+})();
+
+// CVE-2025-23016: a PARAMS record whose name and value lengths are both
+// 0x7FFFFFFE. Debian 12's libfcgi 2.4.2-2+deb12u1 carries only part of the fix
+// (upstream commit 7c47639 is missing): ReadParams' int sum of the lengths
+// wraps, its Malloc wrapper is asked for (size_t)-2 bytes, malloc fails and
+// the wrapper's assertion ("fcgiapp.c:75: Malloc: Assertion ... failed")
+// aborts the worker inside FCGX_Accept_r, before threadstore sees a request.
+// We cannot catch that, so the mitigation is around it:
+//  - reachability: the socket is a unix socket of mode 0660 (test 1), owned by
+//    the service user and the web server's group, so only the web server can
+//    send records (which nginx and Apache build themselves); a TCP listener is
+//    bound to loopback and FCGI_WEB_SERVER_ADDRS is set;
+//  - survival: the master replaces a dead worker at once (with a brake on
+//    crash loops), so the damage is the one connection.
+// This test connects as root, past the permissions, to check the second half.
+test('the CVE-2025-23016 record kills at most the worker that read it and service resumes',
+  { skip: needsHarness }, async (t) => {
+    let target;
+    if (sanitized) {
+      const srv = await startServer(t, { workers: 2 });
+      t.diagnostic('sanitizer build: using a private server');
+      target = {
+        sock: srv.sock,
+        master: srv.child.pid,
+        health: async () => (await fcgi.request(srv.sock, { uri: `${srv.base}/api/health` })).status,
+      };
+    } else {
+      target = { sock: SOCK, master: masterPid(), health: healthStatus };
+    }
+    const before = await waitFor(
+      () => childrenOf(target.master).length === 2 && childrenOf(target.master), 5000);
+    assert.ok(before, 'expected 2 workers before the test');
+
+    const len = Buffer.from([0xff, 0xff, 0xff, 0xfe]); // 4-byte form of 0x7FFFFFFE
+    const content = Buffer.concat([len, len, Buffer.from('AAAAAAAA')]);
+    const bytes = Buffer.concat([
+      fcgi.beginRequest(1),
+      fcgi.record(fcgi.FCGI.PARAMS, 1, content),
+    ]);
+    const raw = await fcgi.sendRaw(target.sock, bytes, { timeoutMs: 5000 });
+    const answer = fcgi.decodeResponse(raw.data);
+    assert.equal(answer.ended, false, 'the bad record got an answer');
+
+    const died = await waitFor(() => before.some((p) => !alive(p)), 3000);
+    t.diagnostic(died ? 'a worker died on the record (libfcgi trap still open)'
+      : 'no worker died (libfcgi fixed?)');
+
+    const healthy = await waitFor(async () => (await target.health()) === 200, 5000);
+    assert.ok(healthy, 'health did not answer 200 again within 5 s');
+    const back = await waitFor(() => childrenOf(target.master).length === 2, 5000);
+    assert.ok(back, `workers not back to 2 (have ${childrenOf(target.master).length})`);
+  });
+
+test('a worker recycles after max_requests and every request is still answered',
+  { skip: needsHarness }, async (t) => {
+    const srv = await startServer(t, { workers: 1, server: { max_requests: 5 } });
+    const statuses = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await fcgi.request(srv.sock, { uri: `${srv.base}/api/health` });
+      assert.ok(r.ended, `request ${i} got no complete answer (${r.error})`);
+      statuses.push(r.status);
+    }
+    assert.deepEqual(statuses, Array(12).fill(200));
+
+    // Each worker logs its own pid on its access lines.
+    await waitFor(() => (srv.stderr.match(/ access /g) || []).length >= 12, 2000);
+    const perPid = new Map();
+    for (const m of srv.stderr.matchAll(/pid=(\d+) level=info access /g)) {
+      perPid.set(m[1], (perPid.get(m[1]) || 0) + 1);
+    }
+    assert.ok(perPid.size >= 3, `expected 3 workers (5+5+2 requests), saw ${JSON.stringify([...perPid])}\n${srv.stderr}`);
+    for (const [pid, n] of perPid) assert.ok(n <= 5, `worker ${pid} served ${n} > 5 requests`);
+
+    srv.child.kill('SIGTERM');
+    const ex = await Promise.race([srv.exit, sleep(5000).then(() => null)]);
+    assert.ok(ex, 'master did not exit within 5 s of SIGTERM');
+    assert.equal(ex.code, 0, `master exit ${JSON.stringify(ex)}\n${srv.stderr}`);
+    assert.equal(fs.existsSync(srv.sock), false, 'the socket file was left behind');
+  });
+
+test('SIGTERM with idle workers stops the master and its workers within 2 s, exit 0',
+  { skip: needsHarness }, async (t) => {
+    const srv = await startServer(t, { workers: 2 });
+    const workers = childrenOf(srv.child.pid);
+    assert.equal(workers.length, 2);
+    const t0 = Date.now();
+    srv.child.kill('SIGTERM');
+    const ex = await Promise.race([srv.exit, sleep(2000).then(() => null)]);
+    assert.ok(ex, `master still running 2 s after SIGTERM\n${srv.stderr}`);
+    assert.equal(ex.code, 0);
+    t.diagnostic(`stopped in ${ex.at - t0} ms`);
+    assert.ok(workers.every((p) => !alive(p)), 'a worker outlived the master');
+    assert.equal(fs.existsSync(srv.sock), false, 'the socket file was left behind');
+  });
+
+test('SIGTERM lets the request in flight finish before the worker exits',
+  { skip: needsHarness }, async (t) => {
+    const srv = await startServer(t, { workers: 1 });
+    const params = fcgi.cgiParams({ uri: `${srv.base}/api/health` });
+    const whole = fcgi.encodeRequest({ params });
+    // Everything but the end of the PARAMS stream and STDIN: the worker has
+    // accepted the connection and waits inside the request.
+    const begin = fcgi.beginRequest(1);
+    const p = Buffer.concat(Object.entries(params).map(([k, v]) => fcgi.nameValue(k, v)));
+    const first = Buffer.concat([begin, fcgi.record(fcgi.FCGI.PARAMS, 1, p)]);
+    const rest = whole.subarray(first.length);
+
+    const sock = net.createConnection({ path: srv.sock });
+    const chunks = [];
+    const closed = new Promise((resolve) => {
+      sock.on('data', (d) => chunks.push(d));
+      sock.on('close', resolve);
+      sock.on('error', resolve);
+    });
+    await new Promise((resolve) => sock.on('connect', resolve));
+    sock.write(first);
+    await sleep(300);
+    srv.child.kill('SIGTERM');
+    await sleep(300);
+    assert.equal(srv.exited, null, 'master exited with a request in flight');
+    sock.write(rest);
+    await Promise.race([closed, sleep(5000)]);
+    const answer = fcgi.decodeResponse(Buffer.concat(chunks));
+    assert.ok(answer.ended, 'the request in flight got no complete answer');
+    const res = fcgi.parseCgiResponse(answer.stdout);
+    assert.equal(res.status, 200);
+    const ex = await Promise.race([srv.exit, sleep(5000).then(() => null)]);
+    assert.ok(ex, 'master did not exit after the request finished');
+    assert.equal(ex.code, 0);
+  });
+
+test('a second serve on the live socket is refused and leaves the running server alone',
+  { skip: needsHarness }, async (t) => {
+    const cfg = privateConfig(t);
+    const before = fs.statSync(SOCK);
+    const r = await serveFails(cfg.file, `unix:${SOCK}`);
+    assert.notEqual(r.code, 0, 'serve started on a socket another server listens on');
+    assert.match(r.stderr, /another server is listening/);
+    const after = fs.statSync(SOCK);
+    assert.equal(after.ino, before.ino, 'the live socket file was replaced');
+    assert.equal(await healthStatus(), 200);
+  });
+
+test('serve refuses a unix socket path that is not a socket (bad: would delete a file)',
+  { skip: needsHarness }, async (t) => {
+    const cfg = privateConfig(t);
+    const file = path.join(cfg.dir, 'not-a-socket');
+    fs.writeFileSync(file, 'keep me');
+    const r = await serveFails(cfg.file, `unix:${file}`);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /is not a socket/);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'keep me');
+  });
+
+test('serve replaces a stale socket file left by a dead server',
+  { skip: needsHarness }, async (t) => {
+    const cfg = privateConfig(t);
+    const stale = path.join(cfg.dir, 'stale.sock');
+    // A socket file with nobody listening. Closing a node server removes its
+    // file, so keep a second link to it and put that back.
+    const srv = net.createServer();
+    await new Promise((resolve) => srv.listen(stale, resolve));
+    fs.linkSync(stale, `${stale}.keep`);
+    await new Promise((resolve) => srv.close(resolve));
+    fs.renameSync(`${stale}.keep`, stale);
+    assert.ok(fs.statSync(stale).isSocket());
+    const s = await startServer(t, { listen: `unix:${stale}` });
+    const r = await fcgi.request(stale, { uri: `${s.base}/api/health` });
+    assert.equal(r.status, 200);
+    assert.equal((fs.statSync(stale).mode & 0o777).toString(8), '660');
+  });
+
+test('an unknown socket_group is an error that names the group',
+  { skip: needsHarness }, async (t) => {
+    const cfg = privateConfig(t, { socket_group: 'ts-no-such-group' });
+    const r = await serveFails(cfg.file, `unix:${path.join(cfg.dir, 'g.sock')}`);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /ts-no-such-group/);
+    assert.equal(fs.existsSync(path.join(cfg.dir, 'g.sock')), false);
+  });
+
+test('a TCP listener binds loopback and lets only 127.0.0.1 talk FastCGI (FCGI_WEB_SERVER_ADDRS)',
+  { skip: needsHarness }, async (t) => {
+    const port = await freePort();
+    // A bare port means 127.0.0.1, never every interface; with the variable
+    // unset, serve sets it to 127.0.0.1 for libfcgi.
+    const srv = await startServer(t, {
+      listen: String(port),
+      extraEnv: { FCGI_WEB_SERVER_ADDRS: undefined },
+    });
+    assert.match(srv.stderr, new RegExp(`listening on 127\\.0\\.0\\.1:${port} `));
+    const good = await fcgi.request({ host: '127.0.0.1', port }, { uri: `${srv.base}/api/health` });
+    assert.equal(good.status, 200, `from 127.0.0.1: ${good.error}`);
+    // 127.0.0.2 is loopback too, but not the web server's address.
+    const bad = await fcgi.request({ host: '127.0.0.1', port, localAddress: '127.0.0.2' },
+      { uri: `${srv.base}/api/health`, timeoutMs: 3000 });
+    assert.equal(bad.ended, false, 'a peer outside FCGI_WEB_SERVER_ADDRS got an answer');
+  });
+
+test('SIGHUP replaces every worker and the master keeps serving',
+  { skip: needsHarness }, async (t) => {
+    const srv = await startServer(t, { workers: 2 });
+    const before = childrenOf(srv.child.pid);
+    assert.equal(before.length, 2);
+    srv.child.kill('SIGHUP');
+    const after = await waitFor(() => {
+      const c = childrenOf(srv.child.pid);
+      return c.length === 2 && c.every((p) => !before.includes(p)) && c;
+    }, 5000);
+    assert.ok(after, `workers not replaced: ${before} -> ${childrenOf(srv.child.pid)}`);
+    assert.equal(srv.exited, null);
+    const r = await fcgi.request(srv.sock, { uri: `${srv.base}/api/health` });
+    assert.equal(r.status, 200);
+  });
+
+test('a crash loop (30 killer records at once) is braked and the master survives to serve',
+  { skip: needsHarness }, async (t) => {
+    const srv = await startServer(t, { workers: 2 });
+    const len = Buffer.from([0xff, 0xff, 0xff, 0xfe]);
+    const bytes = Buffer.concat([
+      fcgi.beginRequest(1),
+      fcgi.record(fcgi.FCGI.PARAMS, 1, Buffer.concat([len, len, Buffer.from('AAAAAAAA')])),
+    ]);
+    await Promise.all(Array.from({ length: 30 }, () => fcgi.sendRaw(srv.sock, bytes)));
+    assert.equal(srv.exited, null, 'the master died');
+    const ok = await waitFor(async () => {
+      const r = await fcgi.request(srv.sock, { uri: `${srv.base}/api/health`, timeoutMs: 3000 });
+      return r.status === 200;
+    }, 10000);
+    assert.ok(ok, `no 200 within 10 s after the crash loop\n${srv.stderr}`);
+    assert.ok(await waitFor(() => childrenOf(srv.child.pid).length === 2, 5000));
+    if (/killed by signal 6/.test(srv.stderr)) {
+      // libfcgi still aborts: more than 10 deaths in 1 s must have pulled the brake.
+      assert.match(srv.stderr, /pausing 1 s before starting more/);
+    }
+  });
