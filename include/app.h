@@ -23,7 +23,9 @@ struct ts_ctx {
 	struct ts_response *res;
 	struct ts_principal principal;
 	const struct ts_match *match;
-	struct json_object *body; /* parsed JSON body or NULL (owned by the dispatcher) */
+	int has_body;             /* a JSON body was sent and parsed */
+	struct json_object *body; /* the parsed body, NULL for none or JSON null
+	                           * (owned by the dispatcher) */
 };
 
 /*

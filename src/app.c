@@ -99,6 +99,7 @@ take_body(struct ts_ctx *ctx)
 		    ? "Request body is nested too deeply" : NULL);
 		return -1;
 	}
+	ctx->has_body = 1;
 	return 0;
 }
 

@@ -72,7 +72,7 @@ ts_h_settings_put(struct ts_ctx *ctx)
 	enum ts_db_status st;
 	int on;
 
-	if (ctx->body == NULL) {
+	if (!ctx->has_body) {
 		ts_fail(ctx, TS_E_INVALID_JSON, "Request body required");
 		return;
 	}
