@@ -29,6 +29,9 @@ enum ts_json_status {
 enum ts_json_status ts_json_parse(const char *text, size_t len, int max_depth,
     struct json_object **out);
 
+/* Whether s[0..len) is well-formed UTF-8 (RFC 3629) without NUL bytes. */
+int ts_utf8_valid(const char *s, size_t len);
+
 /* Whether a string value holds a NUL (from \u0000): such strings are 422. */
 int ts_json_string_has_nul(struct json_object *str);
 

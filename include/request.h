@@ -41,6 +41,8 @@ enum ts_body_status {
 struct ts_request {
 	enum ts_method method;
 	char *path;             /* routed path, below the mount point (owned) */
+	char *mount;            /* the mount point as the client saw it, "" at the
+	                         * root, for Location headers (owned) */
 	char *query;            /* raw query string, "" when none (owned) */
 	size_t query_len;
 	char *content_type;     /* NULL when absent (owned) */

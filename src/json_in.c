@@ -135,6 +135,20 @@ utf8_sequence(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
+int
+ts_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t n;
+
+	while (p < end) {
+		if ((n = utf8_sequence(p, end)) == 0 || *p == '\0')
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
 /*
  * Consumes the string whose opening quote is at lx->p. Sets *has_nul when it
  * holds the escape \u0000. Returns 0, or -1 when it is not a valid string.

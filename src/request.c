@@ -145,6 +145,25 @@ route_path(struct ts_request *req, const char *base_path)
 	return req->path == NULL ? -1 : 0;
 }
 
+/* The mount point: what REQUEST_URI has before the routed path. */
+static int
+mount_point(struct ts_request *req, const char *base_path)
+{
+	const char *uri = req->src->param(req->src->ctx, "REQUEST_URI");
+	size_t n, plen;
+
+	if (uri != NULL && req->path != NULL) {
+		n = strcspn(uri, "?");
+		plen = strlen(req->path);
+		if (n >= plen && memcmp(uri + n - plen, req->path, plen) == 0) {
+			req->mount = strndup(uri, n - plen);
+			return req->mount == NULL ? -1 : 0;
+		}
+	}
+	req->mount = strdup(base_path);
+	return req->mount == NULL ? -1 : 0;
+}
+
 int
 ts_request_init(struct ts_request *req, const struct ts_request_source *src,
     const char *base_path)
@@ -166,7 +185,7 @@ ts_request_init(struct ts_request *req, const struct ts_request_source *src,
 	    copy_param(src->param(src->ctx, "HTTP_AUTHORIZATION"),
 	    TS_MAX_TOKEN_BYTES + sizeof("Bearer  "), &req->authorization) != 0 ||
 	    copy_param(src->param(src->ctx, "REMOTE_USER"), TS_MAX_HEADER_BYTES, &req->remote_user) != 0 ||
-	    route_path(req, base_path) != 0)
+	    route_path(req, base_path) != 0 || mount_point(req, base_path) != 0)
 		return -1;
 	return 0;
 }
@@ -236,6 +255,7 @@ void
 ts_request_free(struct ts_request *req)
 {
 	free(req->path);
+	free(req->mount);
 	free(req->query);
 	free(req->content_type);
 	free(req->authorization);

@@ -6,6 +6,11 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_GET, "/api/health", ts_h_health, TS_R_IGNORES_AUTH },
 	{ TS_M_GET, "/api/settings", ts_h_settings_get, TS_R_NONE },
 	{ TS_M_PUT, "/api/settings", ts_h_settings_put, TS_R_BODY },
+	{ TS_M_GET, "/api/threads", ts_h_threads_list, TS_R_NONE },
+	{ TS_M_POST, "/api/threads", ts_h_threads_create, TS_R_BODY },
+	{ TS_M_GET, "/api/threads/{thread_id}", ts_h_thread_get, TS_R_NONE },
+	{ TS_M_PATCH, "/api/threads/{thread_id}", ts_h_thread_patch, TS_R_BODY },
+	{ TS_M_DELETE, "/api/threads/{thread_id}", ts_h_thread_delete, TS_R_NONE },
 };
 
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);

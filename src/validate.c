@@ -1,0 +1,148 @@
+/* Field validation: one 422 with loc per bad value (§2, §7, §11). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "ids.h"
+#include "validate.h"
+
+#define TS_MAX_METADATA_KEYS 16
+#define TS_MAX_METADATA_KEY_POINTS 64
+#define TS_MAX_METADATA_VALUE_POINTS 512
+#define TS_MAX_NAMESPACE_POINTS 255
+
+size_t
+ts_utf8_count(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	/* Count every byte that does not continue a sequence. */
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+fail_at(struct ts_ctx *ctx, const char *a, const char *b, const char *msg, const char *type)
+{
+	const char *loc[4] = { "body", a, b, NULL };
+
+	ts_fail_validation(ctx, loc, msg, type);
+	return -1;
+}
+
+int
+ts_v_body_object(struct ts_ctx *ctx)
+{
+	static const char *const loc[] = { "body", NULL };
+
+	if (json_object_is_type(ctx->body, json_type_object))
+		return 0;
+	ts_fail_validation(ctx, loc, "must be an object", "type");
+	return -1;
+}
+
+int
+ts_v_known_fields(struct ts_ctx *ctx, const char *const *allowed)
+{
+	json_object_object_foreach(ctx->body, key, val) {
+		const char *const *a;
+		(void)val;
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(*a, key) == 0)
+				break;
+		if (*a == NULL)
+			return fail_at(ctx, key, NULL, "unknown or read-only field", "unknown_field");
+	}
+	return 0;
+}
+
+int
+ts_v_string(struct ts_ctx *ctx, const char *field, struct json_object *v, size_t max_points,
+    int nullable, const char **out)
+{
+	const char *s;
+	size_t len;
+
+	*out = NULL;
+	if (v == NULL && nullable)
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return fail_at(ctx, field, NULL, "must be a string", "type");
+	s = json_object_get_string(v);
+	len = (size_t)json_object_get_string_len(v);
+	if (strlen(s) != len)
+		return fail_at(ctx, field, NULL, "must not contain NUL characters", "value");
+	if (ts_utf8_count(s, len) > max_points)
+		return fail_at(ctx, field, NULL, "too long", "length");
+	*out = s;
+	return 0;
+}
+
+int
+ts_v_namespace(struct ts_ctx *ctx, const char *field, struct json_object *v, const char **out)
+{
+	static const char allowed[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-";
+
+	if (ts_v_string(ctx, field, v, TS_MAX_NAMESPACE_POINTS, 0, out) != 0)
+		return -1;
+	if (strspn(*out, allowed) != strlen(*out))
+		return fail_at(ctx, field, NULL, "may only contain A-Z a-z 0-9 . _ : / -", "value");
+	return 0;
+}
+
+int
+ts_v_visibility(struct ts_ctx *ctx, const char *field, struct json_object *v, int *out)
+{
+	if (!json_object_is_type(v, json_type_string) ||
+	    (*out = ts_visibility_parse(json_object_get_string(v))) < 0)
+		return fail_at(ctx, field, NULL, "must be private, unlisted or public", "enum");
+	return 0;
+}
+
+int
+ts_v_new_uuid(struct ts_ctx *ctx, const char *field, struct json_object *v, uuid_t out)
+{
+	if (!json_object_is_type(v, json_type_string) ||
+	    ts_uuid_parse_new(json_object_get_string(v), out) != 0)
+		return fail_at(ctx, field, NULL, "must be a UUID (not the nil UUID)", "uuid");
+	return 0;
+}
+
+int
+ts_v_metadata(struct ts_ctx *ctx, const char *field, struct json_object *v)
+{
+	if (!json_object_is_type(v, json_type_object))
+		return fail_at(ctx, field, NULL, "must be an object", "type");
+	if (json_object_object_length(v) > TS_MAX_METADATA_KEYS)
+		return fail_at(ctx, field, NULL, "at most 16 keys", "length");
+	json_object_object_foreach(v, key, val) {
+		const char *s;
+		size_t len;
+
+		if (ts_utf8_count(key, strlen(key)) > TS_MAX_METADATA_KEY_POINTS)
+			return fail_at(ctx, field, key, "key longer than 64 characters", "length");
+		if (!json_object_is_type(val, json_type_string))
+			return fail_at(ctx, field, key, "must be a string", "type");
+		s = json_object_get_string(val);
+		len = (size_t)json_object_get_string_len(val);
+		if (strlen(s) != len)
+			return fail_at(ctx, field, key, "must not contain NUL characters", "value");
+		if (ts_utf8_count(s, len) > TS_MAX_METADATA_VALUE_POINTS)
+			return fail_at(ctx, field, key, "longer than 512 characters", "length");
+	}
+	return 0;
+}
+
+char *
+ts_json_text(struct json_object *v)
+{
+	const char *t;
+
+	if (v == NULL)
+		return strdup("{}");
+	t = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	return t != NULL ? strdup(t) : NULL;
+}
