@@ -24,6 +24,8 @@ struct ts_ctx {
 	struct ts_principal principal;
 	const struct ts_match *match;
 	int has_body;             /* a JSON body was sent and parsed */
+	int loc_index;            /* >= 0 while validating item n of a batch: a
+	                           * 422's loc becomes ["body", "messages", n, ...] */
 	struct json_object *body; /* the parsed body, NULL for none or JSON null
 	                           * (owned by the dispatcher) */
 };

@@ -32,8 +32,20 @@ ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg)
 void
 ts_fail_validation(struct ts_ctx *ctx, const char *const *loc, const char *msg, const char *type)
 {
-	struct json_object *detail = ts_detail_one(loc, msg, type);
+	struct json_object *detail = ts_detail_one(loc, msg, type), *item, *l;
+	size_t i;
 
+	if (detail != NULL && ctx->loc_index >= 0 && loc[0] != NULL && strcmp(loc[0], "body") == 0) {
+		/* Inside a batch: ["body", ...] names item n of "messages". */
+		item = json_object_array_get_idx(detail, 0);
+		l = json_object_new_array();
+		json_object_array_add(l, json_object_new_string("body"));
+		json_object_array_add(l, json_object_new_string("messages"));
+		json_object_array_add(l, json_object_new_int(ctx->loc_index));
+		for (i = 1; loc[i] != NULL; i++)
+			json_object_array_add(l, json_object_new_string(loc[i]));
+		json_object_object_add(item, "loc", l);
+	}
 	if (detail == NULL) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		return;
@@ -164,6 +176,7 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 	memset(&res, 0, sizeof(res));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.app = app;
+	ctx.loc_index = -1;
 	ctx.req = &req;
 	ctx.res = &res;
 	if (ts_request_init(&req, src, app->cfg->base_path) != 0)

@@ -11,6 +11,14 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_GET, "/api/threads/{thread_id}", ts_h_thread_get, TS_R_NONE },
 	{ TS_M_PATCH, "/api/threads/{thread_id}", ts_h_thread_patch, TS_R_BODY },
 	{ TS_M_DELETE, "/api/threads/{thread_id}", ts_h_thread_delete, TS_R_NONE },
+	{ TS_M_GET, "/api/threads/{thread_id}/messages", ts_h_messages_list, TS_R_NONE },
+	{ TS_M_POST, "/api/threads/{thread_id}/messages", ts_h_message_create, TS_R_BODY },
+	{ TS_M_DELETE, "/api/threads/{thread_id}/messages", ts_h_messages_clear, TS_R_NONE },
+	{ TS_M_POST, "/api/threads/{thread_id}/messages/batch", ts_h_messages_batch, TS_R_BODY },
+	{ TS_M_POST, "/api/threads/{thread_id}/messages/context", ts_h_messages_context, TS_R_BODY },
+	{ TS_M_GET, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_get, TS_R_NONE },
+	{ TS_M_PATCH, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_patch, TS_R_BODY },
+	{ TS_M_DELETE, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_delete, TS_R_NONE },
 };
 
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);

@@ -15,6 +15,20 @@
  */
 #define THREAD_FILTERS " AND (? IS NULL OR namespace = ?) AND (? IS NULL OR visibility = ?)"
 
+#define MESSAGE_COLS "thread_id, seq, id, role, content_text, content_extra, details, " \
+	"metadata, attachments, parent_message_id, run_id, assistant_id, model, source, " \
+	"tool_call_id, tool_name, tool_calls, token_count, prompt_tokens, completion_tokens, " \
+	"latency_ms, comparison_id, created_at, updated_at"
+
+/*
+ * Message pages: one range of the clustered key (thread_id, seq). Filters are
+ * "? IS NULL OR ..." so one statement serves every combination; the role
+ * filter is a bit mask (bit r set: role r wanted; 15 = all).
+ */
+#define MESSAGE_FILTERS " AND (? IS NULL OR run_id = ?)" \
+	" AND (? IS NULL OR created_at > ?) AND (? IS NULL OR created_at < ?)" \
+	" AND ((? >> role) & 1) = 1"
+
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
 	/* for log lines and the fault tests, which KILL a worker's connection */
@@ -81,5 +95,58 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_THREADS_PUBLIC_DOWN] = {
 		"SELECT " THREAD_COLS " FROM threads WHERE visibility = 2 AND row_id < ?"
 		THREAD_FILTERS " ORDER BY row_id DESC LIMIT ?",
+		TS_SQLF_REPEATABLE },
+	[TS_SQL_MESSAGE_BY_ID] = {
+		"SELECT " MESSAGE_COLS " FROM messages WHERE id = ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_MESSAGE_IN_THREAD] = {
+		"SELECT " MESSAGE_COLS " FROM messages WHERE id = ? AND thread_id = ?",
+		TS_SQLF_REPEATABLE },
+	[TS_SQL_MESSAGE_SEQ_OF] = {
+		"SELECT seq FROM messages WHERE id = ? AND thread_id = ?", TS_SQLF_REPEATABLE },
+	/*
+	 * seq allocation: the thread row's lock orders concurrent writers, and
+	 * LAST_INSERT_ID(expr) hands back the new counter with no gap or reuse.
+	 * n messages at once take n contiguous numbers.
+	 */
+	/* Creates in one thread queue here first, so the idempotency check that
+	 * follows reads a snapshot taken after any racing create committed. */
+	[TS_SQL_THREAD_LOCK] = {
+		"SELECT last_seq FROM threads WHERE id = ? FOR UPDATE", TS_SQLF_NONE },
+	[TS_SQL_THREAD_NEXT_SEQ] = {
+		"UPDATE threads SET last_seq = LAST_INSERT_ID(last_seq + ?), "
+		"message_count = message_count + ?, last_message_at = ?, updated_at = ? WHERE id = ?",
+		TS_SQLF_NONE },
+	[TS_SQL_THREAD_LAST_SEQ] = { "SELECT LAST_INSERT_ID()", TS_SQLF_NONE },
+	[TS_SQL_MESSAGE_INSERT] = {
+		"INSERT INTO messages (" MESSAGE_COLS ") VALUES "
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		TS_SQLF_NONE },
+	[TS_SQL_MESSAGE_UPDATE] = {
+		"UPDATE messages SET "
+		"content_text = CASE WHEN ? THEN ? ELSE content_text END, "
+		"content_extra = CASE WHEN ? THEN ? ELSE content_extra END, "
+		"metadata = CASE WHEN ? THEN ? ELSE metadata END, "
+		"details = CASE WHEN ? THEN ? ELSE details END, "
+		"updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND thread_id = ?",
+		TS_SQLF_NONE },
+	[TS_SQL_MESSAGE_DELETE] = {
+		"DELETE FROM messages WHERE id = ? AND thread_id = ?", TS_SQLF_NONE },
+	/* Counters after deleting: the count, and the newest remaining message's time. */
+	[TS_SQL_THREAD_AFTER_DELETE] = {
+		"UPDATE threads SET message_count = message_count - ?, "
+		"last_message_at = (SELECT created_at FROM messages WHERE thread_id = ? "
+		"ORDER BY seq DESC LIMIT 1), updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+		TS_SQLF_NONE },
+	[TS_SQL_THREAD_CLEAR_COUNTERS] = {
+		"UPDATE threads SET message_count = 0, last_message_at = NULL, "
+		"updated_at = UTC_TIMESTAMP(3) WHERE id = ?", TS_SQLF_NONE },
+	[TS_SQL_MESSAGES_UP] = {
+		"SELECT " MESSAGE_COLS " FROM messages WHERE thread_id = ? AND seq > ?"
+		MESSAGE_FILTERS " ORDER BY seq ASC LIMIT ? OFFSET ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_MESSAGES_DOWN] = {
+		"SELECT " MESSAGE_COLS " FROM messages WHERE thread_id = ? AND seq < ?"
+		MESSAGE_FILTERS " ORDER BY seq DESC LIMIT ? OFFSET ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_MESSAGES_COUNT] = {
+		"SELECT COUNT(*) FROM messages WHERE thread_id = ?" MESSAGE_FILTERS,
 		TS_SQLF_REPEATABLE },
 };

@@ -1,6 +1,8 @@
 /* Database DATETIME(3) text to the API's ISO 8601 form. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "timefmt.h"
 
@@ -27,5 +29,101 @@ ts_time_db_to_iso(const char *db, size_t len, char out[TS_ISO_LEN + 1])
 	}
 	out[23] = 'Z';
 	out[24] = '\0';
+	return 0;
+}
+
+void
+ts_time_now_db(char out[TS_DB_TIME_LEN + 1])
+{
+	struct timespec now;
+	struct tm tm;
+	char stamp[20];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(out, TS_DB_TIME_LEN + 1, "%s.%03u", stamp, (unsigned int)(now.tv_nsec / 1000000L) % 1000u);
+}
+
+/* Reads exactly n digits at *p into *v. */
+static int
+digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+static int
+expect(const char **p, char c)
+{
+	if (**p != c)
+		return -1;
+	(*p)++;
+	return 0;
+}
+
+int
+ts_time_parse_rfc3339(const char *s, int round_up, char out[TS_DB_TIME_LEN + 1])
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	struct tm tm;
+	int y, mo, d, h, mi, sec, ms = 0, oh = 0, om = 0, sign = 0, extra = 0, n;
+	time_t t;
+	char stamp[20];
+
+	if (digits(&p, 4, &y) || expect(&p, '-') || digits(&p, 2, &mo) || expect(&p, '-') ||
+	    digits(&p, 2, &d) || (*p != 'T' && *p != 't') || !(p++) ||
+	    digits(&p, 2, &h) || expect(&p, ':') || digits(&p, 2, &mi) || expect(&p, ':') ||
+	    digits(&p, 2, &sec))
+		return -1;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		for (n = 0; isdigit((unsigned char)*p); p++, n++) {
+			if (n < 3)
+				ms = ms * 10 + (*p - '0');
+			else if (*p != '0')
+				extra = 1;
+		}
+		for (; n < 3; n++)
+			ms *= 10;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh) || expect(&p, ':') || digits(&p, 2, &om) || oh > 23 || om > 59)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+	    sec > 60 || y < 1000)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm) - (time_t)sign * (oh * 3600 + om * 60);
+	if (round_up && extra && ++ms == 1000) {
+		ms = 0;
+		t++;
+	}
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 1000)
+		return -1;
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(out, TS_DB_TIME_LEN + 1, "%s.%03u", stamp, (unsigned int)ms % 1000u);
 	return 0;
 }

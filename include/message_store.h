@@ -1,0 +1,31 @@
+/* Creating messages: one or a batch, all or nothing, in one transaction. */
+#ifndef TS_MESSAGE_STORE_H
+#define TS_MESSAGE_STORE_H
+
+#include <stddef.h>
+#include <uuid/uuid.h>
+
+#include "db.h"
+#include "messages.h"
+
+enum ts_create_outcome {
+	TS_CREATE_OK,           /* created (items marked existing were returned as stored) */
+	TS_CREATE_NO_THREAD,    /* the thread went away meanwhile: 404 */
+	TS_CREATE_BAD_PARENT,   /* items[bad_index]'s parent is not in the thread: 422 */
+	TS_CREATE_CONFLICT      /* a message_id names another message: 409 */
+};
+
+/* The caller owns every array; n items, ids and existing of n entries. */
+struct ts_create {
+	const unsigned char *thread_id;
+	struct ts_message_input *items;
+	size_t n;
+	uuid_t *ids;            /* out: the id of each item */
+	int *existing;          /* out: item i existed already (idempotent repeat) */
+	enum ts_create_outcome outcome;
+	size_t bad_index;
+};
+
+enum ts_db_status ts_messages_create(struct ts_db *db, struct ts_create *c);
+
+#endif

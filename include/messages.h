@@ -1,0 +1,88 @@
+/*
+ * The message resource's data: the create body validated into a
+ * ts_message_input (§6.2), and the §6.1 JSON form of a stored row.
+ */
+#ifndef TS_MESSAGES_H
+#define TS_MESSAGES_H
+
+#include <json-c/json.h>
+#include <uuid/uuid.h>
+
+#include "app.h"
+
+enum ts_role { TS_ROLE_USER, TS_ROLE_ASSISTANT, TS_ROLE_SYSTEM, TS_ROLE_TOOL, TS_ROLE__COUNT };
+
+/* Case-insensitive; -1 for an unknown role. */
+int ts_role_parse(const char *s);
+const char *ts_role_name(int role);
+
+/* Optional integers are -1 when not set. */
+enum ts_msg_int { TS_MI_TOKEN_COUNT, TS_MI_PROMPT_TOKENS, TS_MI_COMPLETION_TOKENS,
+	TS_MI_LATENCY_MS, TS_MI__COUNT };
+/* Optional strings (at most 255 characters), NULL when not set. */
+enum ts_msg_str { TS_MS_RUN_ID, TS_MS_ASSISTANT_ID, TS_MS_MODEL, TS_MS_SOURCE,
+	TS_MS_TOOL_CALL_ID, TS_MS_TOOL_NAME, TS_MS_COMPARISON_ID, TS_MS__COUNT };
+
+/*
+ * A validated create body. Strings are borrowed from the parsed request body
+ * (which outlives the input); the JSON texts are owned and freed by
+ * ts_message_input_free.
+ */
+struct ts_message_input {
+	int has_message_id;
+	uuid_t message_id;
+	int role;
+	const char *text;
+	size_t text_len;
+	struct json_object *content;    /* the full §6.1 content object (owned ref) */
+	char *content_extra;            /* citations/references/is_error as JSON, or NULL */
+	char *details;                  /* JSON text, or NULL */
+	char *metadata;                 /* JSON text, "{}" when not given */
+	char *attachments;              /* JSON text, or NULL (rendered []) */
+	char *tool_calls;               /* JSON text, or NULL */
+	int has_parent;
+	uuid_t parent;
+	const char *strs[TS_MS__COUNT];
+	long long ints[TS_MI__COUNT];
+};
+
+/* Validates one create body (an object). Returns 0, or -1 after answering 422. */
+int ts_message_parse(struct ts_ctx *ctx, struct json_object *body, struct ts_message_input *in);
+
+void ts_message_input_free(struct ts_message_input *in);
+
+/* A validated PATCH body (§6.4): content, metadata, details, is_error. */
+struct ts_message_patch {
+	int has_text;
+	const char *text;               /* borrowed from the request body */
+	size_t text_len;
+	int has_extra;
+	char *content_extra;            /* owned; NULL: none */
+	int has_metadata;
+	char *metadata;                 /* owned */
+	int has_details;
+	char *details;                  /* owned; NULL: null */
+};
+
+/*
+ * Validates a PATCH body against the stored content_extra (is_error merges
+ * into it). Returns 0, or -1 after answering 422. ts_message_patch_free frees.
+ */
+int ts_message_parse_patch(struct ts_ctx *ctx, const struct ts_db_cell *stored_extra,
+    struct ts_message_patch *mp);
+void ts_message_patch_free(struct ts_message_patch *mp);
+
+/* The content object (text, citations, references, is_error) a stored row
+ * renders; a new reference. */
+struct json_object *ts_message_content_json(const struct ts_db_cell *text,
+    const struct ts_db_cell *extra);
+
+/* The §6.1 object for row `row` of a result with the message columns; details
+ * rendered null unless with_details. A new reference, NULL out of memory. */
+struct json_object *ts_message_json(const struct ts_db_rows *rows, size_t row, int with_details);
+
+/* The token cost of a row for the context route: token_count, else
+ * ceil(code points of the text / 4). */
+long long ts_message_cost(const struct ts_db_rows *rows, size_t row);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * Messages (§6.2, §6.4): create one, create a batch, read one, patch, delete
+ * one, clear the thread. Reads follow the access matrix; writes need the owner.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "ids.h"
+#include "message_store.h"
+#include "messages.h"
+#include "params.h"
+#include "threads.h"
+#include "validate.h"
+
+#define TS_MAX_BATCH 100
+
+/* with_details=true|false (default true). Returns 0, or -1 answered. */
+int
+ts_q_with_details(struct ts_ctx *ctx, int *with_details)
+{
+	static const char *const bools[] = { "false", "true", NULL };
+	int v = 1;
+
+	if (ts_q_enum(ctx, "with_details", bools, &v) < 0)
+		return -1;
+	*with_details = v;
+	return 0;
+}
+
+/* Answers status with message id of thread tid as stored now. */
+static void
+respond_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char *mid, int status,
+    int with_details)
+{
+	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
+	struct ts_db_rows r;
+	struct json_object *o;
+	char ts[TS_UUID_STR_LEN + 1], ms[TS_UUID_STR_LEN + 1], loc[TS_MAX_PATH_BYTES + 128];
+	enum ts_db_status st;
+
+	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return;
+	}
+	if (r.nrows != 1) {
+		ts_db_rows_free(&r);
+		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
+		return;
+	}
+	o = ts_message_json(&r, 0, with_details);
+	ts_db_rows_free(&r);
+	if (o == NULL || ts_response_json(ctx->res, status, o) != 0) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return;
+	}
+	if (status == 201) {
+		ts_uuid_format(tid, ts);
+		ts_uuid_format(mid, ms);
+		snprintf(loc, sizeof(loc), "%s/api/threads/%s/messages/%s", ctx->req->mount, ts, ms);
+		ts_response_header(ctx->res, "Location", loc);
+	}
+}
+
+/* Maps a create outcome that is not a success to its answer; 0 when it is one. */
+static int
+create_failed(struct ts_ctx *ctx, enum ts_db_status st, const struct ts_create *c, int batch)
+{
+	if (st != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return -1;
+	}
+	switch (c->outcome) {
+	case TS_CREATE_OK:
+		return 0;
+	case TS_CREATE_NO_THREAD:
+		ts_fail(ctx, TS_E_NOT_FOUND, "Thread not found");
+		return -1;
+	case TS_CREATE_BAD_PARENT: {
+		static const char *const loc[] = { "body", "parent_message_id", NULL };
+		ctx->loc_index = batch ? (int)c->bad_index : -1;
+		ts_fail_validation(ctx, loc, "must name a message of this thread", "reference");
+		ctx->loc_index = -1;
+		return -1;
+	}
+	case TS_CREATE_CONFLICT:
+		ts_fail(ctx, TS_E_CONFLICT, "message_id already names another message");
+		return -1;
+	}
+	return -1;
+}
+
+/* The path's thread id, loaded for op; 0 or -1 answered. */
+static int
+load_path_thread(struct ts_ctx *ctx, enum ts_op op, uuid_t tid)
+{
+	struct ts_thread t;
+
+	ts_uuid_parse(ctx->match->params[0], tid);
+	if (ts_thread_load(ctx, tid, op, &t) != 0)
+		return -1;
+	ts_thread_release(&t);
+	return 0;
+}
+
+void
+ts_h_message_create(struct ts_ctx *ctx)
+{
+	struct ts_message_input in;
+	struct ts_create c;
+	uuid_t tid, id;
+	int existing = 0;
+	enum ts_db_status st;
+
+	memset(&in, 0, sizeof(in));
+	if (!ctx->has_body) {
+		ts_fail(ctx, TS_E_INVALID_JSON, "Request body required");
+		return;
+	}
+	if (load_path_thread(ctx, TS_OP_WRITE, tid) != 0 || ts_message_parse(ctx, ctx->body, &in) != 0)
+		goto out;
+	memset(&c, 0, sizeof(c));
+	c.thread_id = tid;
+	c.items = &in;
+	c.n = 1;
+	c.ids = &id;
+	c.existing = &existing;
+	st = ts_messages_create(ctx->app->db, &c);
+	if (create_failed(ctx, st, &c, 0) == 0)
+		respond_message(ctx, tid, id, existing ? 200 : 201, 1);
+out:
+	ts_message_input_free(&in);
+}
+
+/* Validates every item of a batch; 0, or -1 answered. */
+static int
+parse_batch(struct ts_ctx *ctx, struct json_object *list, struct ts_message_input *items, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		ctx->loc_index = (int)i;
+		if (ts_message_parse(ctx, json_object_array_get_idx(list, i), &items[i]) != 0) {
+			ctx->loc_index = -1;
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (items[i].has_message_id && items[j].has_message_id &&
+			    memcmp(items[i].message_id, items[j].message_id, 16) == 0) {
+				static const char *const loc[] = { "body", "message_id", NULL };
+				ts_fail_validation(ctx, loc, "repeats an earlier item's message_id", "duplicate");
+				ctx->loc_index = -1;
+				return -1;
+			}
+	}
+	ctx->loc_index = -1;
+	return 0;
+}
+
+/* Renders the created batch, in the given order, as stored. */
+static void
+respond_batch(struct ts_ctx *ctx, const unsigned char *tid, const uuid_t *ids, size_t n)
+{
+	struct json_object *data = json_object_new_array(), *o = json_object_new_object();
+	struct ts_db_rows r;
+	enum ts_db_status st;
+	size_t i;
+
+	for (i = 0; i < n && data != NULL && o != NULL; i++) {
+		struct ts_db_param p[] = { ts_p_blob(ids[i], 16), ts_p_blob(tid, 16) };
+		if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
+			json_object_put(data);
+			json_object_put(o);
+			ts_respond_db_error(ctx, st);
+			return;
+		}
+		if (r.nrows == 1)
+			json_object_array_add(data, ts_message_json(&r, 0, 1));
+		ts_db_rows_free(&r);
+	}
+	if (o == NULL || data == NULL) {
+		json_object_put(data);
+		json_object_put(o);
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return;
+	}
+	json_object_object_add(o, "object", json_object_new_string("list"));
+	json_object_object_add(o, "data", data);
+	if (ts_response_json(ctx->res, 201, o) != 0)
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+}
+
+void
+ts_h_messages_batch(struct ts_ctx *ctx)
+{
+	static const char *const fields[] = { "messages", NULL };
+	static const char *const loc[] = { "body", "messages", NULL };
+	struct ts_message_input *items = NULL;
+	struct json_object *list = NULL;
+	struct ts_create c;
+	uuid_t tid, *ids = NULL;
+	int *existing = NULL;
+	size_t n = 0, i;
+	enum ts_db_status st;
+
+	if (!ctx->has_body) {
+		ts_fail(ctx, TS_E_INVALID_JSON, "Request body required");
+		return;
+	}
+	if (load_path_thread(ctx, TS_OP_WRITE, tid) != 0 || ts_v_body_object(ctx) != 0 ||
+	    ts_v_known_fields(ctx, fields) != 0)
+		return;
+	if (!json_object_object_get_ex(ctx->body, "messages", &list) ||
+	    !json_object_is_type(list, json_type_array) ||
+	    (n = json_object_array_length(list)) < 1 || n > TS_MAX_BATCH) {
+		ts_fail_validation(ctx, loc, "must be an array of 1 to 100 messages", "length");
+		return;
+	}
+	items = calloc(n, sizeof(*items));
+	ids = calloc(n, sizeof(*ids));
+	existing = calloc(n, sizeof(*existing));
+	if (items == NULL || ids == NULL || existing == NULL) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		goto out;
+	}
+	if (parse_batch(ctx, list, items, n) != 0)
+		goto out;
+	memset(&c, 0, sizeof(c));
+	c.thread_id = tid;
+	c.items = items;
+	c.n = n;
+	c.ids = ids;
+	c.existing = existing;
+	st = ts_messages_create(ctx->app->db, &c);
+	if (create_failed(ctx, st, &c, 1) == 0)
+		respond_batch(ctx, tid, (const uuid_t *)ids, n);
+out:
+	for (i = 0; items != NULL && i < n; i++)
+		ts_message_input_free(&items[i]);
+	free(items);
+	free(ids);
+	free(existing);
+}
+
+void
+ts_h_message_get(struct ts_ctx *ctx)
+{
+	uuid_t tid, mid;
+	int with_details;
+
+	if (load_path_thread(ctx, TS_OP_READ, tid) != 0)
+		return;
+	ts_uuid_parse(ctx->match->params[1], mid);
+	/* 404 message comes before 422 in §11's order. */
+	{
+		struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
+		struct ts_db_rows r;
+		enum ts_db_status st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL);
+		int found = st == TS_DB_OK && r.nrows == 1;
+
+		if (st == TS_DB_OK)
+			ts_db_rows_free(&r);
+		if (st != TS_DB_OK) {
+			ts_respond_db_error(ctx, st);
+			return;
+		}
+		if (!found) {
+			ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
+			return;
+		}
+	}
+	if (ts_q_with_details(ctx, &with_details) != 0)
+		return;
+	respond_message(ctx, tid, mid, 200, with_details);
+}

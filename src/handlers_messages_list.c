@@ -1,0 +1,369 @@
+/*
+ * Reading a thread's messages: the list (§6.3), keyset pages on the
+ * clustered key (thread_id, seq), and the conversation context (§6.5), read
+ * from the newest backwards a page at a time.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "ids.h"
+#include "messages.h"
+#include "paging.h"
+#include "params.h"
+#include "query.h"
+#include "threads.h"
+#include "timefmt.h"
+#include "validate.h"
+
+#define TS_MESSAGE_PAGE_MAX 200
+#define TS_MESSAGE_PAGE_DEFAULT 20
+#define TS_MAX_OFFSET 100000
+#define TS_MAX_RUN_ID_POINTS 255
+#define TS_ALL_ROLES ((1 << TS_ROLE__COUNT) - 1)
+/* Messages the context route reads per round trip. */
+#define TS_CONTEXT_PAGE 50
+#define TS_MAX_CONTEXT_TOKENS 10000000LL
+
+struct msg_filters {
+	int role_mask;
+	char *run_id;                           /* owned; NULL: any */
+	int has_after, has_before;
+	char after[TS_DB_TIME_LEN + 1];
+	char before[TS_DB_TIME_LEN + 1];
+};
+
+static void
+filters_free(struct msg_filters *f)
+{
+	free(f->run_id);
+}
+
+/* role=user,assistant: a bit per role; empty items and unknown roles are 422. */
+static int
+read_roles(struct ts_ctx *ctx, int *mask)
+{
+	static const char *const loc[] = { "query", "role", NULL };
+	char *v = NULL, *item, *save = NULL;
+	size_t len;
+	int r, rc = 0;
+
+	*mask = TS_ALL_ROLES;
+	switch (ts_query_get(ctx->req->query, strlen(ctx->req->query), "role", &v, &len)) {
+	case TS_QUERY_ABSENT:
+		return 0;
+	case TS_QUERY_FOUND:
+		break;
+	default:
+		ts_fail_validation(ctx, loc, "bad percent-encoding", "encoding");
+		return -1;
+	}
+	*mask = 0;
+	if (*v == '\0' || v[len - 1] == ',' || strstr(v, ",,") != NULL || *v == ',')
+		rc = -1;
+	for (item = strtok_r(v, ",", &save); rc == 0 && item != NULL; item = strtok_r(NULL, ",", &save)) {
+		if ((r = ts_role_parse(item)) < 0 || strcmp(item, ts_role_name(r)) != 0)
+			rc = -1;
+		else
+			*mask |= 1 << r;
+	}
+	free(v);
+	if (rc != 0)
+		ts_fail_validation(ctx, loc, "must be a comma-separated list of user, assistant, system, tool", "enum");
+	return rc;
+}
+
+static int
+read_time(struct ts_ctx *ctx, const char *name, int round_up, int *has, char *out)
+{
+	char *v = NULL;
+	int rc;
+
+	if ((rc = ts_q_string(ctx, name, 64, &v)) <= 0)
+		return rc;
+	rc = ts_time_parse_rfc3339(v, round_up, out);
+	free(v);
+	if (rc != 0) {
+		const char *loc[] = { "query", name, NULL };
+		ts_fail_validation(ctx, loc, "must be an RFC 3339 timestamp", "datetime");
+		return -1;
+	}
+	*has = 1;
+	return 1;
+}
+
+static int
+read_filters(struct ts_ctx *ctx, struct msg_filters *f)
+{
+	if (read_time(ctx, "created_after", 0, &f->has_after, f->after) < 0 ||
+	    read_time(ctx, "created_before", 1, &f->has_before, f->before) < 0 ||
+	    read_roles(ctx, &f->role_mask) != 0 ||
+	    ts_q_string(ctx, "run_id", TS_MAX_RUN_ID_POINTS, &f->run_id) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+filtered(const struct msg_filters *f)
+{
+	return f->role_mask != TS_ALL_ROLES || f->run_id != NULL || f->has_after || f->has_before;
+}
+
+/* The filter parameters as the statements take them (7 of them). */
+static size_t
+filter_params(const struct msg_filters *f, struct ts_db_param *p)
+{
+	p[0] = f->run_id != NULL ? ts_p_str(f->run_id, strlen(f->run_id)) : ts_p_null();
+	p[1] = p[0];
+	p[2] = f->has_after ? ts_p_str(f->after, TS_DB_TIME_LEN) : ts_p_null();
+	p[3] = p[2];
+	p[4] = f->has_before ? ts_p_str(f->before, TS_DB_TIME_LEN) : ts_p_null();
+	p[5] = p[4];
+	p[6] = ts_p_int(f->role_mask);
+	return 7;
+}
+
+/* Reads one page: keys beyond bound in the scan's direction. */
+static enum ts_db_status
+fetch_messages(struct ts_ctx *ctx, const unsigned char *tid, int upward, long long bound,
+    const struct msg_filters *f, long long limit, long long offset, struct ts_db_rows *rows)
+{
+	struct ts_db_param p[11];
+	size_t n = 0;
+
+	p[n++] = ts_p_blob(tid, 16);
+	p[n++] = ts_p_int(bound);
+	n += filter_params(f, p + n);
+	p[n++] = ts_p_int(limit);
+	p[n++] = ts_p_int(offset);
+	return ts_db_exec(ctx->app->db, upward ? TS_SQL_MESSAGES_UP : TS_SQL_MESSAGES_DOWN, p, n, rows, NULL);
+}
+
+/* The seq of a cursor message; it must be a message of this thread (422). */
+static int
+cursor_seq(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_page_request *pr, long long *seq)
+{
+	struct ts_db_param p[] = { ts_p_blob(pr->cursor, 16), ts_p_blob(tid, 16) };
+	struct ts_db_rows r;
+	enum ts_db_status st;
+	int found;
+
+	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return -1;
+	}
+	found = r.nrows == 1;
+	if (found)
+		*seq = strtoll(ts_db_cell(&r, 0, 0)->data, NULL, 10);
+	ts_db_rows_free(&r);
+	if (!found) {
+		const char *loc[] = { "query", pr->cursor_param, NULL };
+		ts_fail_validation(ctx, loc, "does not name a message of this thread", "cursor");
+		return -1;
+	}
+	return 0;
+}
+
+/* total: the thread's counter when unfiltered, else one COUNT over the range. */
+static int
+count_total(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_thread *t,
+    const struct msg_filters *f, long long *total)
+{
+	struct ts_db_param p[8];
+	struct ts_db_rows r;
+	enum ts_db_status st;
+
+	if (!filtered(f)) {
+		*total = strtoll(ts_db_cell(&t->rows, 0, TS_TC_MESSAGE_COUNT)->data, NULL, 10);
+		return 0;
+	}
+	p[0] = ts_p_blob(tid, 16);
+	filter_params(f, p + 1);
+	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGES_COUNT, p, 8, &r, NULL)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return -1;
+	}
+	*total = strtoll(ts_db_cell(&r, 0, 0)->data, NULL, 10);
+	ts_db_rows_free(&r);
+	return 0;
+}
+
+static void
+respond_list(struct ts_ctx *ctx, const struct ts_db_rows *rows, const struct ts_page_request *pr,
+    int reverse, int with_details, long long total)
+{
+	size_t n = rows->nrows > (size_t)pr->limit ? (size_t)pr->limit : rows->nrows, i;
+	struct json_object *data = json_object_new_array_ext((int)n), *env;
+
+	for (i = 0; data != NULL && i < n; i++)
+		json_object_array_add(data, ts_message_json(rows, reverse ? n - 1 - i : i, with_details));
+	env = data != NULL ? ts_page_envelope(data, rows->nrows > n, pr->kind) : NULL;
+	if (env == NULL) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return;
+	}
+	json_object_object_add(env, "total", json_object_new_int64(total));
+	ts_response_json(ctx->res, 200, env);
+}
+
+void
+ts_h_messages_list(struct ts_ctx *ctx)
+{
+	struct ts_thread t;
+	struct ts_page_request pr;
+	struct msg_filters f;
+	struct ts_page_scan scan;
+	struct ts_db_rows rows;
+	enum ts_db_status st;
+	long long offset = 0, bound, total;
+	int with_details;
+	uuid_t tid;
+
+	memset(&f, 0, sizeof(f));
+	ts_uuid_parse(ctx->match->params[0], tid);
+	if (ts_thread_load(ctx, tid, TS_OP_READ, &t) != 0)
+		return;
+	if (ts_page_params(ctx, TS_MESSAGE_PAGE_MAX, TS_MESSAGE_PAGE_DEFAULT, &pr) != 0 ||
+	    ts_q_int(ctx, "offset", 0, TS_MAX_OFFSET, &offset) < 0 || read_filters(ctx, &f) != 0 ||
+	    ts_q_with_details(ctx, &with_details) != 0)
+		goto out;
+	scan = ts_page_scan_for(pr.order, pr.kind);
+	bound = scan.upward ? 0 : LLONG_MAX;
+	if (pr.kind != TS_CURSOR_NONE && cursor_seq(ctx, tid, &pr, &bound) != 0)
+		goto out;
+	if (count_total(ctx, tid, &t, &f, &total) != 0)
+		goto out;
+	st = fetch_messages(ctx, tid, scan.upward, bound, &f, pr.limit + 1, offset, &rows);
+	if (st != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		goto out;
+	}
+	respond_list(ctx, &rows, &pr, scan.reverse, with_details, total);
+	ts_db_rows_free(&rows);
+out:
+	filters_free(&f);
+	ts_thread_release(&t);
+}
+
+/* The context's selection so far. */
+struct selection {
+	struct json_object *picked;     /* message objects, any order */
+	long long budget;               /* tokens left */
+	long long used;
+	int truncated;
+};
+
+/*
+ * Takes messages of role_mask newest first while they fit, a page at a
+ * time; stops at the first that does not fit. skip_mask: roles already taken.
+ */
+static int
+take_newest(struct ts_ctx *ctx, const unsigned char *tid, int role_mask, struct selection *s)
+{
+	struct msg_filters f;
+	struct ts_db_rows rows;
+	enum ts_db_status st;
+	long long bound = LLONG_MAX;
+	size_t i;
+
+	memset(&f, 0, sizeof(f));
+	f.role_mask = role_mask;
+	for (;;) {
+		st = fetch_messages(ctx, tid, 0, bound, &f, TS_CONTEXT_PAGE, 0, &rows);
+		if (st != TS_DB_OK) {
+			ts_respond_db_error(ctx, st);
+			return -1;
+		}
+		for (i = 0; i < rows.nrows; i++) {
+			long long cost = ts_message_cost(&rows, i);
+			if (cost > s->budget) {
+				s->truncated = 1;
+				ts_db_rows_free(&rows);
+				return 0;
+			}
+			s->budget -= cost;
+			s->used += cost;
+			json_object_array_add(s->picked, ts_message_json(&rows, i, 1));
+			bound = strtoll(ts_db_cell(&rows, i, TS_MC_SEQ)->data, NULL, 10);
+		}
+		i = rows.nrows;
+		ts_db_rows_free(&rows);
+		if (i < TS_CONTEXT_PAGE)
+			return 0;
+	}
+}
+
+static int
+by_seq(const void *a, const void *b)
+{
+	long long sa = json_object_get_int64(json_object_object_get(*(struct json_object *const *)a, "seq"));
+	long long sb = json_object_get_int64(json_object_object_get(*(struct json_object *const *)b, "seq"));
+
+	return sa < sb ? -1 : sa > sb;
+}
+
+static int
+read_context_body(struct ts_ctx *ctx, long long *max_tokens, int *include_system)
+{
+	static const char *const fields[] = { "max_tokens", "include_system", NULL };
+	static const char *const loc_max[] = { "body", "max_tokens", NULL };
+	static const char *const loc_sys[] = { "body", "include_system", NULL };
+	struct json_object *v;
+
+	if (ts_v_body_object(ctx) != 0 || ts_v_known_fields(ctx, fields) != 0)
+		return -1;
+	if (!json_object_object_get_ex(ctx->body, "max_tokens", &v) || !json_object_is_type(v, json_type_int) ||
+	    (*max_tokens = json_object_get_int64(v)) < 1 || *max_tokens > TS_MAX_CONTEXT_TOKENS) {
+		ts_fail_validation(ctx, loc_max, "required, an integer from 1 to 10000000", "range");
+		return -1;
+	}
+	*include_system = 0;
+	if (json_object_object_get_ex(ctx->body, "include_system", &v) && v != NULL) {
+		if (!json_object_is_type(v, json_type_boolean)) {
+			ts_fail_validation(ctx, loc_sys, "must be a boolean", "type");
+			return -1;
+		}
+		*include_system = json_object_get_boolean(v);
+	}
+	return 0;
+}
+
+void
+ts_h_messages_context(struct ts_ctx *ctx)
+{
+	struct ts_thread t;
+	struct selection s;
+	struct json_object *o;
+	long long max_tokens;
+	int include_system;
+	uuid_t tid;
+
+	if (!ctx->has_body) {
+		ts_fail(ctx, TS_E_INVALID_JSON, "Request body required");
+		return;
+	}
+	ts_uuid_parse(ctx->match->params[0], tid);
+	if (ts_thread_load(ctx, tid, TS_OP_READ, &t) != 0)
+		return;
+	ts_thread_release(&t);
+	if (read_context_body(ctx, &max_tokens, &include_system) != 0)
+		return;
+	memset(&s, 0, sizeof(s));
+	s.picked = json_object_new_array();
+	s.budget = max_tokens;
+	/* System messages first when asked; the rest of the budget to the tail. */
+	if ((include_system && take_newest(ctx, tid, 1 << TS_ROLE_SYSTEM, &s) != 0) ||
+	    take_newest(ctx, tid, include_system ? TS_ALL_ROLES & ~(1 << TS_ROLE_SYSTEM) : TS_ALL_ROLES, &s) != 0) {
+		json_object_put(s.picked);
+		return;
+	}
+	json_object_array_sort(s.picked, by_seq);
+	o = json_object_new_object();
+	json_object_object_add(o, "object", json_object_new_string("thread.context"));
+	json_object_object_add(o, "messages", s.picked);
+	json_object_object_add(o, "total_tokens", json_object_new_int64(s.used));
+	json_object_object_add(o, "message_count", json_object_new_int64((int64_t)json_object_array_length(s.picked)));
+	json_object_object_add(o, "truncated", json_object_new_boolean(s.truncated));
+	ts_response_json(ctx->res, 200, o);
+}

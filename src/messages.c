@@ -1,0 +1,438 @@
+/* Message bodies validated (§6.2, §7, §11) and stored rows rendered (§6.1). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ids.h"
+#include "limits.h"
+#include "messages.h"
+#include "timefmt.h"
+#include "validate.h"
+
+#define TS_MAX_MESSAGE_STR_POINTS 255
+#define TS_MAX_INT_FIELD 2147483647LL
+
+static const char *const role_names[TS_ROLE__COUNT] = { "user", "assistant", "system", "tool" };
+static const char *const str_fields[TS_MS__COUNT] = {
+	"run_id", "assistant_id", "model", "source", "tool_call_id", "tool_name", "comparison_id"
+};
+static const char *const int_fields[TS_MI__COUNT] = {
+	"token_count", "prompt_tokens", "completion_tokens", "latency_ms"
+};
+
+int
+ts_role_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < TS_ROLE__COUNT; i++)
+		if (strcasecmp(s, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+ts_role_name(int role)
+{
+	return role >= 0 && role < TS_ROLE__COUNT ? role_names[role] : "user";
+}
+
+static int
+bad(struct ts_ctx *ctx, const char *a, const char *b, const char *msg, const char *type)
+{
+	const char *loc[4] = { "body", a, b, NULL };
+
+	ts_fail_validation(ctx, loc, msg, type);
+	return -1;
+}
+
+/* An integer in [0, 2^31-1]: booleans and doubles are not integers. */
+static int
+int_field(struct ts_ctx *ctx, const char *a, const char *b, struct json_object *v, long long *out)
+{
+	long long n;
+
+	if (!json_object_is_type(v, json_type_int))
+		return bad(ctx, a, b, "must be an integer", "type");
+	n = json_object_get_int64(v);
+	if (n < 0 || n > TS_MAX_INT_FIELD)
+		return bad(ctx, a, b, "must be between 0 and 2147483647", "range");
+	*out = n;
+	return 0;
+}
+
+static char *
+text_of(struct json_object *v)
+{
+	const char *t = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	return t != NULL ? strdup(t) : NULL;
+}
+
+/* A citation: chunk_id, quote, offset, length required; the rest kept as given. */
+static int
+check_citation(struct ts_ctx *ctx, struct json_object *c)
+{
+	struct json_object *v;
+	long long n;
+	const char *s;
+
+	if (!json_object_is_type(c, json_type_object))
+		return bad(ctx, "content", "citations", "each citation must be an object", "type");
+	if (!json_object_object_get_ex(c, "chunk_id", &v) || v == NULL)
+		return bad(ctx, "content", "citations", "chunk_id is required", "missing");
+	if (!json_object_object_get_ex(c, "quote", &v) ||
+	    ts_v_string(ctx, "content", v, TS_MAX_MESSAGE_TEXT_BYTES, 0, &s) != 0)
+		return ctx->res->status != 0 ? -1 : bad(ctx, "content", "citations", "quote is required", "missing");
+	if (!json_object_object_get_ex(c, "offset", &v) || int_field(ctx, "content", "citations", v, &n) != 0)
+		return ctx->res->status != 0 ? -1 : bad(ctx, "content", "citations", "offset is required", "missing");
+	if (!json_object_object_get_ex(c, "length", &v) || int_field(ctx, "content", "citations", v, &n) != 0)
+		return ctx->res->status != 0 ? -1 : bad(ctx, "content", "citations", "length is required", "missing");
+	return 0;
+}
+
+/* The text: at most 512 KiB of UTF-8, no NUL. */
+static int
+check_text(struct ts_ctx *ctx, const char *b, struct json_object *v, struct ts_message_input *in)
+{
+	if (!json_object_is_type(v, json_type_string))
+		return bad(ctx, "content", b, "must be a string", "type");
+	in->text = json_object_get_string(v);
+	in->text_len = (size_t)json_object_get_string_len(v);
+	if (strlen(in->text) != in->text_len)
+		return bad(ctx, "content", b, "must not contain NUL characters", "value");
+	if (in->text_len > TS_MAX_MESSAGE_TEXT_BYTES)
+		return bad(ctx, "content", b, "longer than 524288 bytes", "length");
+	return 0;
+}
+
+/* content: a string, or {text, citations?, references?, is_error?}. */
+static int
+parse_content(struct ts_ctx *ctx, struct json_object *v, struct ts_message_input *in)
+{
+	struct json_object *extra, *f;
+	size_t i;
+
+	if (v == NULL)
+		return bad(ctx, "content", NULL, "field required", "missing");
+	if (json_object_is_type(v, json_type_string))
+		return check_text(ctx, NULL, v, in);
+	if (!json_object_is_type(v, json_type_object))
+		return bad(ctx, "content", NULL, "must be a string or an object", "type");
+	json_object_object_foreach(v, key, val) {
+		(void)val;
+		if (strcmp(key, "text") != 0 && strcmp(key, "citations") != 0 &&
+		    strcmp(key, "references") != 0 && strcmp(key, "is_error") != 0)
+			return bad(ctx, "content", key, "unknown field", "unknown_field");
+	}
+	if (!json_object_object_get_ex(v, "text", &f) || f == NULL)
+		return bad(ctx, "content", "text", "field required", "missing");
+	if (check_text(ctx, "text", f, in) != 0)
+		return -1;
+	if (json_object_object_get_ex(v, "citations", &f) && f != NULL) {
+		if (!json_object_is_type(f, json_type_array))
+			return bad(ctx, "content", "citations", "must be an array", "type");
+		for (i = 0; i < json_object_array_length(f); i++)
+			if (check_citation(ctx, json_object_array_get_idx(f, i)) != 0)
+				return -1;
+	}
+	if (json_object_object_get_ex(v, "references", &f) && f != NULL &&
+	    !json_object_is_type(f, json_type_array))
+		return bad(ctx, "content", "references", "must be an array", "type");
+	if (json_object_object_get_ex(v, "is_error", &f) && f != NULL &&
+	    !json_object_is_type(f, json_type_boolean))
+		return bad(ctx, "content", "is_error", "must be a boolean", "type");
+	/* What is stored beside the text: the content object minus text. */
+	extra = json_object_new_object();
+	json_object_object_foreach(v, k2, v2) {
+		if (strcmp(k2, "text") != 0 && v2 != NULL)
+			json_object_object_add(extra, k2, json_object_get(v2));
+	}
+	if (json_object_object_length(extra) > 0)
+		in->content_extra = text_of(extra);
+	json_object_put(extra);
+	return 0;
+}
+
+/* An optional JSON value stored as text: arrays for attachments/tool_calls. */
+static int
+json_field(struct ts_ctx *ctx, const char *name, struct json_object *v, int must_be_array, char **out)
+{
+	if (v == NULL)
+		return 0;
+	if (must_be_array && !json_object_is_type(v, json_type_array))
+		return bad(ctx, name, NULL, "must be an array", "type");
+	if ((*out = text_of(v)) == NULL) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_optional(struct ts_ctx *ctx, struct json_object *body, struct ts_message_input *in)
+{
+	struct json_object *v;
+	size_t i;
+
+	for (i = 0; i < TS_MS__COUNT; i++)
+		if (json_object_object_get_ex(body, str_fields[i], &v) &&
+		    ts_v_string(ctx, str_fields[i], v, TS_MAX_MESSAGE_STR_POINTS, 1, &in->strs[i]) != 0)
+			return -1;
+	for (i = 0; i < TS_MI__COUNT; i++)
+		if (json_object_object_get_ex(body, int_fields[i], &v) && v != NULL &&
+		    int_field(ctx, int_fields[i], NULL, v, &in->ints[i]) != 0)
+			return -1;
+	if (json_object_object_get_ex(body, "parent_message_id", &v) && v != NULL) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    ts_uuid_parse(json_object_get_string(v), in->parent) != 0)
+			return bad(ctx, "parent_message_id", NULL, "must be a UUID", "uuid");
+		in->has_parent = 1;
+	}
+	if (json_object_object_get_ex(body, "metadata", &v) && v != NULL) {
+		if (ts_v_metadata(ctx, "metadata", v) != 0)
+			return -1;
+		free(in->metadata);
+		if ((in->metadata = text_of(v)) == NULL)
+			return bad(ctx, "metadata", NULL, "out of memory", "internal");
+	}
+	return json_field(ctx, "details", json_object_object_get_ex(body, "details", &v) ? v : NULL, 0, &in->details) ||
+	    json_field(ctx, "attachments", json_object_object_get_ex(body, "attachments", &v) ? v : NULL, 1, &in->attachments) ||
+	    json_field(ctx, "tool_calls", json_object_object_get_ex(body, "tool_calls", &v) ? v : NULL, 1, &in->tool_calls)
+	    ? -1 : 0;
+}
+
+int
+ts_message_parse(struct ts_ctx *ctx, struct json_object *body, struct ts_message_input *in)
+{
+	static const char *const fields[] = {
+		"role", "content", "message_id", "details", "metadata", "attachments",
+		"parent_message_id", "run_id", "assistant_id", "model", "source", "tool_call_id",
+		"tool_name", "tool_calls", "token_count", "prompt_tokens", "completion_tokens",
+		"latency_ms", "comparison_id", NULL
+	};
+	struct json_object *saved = ctx->body, *v;
+	struct ts_db_cell text, extra;
+	size_t i;
+	int rc = -1;
+
+	memset(in, 0, sizeof(*in));
+	for (i = 0; i < TS_MI__COUNT; i++)
+		in->ints[i] = -1;
+	if ((in->metadata = strdup("{}")) == NULL)
+		return -1;
+	/* The field checks read ctx->body; point it at this message. */
+	ctx->body = body;
+	if (ts_v_body_object(ctx) != 0 || ts_v_known_fields(ctx, fields) != 0)
+		goto out;
+	if (!json_object_object_get_ex(body, "role", &v) || v == NULL) {
+		bad(ctx, "role", NULL, "field required", "missing");
+		goto out;
+	}
+	if (!json_object_is_type(v, json_type_string) || (in->role = ts_role_parse(json_object_get_string(v))) < 0) {
+		bad(ctx, "role", NULL, "must be user, assistant, system or tool", "enum");
+		goto out;
+	}
+	if (parse_content(ctx, json_object_object_get_ex(body, "content", &v) ? v : NULL, in) != 0)
+		goto out;
+	if (json_object_object_get_ex(body, "message_id", &v) && v != NULL) {
+		if (ts_v_new_uuid(ctx, "message_id", v, in->message_id) != 0)
+			goto out;
+		in->has_message_id = 1;
+	}
+	if (parse_optional(ctx, body, in) != 0)
+		goto out;
+	text.data = (char *)(uintptr_t)in->text;
+	text.len = (unsigned long)in->text_len;
+	extra.data = in->content_extra;
+	extra.len = in->content_extra != NULL ? strlen(in->content_extra) : 0;
+	in->content = ts_message_content_json(&text, &extra);
+	rc = in->content != NULL ? 0 : -1;
+out:
+	ctx->body = saved;
+	return rc;
+}
+
+void
+ts_message_input_free(struct ts_message_input *in)
+{
+	json_object_put(in->content);
+	free(in->content_extra);
+	free(in->details);
+	free(in->metadata);
+	free(in->attachments);
+	free(in->tool_calls);
+	memset(in, 0, sizeof(*in));
+}
+
+/* Parses a stored JSON text (our own canonical output); NULL cell -> NULL. */
+static struct json_object *
+stored_json(const struct ts_db_cell *c)
+{
+	return c->data != NULL ? json_tokener_parse(c->data) : NULL;
+}
+
+struct json_object *
+ts_message_content_json(const struct ts_db_cell *text, const struct ts_db_cell *extra)
+{
+	struct json_object *o = json_object_new_object(), *x = stored_json(extra), *v;
+
+	if (o == NULL) {
+		json_object_put(x);
+		return NULL;
+	}
+	json_object_object_add(o, "text", json_object_new_string_len(text->data != NULL ? text->data : "",
+	    (int)text->len));
+	json_object_object_add(o, "citations", json_object_object_get_ex(x, "citations", &v) && v != NULL
+	    ? json_object_get(v) : json_object_new_array());
+	json_object_object_add(o, "references", json_object_object_get_ex(x, "references", &v) && v != NULL
+	    ? json_object_get(v) : json_object_new_array());
+	json_object_object_add(o, "is_error", json_object_new_boolean(
+	    json_object_object_get_ex(x, "is_error", &v) && json_object_get_boolean(v)));
+	json_object_put(x);
+	return o;
+}
+
+static void
+add_uuid(struct json_object *o, const char *key, const struct ts_db_cell *c)
+{
+	char s[TS_UUID_STR_LEN + 1];
+
+	if (c->data == NULL || c->len != 16) {
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	ts_uuid_format((const unsigned char *)c->data, s);
+	json_object_object_add(o, key, json_object_new_string(s));
+}
+
+static void
+add_time(struct json_object *o, const char *key, const struct ts_db_cell *c)
+{
+	char iso[TS_ISO_LEN + 1];
+
+	json_object_object_add(o, key, c->data != NULL && ts_time_db_to_iso(c->data, c->len, iso) == 0
+	    ? json_object_new_string(iso) : NULL);
+}
+
+static void
+add_str(struct json_object *o, const char *key, const struct ts_db_cell *c)
+{
+	json_object_object_add(o, key, c->data != NULL ? json_object_new_string_len(c->data, (int)c->len) : NULL);
+}
+
+static void
+add_int(struct json_object *o, const char *key, const struct ts_db_cell *c)
+{
+	json_object_object_add(o, key, c->data != NULL ? json_object_new_int64(strtoll(c->data, NULL, 10)) : NULL);
+}
+
+struct json_object *
+ts_message_json(const struct ts_db_rows *rows, size_t row, int with_details)
+{
+	const struct ts_db_cell *c = &rows->cells[row * rows->ncols];
+	struct json_object *o = json_object_new_object(), *v;
+
+	if (o == NULL)
+		return NULL;
+	add_uuid(o, "id", &c[TS_MC_ID]);
+	json_object_object_add(o, "object", json_object_new_string("thread.message"));
+	add_uuid(o, "thread_id", &c[TS_MC_THREAD_ID]);
+	add_int(o, "seq", &c[TS_MC_SEQ]);
+	json_object_object_add(o, "role", json_object_new_string(ts_role_name((int)strtol(c[TS_MC_ROLE].data, NULL, 10))));
+	json_object_object_add(o, "content", ts_message_content_json(&c[TS_MC_TEXT], &c[TS_MC_CONTENT_EXTRA]));
+	json_object_object_add(o, "details", with_details ? stored_json(&c[TS_MC_DETAILS]) : NULL);
+	v = stored_json(&c[TS_MC_METADATA]);
+	json_object_object_add(o, "metadata", v != NULL ? v : json_object_new_object());
+	v = stored_json(&c[TS_MC_ATTACHMENTS]);
+	json_object_object_add(o, "attachments", v != NULL ? v : json_object_new_array());
+	add_uuid(o, "parent_message_id", &c[TS_MC_PARENT_ID]);
+	add_str(o, "run_id", &c[TS_MC_RUN_ID]);
+	add_str(o, "assistant_id", &c[TS_MC_ASSISTANT_ID]);
+	add_str(o, "model", &c[TS_MC_MODEL]);
+	add_str(o, "source", &c[TS_MC_SOURCE]);
+	add_str(o, "tool_call_id", &c[TS_MC_TOOL_CALL_ID]);
+	add_str(o, "tool_name", &c[TS_MC_TOOL_NAME]);
+	json_object_object_add(o, "tool_calls", stored_json(&c[TS_MC_TOOL_CALLS]));
+	add_int(o, "token_count", &c[TS_MC_TOKEN_COUNT]);
+	add_int(o, "prompt_tokens", &c[TS_MC_PROMPT_TOKENS]);
+	add_int(o, "completion_tokens", &c[TS_MC_COMPLETION_TOKENS]);
+	add_int(o, "latency_ms", &c[TS_MC_LATENCY_MS]);
+	add_str(o, "comparison_id", &c[TS_MC_COMPARISON_ID]);
+	add_time(o, "created_at", &c[TS_MC_CREATED_AT]);
+	add_time(o, "updated_at", &c[TS_MC_UPDATED_AT]);
+	return o;
+}
+
+long long
+ts_message_cost(const struct ts_db_rows *rows, size_t row)
+{
+	const struct ts_db_cell *c = &rows->cells[row * rows->ncols];
+
+	if (c[TS_MC_TOKEN_COUNT].data != NULL)
+		return strtoll(c[TS_MC_TOKEN_COUNT].data, NULL, 10);
+	return (long long)((ts_utf8_count(c[TS_MC_TEXT].data, c[TS_MC_TEXT].len) + 3) / 4);
+}
+
+int
+ts_message_parse_patch(struct ts_ctx *ctx, const struct ts_db_cell *stored_extra,
+    struct ts_message_patch *mp)
+{
+	static const char *const fields[] = { "content", "metadata", "details", "is_error", NULL };
+	struct ts_message_input in;
+	struct json_object *v, *extra = NULL;
+	int rc = -1;
+
+	memset(mp, 0, sizeof(*mp));
+	memset(&in, 0, sizeof(in));
+	if (ts_v_body_object(ctx) != 0 || ts_v_known_fields(ctx, fields) != 0)
+		return -1;
+	if (json_object_object_get_ex(ctx->body, "content", &v)) {
+		if (parse_content(ctx, v, &in) != 0)
+			goto out;
+		mp->has_text = mp->has_extra = 1;
+		mp->text = in.text;
+		mp->text_len = in.text_len;
+		mp->content_extra = in.content_extra;
+		in.content_extra = NULL;
+	}
+	if (json_object_object_get_ex(ctx->body, "is_error", &v)) {
+		if (!json_object_is_type(v, json_type_boolean)) {
+			bad(ctx, "is_error", NULL, "must be a boolean", "type");
+			goto out;
+		}
+		/* Merged into the content kept beside the text (new or stored). */
+		extra = mp->has_extra ? (mp->content_extra != NULL ? json_tokener_parse(mp->content_extra) : NULL)
+		    : stored_json(stored_extra);
+		if (extra == NULL)
+			extra = json_object_new_object();
+		json_object_object_add(extra, "is_error", json_object_new_boolean(json_object_get_boolean(v)));
+		free(mp->content_extra);
+		mp->content_extra = text_of(extra);
+		mp->has_extra = 1;
+	}
+	if (json_object_object_get_ex(ctx->body, "metadata", &v)) {
+		if (ts_v_metadata(ctx, "metadata", v) != 0)
+			goto out;
+		mp->metadata = text_of(v);
+		mp->has_metadata = 1;
+	}
+	if (json_object_object_get_ex(ctx->body, "details", &v)) {
+		mp->details = v != NULL ? text_of(v) : NULL;
+		mp->has_details = 1;
+	}
+	rc = 0;
+out:
+	json_object_put(extra);
+	free(in.content_extra);
+	return rc;
+}
+
+void
+ts_message_patch_free(struct ts_message_patch *mp)
+{
+	free(mp->content_extra);
+	free(mp->metadata);
+	free(mp->details);
+	memset(mp, 0, sizeof(*mp));
+}
