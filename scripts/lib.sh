@@ -1,0 +1,730 @@
+# shellcheck shell=bash
+# Shell functions shared by scripts/run and scripts/test. Sourced, never run.
+#
+# Both scripts keep every piece of state (a private MariaDB, the threadstore
+# master, nginx, Apache) under one directory of the checkout (var/run or
+# var/test), record every process by its PID file there, and stop only what
+# those PID files name. Nothing here touches the system's own services.
+#
+# The caller sets TS_PROG (the name in messages) and TS_ROOT (the checkout)
+# before sourcing, and runs with `set -euo pipefail`.
+
+: "${TS_PROG:=threadstore}"
+: "${TS_ROOT:?TS_ROOT must be set before sourcing lib.sh}"
+
+# Build dependencies, by Debian 12 package name. `check` is needed by
+# configure itself (the unit tests are part of every build).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+TS_BUILD_PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev \
+libfcgi-dev libmariadb-dev libjson-c-dev uuid-dev libjwt-dev libinih-dev check \
+libssl-dev openssl curl"
+# What scripts/run needs to serve (nginx-light is enough: fastcgi is built in).
+# shellcheck disable=SC2034
+TS_SERVE_PACKAGES="mariadb-server mariadb-client nginx-light"
+
+# Longest unix socket path we accept: sun_path holds 108 bytes with the NUL.
+TS_MAX_SOCKET_PATH=100
+
+ts_say()
+{
+	printf '%s: %s\n' "$TS_PROG" "$*"
+}
+
+ts_warn()
+{
+	printf '%s: warning: %s\n' "$TS_PROG" "$*" >&2
+}
+
+ts_die()
+{
+	printf '%s: error: %s\n' "$TS_PROG" "$*" >&2
+	exit 1
+}
+
+# Prints the last lines of a log file to stderr, framed, if it exists.
+ts_log_tail()
+{
+	local file=$1 lines=${2:-30}
+
+	if [ -s "$file" ]; then
+		printf -- '----- last %s lines of %s -----\n' "$lines" "$file" >&2
+		tail -n "$lines" "$file" >&2
+		printf -- '----- end of %s -----\n' "$file" >&2
+	fi
+}
+
+# The path of a program that may live in an sbin directory (not on a normal
+# user's PATH): the first of the names found.
+ts_find_program()
+{
+	local name dir
+
+	for name in "$@"; do
+		if command -v "$name" >/dev/null 2>&1; then
+			command -v "$name"
+			return 0
+		fi
+		for dir in /usr/sbin /sbin /usr/local/sbin /usr/bin; do
+			if [ -x "$dir/$name" ]; then
+				printf '%s\n' "$dir/$name"
+				return 0
+			fi
+		done
+	done
+	return 1
+}
+
+ts_pkg_installed()
+{
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# Whether a package is already provided, by a program or by the package
+# itself. Servers count as present when their program is there (the machine
+# may have nginx-full rather than nginx-light, or MySQL rather than MariaDB).
+ts_pkg_present()
+{
+	case $1 in
+	nginx-light) ts_find_program nginx >/dev/null ;;
+	mariadb-server) ts_find_program mariadbd mysqld >/dev/null &&
+	    ts_find_program mariadb-install-db mysql_install_db >/dev/null ;;
+	mariadb-client) ts_find_program mariadb mysql >/dev/null ;;
+	apache2) ts_find_program apache2 >/dev/null ;;
+	libfcgi-bin) ts_find_program cgi-fcgi >/dev/null ;;
+	nodejs) command -v node >/dev/null 2>&1 ;;
+	npm) command -v npm >/dev/null 2>&1 ;;
+	*) ts_pkg_installed "$1" ;;
+	esac
+}
+
+# Installs the packages that are missing: apt-get update, then one
+# apt-get install. Not root: prints the command to run and exits 1.
+ts_ensure_packages()
+{
+	local pkg missing="" rc=0 policy=/usr/sbin/policy-rc.d made_policy=0
+
+	for pkg in "$@"; do
+		ts_pkg_present "$pkg" || missing="$missing $pkg"
+	done
+	missing=${missing# }
+	[ -n "$missing" ] || return 0
+
+	if [ "$(id -u)" -ne 0 ]; then
+		printf '%s: these packages are missing: %s\n' "$TS_PROG" "$missing" >&2
+		printf '%s: run as root:\n  apt-get update && apt-get install -y --no-install-recommends %s\n' \
+		    "$TS_PROG" "$missing" >&2
+		exit 1
+	fi
+	command -v apt-get >/dev/null 2>&1 ||
+	    ts_die "missing packages ($missing) and no apt-get: install them by hand"
+
+	ts_say "installing: $missing"
+	# Installing mariadb-server, nginx or apache2 would start the system's
+	# own services (on port 80 and 3306); we run private instances instead.
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\n# written by threadstore %s during apt-get install\nexit 101\n' \
+		    "$TS_PROG" >"$policy"
+		chmod 0755 "$policy"
+		made_policy=1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	# shellcheck disable=SC2086 # the list is split on purpose
+	if ! apt-get update; then
+		rc=1
+		ts_warn "apt-get update failed"
+	elif ! apt-get install -y --no-install-recommends $missing; then
+		rc=1
+	fi
+	[ "$made_policy" -eq 0 ] || rm -f "$policy"
+	[ "$rc" -eq 0 ] || ts_die "apt-get install of $missing failed"
+}
+
+# A random secret of 32 bytes, hex-encoded (64 characters).
+ts_gen_secret()
+{
+	local s=""
+
+	if command -v openssl >/dev/null 2>&1; then
+		s=$(openssl rand -hex 32 2>/dev/null) || s=""
+	fi
+	if [ -z "$s" ]; then
+		s=$(head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n')
+	fi
+	[ "${#s}" -eq 64 ] || ts_die "could not generate a random secret"
+	printf '%s' "$s"
+}
+
+# Writes value to path with mode 0600, no trailing newline, atomically.
+ts_write_secret()
+{
+	local path=$1 value=$2
+
+	(umask 077 && printf '%s' "$value" >"$path.tmp") && mv -f "$path.tmp" "$path"
+	chmod 0600 "$path"
+}
+
+# Reads a secret file, or creates it with a new random secret.
+ts_secret_file()
+{
+	local path=$1
+
+	if [ ! -s "$path" ]; then
+		ts_write_secret "$path" "$(ts_gen_secret)"
+	fi
+	chmod 0600 "$path"
+	cat "$path"
+}
+
+ts_check_socket_path()
+{
+	[ "${#1}" -le "$TS_MAX_SOCKET_PATH" ] ||
+	    ts_die "socket path $1 is ${#1} bytes, over the ${TS_MAX_SOCKET_PATH}-byte limit of unix sockets: use a checkout with a shorter path"
+}
+
+# The live PID named by a PID file, or failure (no file, stale, or reused by
+# another program). The optional second argument is a string the process's
+# command line must contain.
+ts_pid_alive()
+{
+	local pidfile=$1 expect=${2:-} pid cmd
+
+	[ -s "$pidfile" ] || return 1
+	pid=$(tr -dc '0-9' <"$pidfile")
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	if [ -n "$expect" ] && [ -r "/proc/$pid/cmdline" ]; then
+		cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+		case $cmd in
+		*"$expect"*) ;;
+		*) return 1 ;;
+		esac
+	fi
+	printf '%s\n' "$pid"
+}
+
+# Stops the process a PID file names: SIGTERM, then SIGKILL after timeout
+# seconds. Quiet when it is not running. Removes the PID file.
+ts_stop_pidfile()
+{
+	local name=$1 pidfile=$2 expect=${3:-} timeout=${4:-30} pid i
+
+	if ! pid=$(ts_pid_alive "$pidfile" "$expect"); then
+		rm -f "$pidfile"
+		return 0
+	fi
+	ts_say "stopping $name (pid $pid)"
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < timeout * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		ts_warn "$name (pid $pid) did not stop within ${timeout}s: sending SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		sleep 0.2
+	fi
+	rm -f "$pidfile"
+}
+
+# Polls a command until it succeeds: ts_wait_for SECONDS DESCRIPTION CMD...
+# Fails (returns 1) at the timeout.
+ts_wait_for()
+{
+	local timeout=$1 what=$2 i
+	shift 2
+
+	for ((i = 0; i < timeout * 5; i++)); do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	ts_warn "timed out after ${timeout}s waiting for $what"
+	return 1
+}
+
+# Whether something accepts TCP connections on 127.0.0.1:port.
+ts_port_busy()
+{
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# HTTP status of a GET (000 when nothing answers).
+ts_http_status()
+{
+	curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" 2>/dev/null || true
+}
+
+ts_http_ok()
+{
+	[ "$(ts_http_status "$1")" = 200 ]
+}
+
+# ---------------------------------------------------------------- building
+
+# Runs autogen.sh when configure is missing or older than its inputs.
+ts_autogen_if_needed()
+{
+	local dir=$1
+
+	if [ ! -x "$dir/configure" ] || [ "$dir/configure.ac" -nt "$dir/configure" ] ||
+	    [ "$dir/Makefile.am" -nt "$dir/Makefile.in" ] || [ ! -f "$dir/Makefile.in" ]; then
+		ts_say "running autogen.sh in $dir"
+		(cd "$dir" && ./autogen.sh) || ts_die "autogen.sh failed"
+	fi
+}
+
+# Builds in the checkout. ts_build any: configure (without options) only if
+# never configured. ts_build exact ARGS...: (re)configure unless the tree was
+# configured with exactly these arguments.
+ts_build()
+{
+	local mode=$1 want have
+	shift
+
+	ts_autogen_if_needed "$TS_ROOT"
+	want="$*"
+	if [ -f "$TS_ROOT/config.status" ] && [ -f "$TS_ROOT/Makefile" ] &&
+	    [ ! "$TS_ROOT/configure" -nt "$TS_ROOT/config.status" ]; then
+		have=$(cd "$TS_ROOT" && ./config.status --config | tr -d "'")
+		if [ "$mode" = any ] || [ "$have" = "$want" ]; then
+			want=SKIP
+		fi
+	fi
+	if [ "$want" != SKIP ]; then
+		ts_say "configuring: ./configure $*"
+		(cd "$TS_ROOT" && ./configure "$@") || ts_die "configure failed (see $TS_ROOT/config.log)"
+	fi
+	ts_say "building"
+	make -C "$TS_ROOT" -j"$(ts_jobs)" || ts_die "the build failed"
+	[ -x "$TS_ROOT/src/threadstore" ] || ts_die "the build did not produce src/threadstore"
+}
+
+ts_jobs()
+{
+	local n
+	n=$(nproc 2>/dev/null || echo 2)
+	printf '%s\n' "$n"
+}
+
+# ---------------------------------------------------------------- MariaDB
+
+# The client command as the administrator (the OS user, by unix_socket auth).
+ts_mysql()
+{
+	"$TS_MYSQL_CLIENT" --no-defaults -S "$TS_MYSQL_SOCKET" -u "$(id -un)" "$@"
+}
+
+# Sets TS_MYSQLD, TS_MYSQL_CLIENT and TS_MYSQL_INSTALL_DB.
+ts_mysql_programs()
+{
+	TS_MYSQLD=$(ts_find_program mariadbd mysqld) || ts_die "mariadbd not found (apt-get install mariadb-server)"
+	TS_MYSQL_CLIENT=$(ts_find_program mariadb mysql) || ts_die "the mariadb client was not found (apt-get install mariadb-client)"
+	TS_MYSQL_INSTALL_DB=$(ts_find_program mariadb-install-db mysql_install_db) ||
+	    ts_die "mariadb-install-db not found (apt-get install mariadb-server)"
+}
+
+# Writes the command that starts the private server into $dir/mysql-start.sh
+# (tests restart the server with it). Arguments: state dir, TCP port or "".
+ts_mysql_write_start_script()
+{
+	local dir=$1 port=$2 net user_opt=""
+
+	if [ -n "$port" ]; then
+		net="--port=$port --bind-address=127.0.0.1"
+	else
+		net="--skip-networking"
+	fi
+	[ "$(id -u)" -ne 0 ] || user_opt="--user=root"
+	cat >"$dir/mysql-start.sh" <<EOF
+#!/usr/bin/env bash
+# Starts the private MariaDB of $dir (written by scripts/lib.sh).
+set -euo pipefail
+mkdir -p '$dir/mysql-tmp'
+setsid nohup '$TS_MYSQLD' --no-defaults $user_opt \\
+	--datadir='$dir/mysql' \\
+	--socket='$dir/mysqld.sock' \\
+	--pid-file='$dir/mysqld.pid' \\
+	--log-error='$dir/mysqld.log' \\
+	--tmpdir='$dir/mysql-tmp' \\
+	$net \\
+	--skip-name-resolve \\
+	--character-set-server=utf8mb4 \\
+	--collation-server=utf8mb4_unicode_ci \\
+	--innodb-buffer-pool-size=64M \\
+	--innodb-log-file-size=48M \\
+	--innodb-flush-log-at-trx-commit=2 \\
+	--max-connections=200 \\
+	</dev/null >>'$dir/mysqld.log' 2>&1 &
+EOF
+	chmod 0700 "$dir/mysql-start.sh"
+}
+
+# Starts (or finds running) the private MariaDB of a state dir.
+# Arguments: state dir, TCP port ("" for no networking).
+ts_mysql_start()
+{
+	local dir=$1 port=$2 pid i
+
+	ts_mysql_programs
+	TS_MYSQL_SOCKET=$dir/mysqld.sock
+	TS_MYSQL_PIDFILE=$dir/mysqld.pid
+	ts_check_socket_path "$TS_MYSQL_SOCKET"
+	ts_mysql_write_start_script "$dir" "$port"
+
+	if pid=$(ts_pid_alive "$TS_MYSQL_PIDFILE" "--datadir=$dir/mysql"); then
+		ts_say "MariaDB already running (pid $pid)"
+	else
+		if [ ! -d "$dir/mysql/mysql" ]; then
+			ts_say "creating the MariaDB data directory $dir/mysql"
+			rm -rf "$dir/mysql"
+			mkdir -p "$dir/mysql"
+			local install_opts=(--no-defaults --datadir="$dir/mysql" --skip-test-db
+			    --auth-root-authentication-method=socket)
+			[ "$(id -u)" -ne 0 ] || install_opts+=(--user=root)
+			if ! "$TS_MYSQL_INSTALL_DB" "${install_opts[@]}" >"$dir/mysql-install.log" 2>&1; then
+				ts_log_tail "$dir/mysql-install.log" 40
+				rm -rf "$dir/mysql"
+				ts_die "mariadb-install-db failed"
+			fi
+		fi
+		if [ -n "$port" ] && ts_port_busy "$port"; then
+			ts_die "port $port is in use by another program: MariaDB cannot listen there"
+		fi
+		rm -f "$TS_MYSQL_PIDFILE"
+		ts_say "starting MariaDB (socket $TS_MYSQL_SOCKET${port:+, 127.0.0.1:$port})"
+		: >>"$dir/mysqld.log"
+		bash "$dir/mysql-start.sh"
+	fi
+	for ((i = 0; i < 600; i++)); do
+		if ts_mysql -N -B -e 'SELECT 1' >/dev/null 2>&1; then
+			return 0
+		fi
+		if [ "$i" -gt 20 ] && ! ts_pid_alive "$TS_MYSQL_PIDFILE" >/dev/null &&
+		    ! ts_mysqld_in_dir "$dir" >/dev/null; then
+			ts_log_tail "$dir/mysqld.log" 40
+			ts_die "MariaDB exited during start-up (log: $dir/mysqld.log)"
+		fi
+		sleep 0.1
+	done
+	ts_log_tail "$dir/mysqld.log" 40
+	ts_die "MariaDB did not answer on $TS_MYSQL_SOCKET within 60 s (log: $dir/mysqld.log)"
+}
+
+# A mariadbd whose command line names this state dir (before it wrote its
+# PID file). Reads /proc; no pgrep needed.
+ts_mysqld_in_dir()
+{
+	local dir=$1 p cmd
+
+	for p in /proc/[0-9]*; do
+		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		case $cmd in
+		*mysqld*"--datadir=$dir/mysql "*|*mariadbd*"--datadir=$dir/mysql "*)
+			printf '%s\n' "${p#/proc/}"
+			return 0
+			;;
+		esac
+	done
+	return 1
+}
+
+ts_mysql_stop()
+{
+	local dir=$1
+
+	ts_stop_pidfile MariaDB "$dir/mysqld.pid" "--datadir=$dir/mysql" 60
+}
+
+# Creates the database and its user (idempotent). With "fresh" as the last
+# argument the database is dropped first. Arguments: db name, user,
+# password, [fresh].
+ts_mysql_setup_db()
+{
+	local db=$1 user=$2 pass=$3 fresh=${4:-}
+	local sql=""
+
+	case $db$user in
+	*[!A-Za-z0-9_]*) ts_die "database and user names must be [A-Za-z0-9_]" ;;
+	esac
+	case $pass in
+	*[!A-Za-z0-9]*) ts_die "the database password must be alphanumeric" ;;
+	esac
+	[ "$fresh" != fresh ] || sql="DROP DATABASE IF EXISTS \`$db\`;"
+	sql="$sql
+CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$pass';
+ALTER USER '$user'@'localhost' IDENTIFIED BY '$pass';
+CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$pass';
+ALTER USER '$user'@'127.0.0.1' IDENTIFIED BY '$pass';
+GRANT ALL PRIVILEGES ON \`$db\`.* TO '$user'@'localhost';
+GRANT ALL PRIVILEGES ON \`$db\`.* TO '$user'@'127.0.0.1';
+FLUSH PRIVILEGES;"
+	ts_mysql -e "$sql" || ts_die "creating database $db and user $user failed"
+}
+
+# ---------------------------------------------------------------- threadstore
+
+# Starts `threadstore serve` unless the PID file names a live master.
+# Arguments: binary, config, socket path, workers, state dir, log file,
+# then optional VAR=value environment assignments for the master.
+ts_serve_start()
+{
+	local bin=$1 conf=$2 sock=$3 workers=$4 dir=$5 log=$6 pidfile pid i
+	shift 6
+
+	pidfile=$dir/threadstore.pid
+	ts_check_socket_path "$sock"
+	if pid=$(ts_pid_alive "$pidfile" serve); then
+		ts_say "threadstore already running (pid $pid)"
+		return 0
+	fi
+	rm -f "$pidfile"
+	ts_say "starting threadstore serve (unix:$sock, $workers workers, log $log)"
+	: >>"$log"
+	env "$@" setsid nohup "$bin" serve --config "$conf" --listen "unix:$sock" \
+	    --workers "$workers" --pidfile "$pidfile" </dev/null >>"$log" 2>&1 &
+	for ((i = 0; i < 200; i++)); do
+		if [ -S "$sock" ] && ts_pid_alive "$pidfile" >/dev/null; then
+			return 0
+		fi
+		if [ "$i" -gt 5 ] && ! kill -0 "$!" 2>/dev/null; then
+			ts_log_tail "$log" 30
+			ts_die "threadstore serve exited during start-up (log: $log)"
+		fi
+		sleep 0.1
+	done
+	ts_log_tail "$log" 30
+	ts_die "threadstore did not create $sock within 20 s (log: $log)"
+}
+
+ts_serve_stop()
+{
+	local dir=$1
+
+	ts_stop_pidfile threadstore "$dir/threadstore.pid" serve 45
+}
+
+# ---------------------------------------------------------------- nginx
+
+# Writes $dir/nginx/nginx.conf. Arguments: state dir, port, mount prefix
+# ("" for the site root, or like /chat), FastCGI socket path.
+ts_nginx_write_conf()
+{
+	local dir=$1 port=$2 mount=$3 sock=$4 ndir user_line="" location
+
+	ndir=$dir/nginx
+	mkdir -p "$ndir/tmp"
+	# nginx started as root would run its workers as nobody; ours must reach
+	# a socket in the checkout, which belongs to the same user. Development
+	# and tests only: conf/nginx.conf.example runs them as www-data.
+	[ "$(id -u)" -ne 0 ] || user_line="user root root;"
+	if [ -z "$mount" ]; then
+		location="		# Mounted at the site root: threadstore routes REQUEST_URI's path.
+		location / {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_pass unix:$sock;
+		}"
+	else
+		location="		# Mounted under $mount: PATH_INFO is the part after the prefix,
+		# SCRIPT_NAME the prefix (fastcgi_params sets SCRIPT_NAME from it).
+		location $mount/ {
+			fastcgi_split_path_info ^($mount)(/.*)\$;
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param PATH_INFO \$fastcgi_path_info;
+			fastcgi_pass unix:$sock;
+		}"
+	fi
+	cat >"$ndir/nginx.conf" <<EOF
+# Generated by scripts/lib.sh for $TS_PROG; rewritten on every start.
+$user_line
+worker_processes 2;
+daemon on;
+pid $ndir/nginx.pid;
+error_log $ndir/error.log warn;
+
+events {
+	worker_connections 512;
+}
+
+http {
+	access_log $ndir/access.log;
+	client_body_temp_path $ndir/tmp/body;
+	fastcgi_temp_path $ndir/tmp/fastcgi;
+	proxy_temp_path $ndir/tmp/proxy;
+	uwsgi_temp_path $ndir/tmp/uwsgi;
+	scgi_temp_path $ndir/tmp/scgi;
+	default_type application/octet-stream;
+	server_tokens off;
+
+	# Above threadstore's own limits (1 MiB body, 8 KiB query), so that
+	# threadstore answers every limit error itself, in JSON.
+	client_max_body_size 8m;
+	client_body_buffer_size 1m;
+	large_client_header_buffers 4 32k;
+
+	# threadstore's responses pass unchanged (errors included).
+	fastcgi_intercept_errors off;
+	fastcgi_pass_request_headers on;
+	fastcgi_read_timeout 60s;
+
+	server {
+		listen 127.0.0.1:$port;
+		server_name localhost;
+
+$location
+	}
+}
+EOF
+}
+
+# Starts the private nginx of a state dir (or finds it running).
+ts_nginx_start()
+{
+	local dir=$1 port=$2 ndir pid nginx
+
+	ndir=$dir/nginx
+	nginx=$(ts_find_program nginx) || ts_die "nginx not found (apt-get install nginx-light)"
+	if pid=$(ts_pid_alive "$ndir/nginx.pid" nginx); then
+		ts_say "nginx already running (pid $pid)"
+		return 0
+	fi
+	if ts_port_busy "$port"; then
+		ts_die "port $port is in use by another program (set another port)"
+	fi
+	: >>"$ndir/error.log"
+	# nginx writes to error.log itself; its stderr goes there too (appending).
+	# shellcheck disable=SC2094
+	if ! "$nginx" -t -q -p "$ndir" -e "$ndir/error.log" -c "$ndir/nginx.conf" 2>>"$ndir/error.log"; then
+		ts_log_tail "$ndir/error.log" 20
+		ts_die "nginx rejected its configuration $ndir/nginx.conf"
+	fi
+	ts_say "starting nginx on 127.0.0.1:$port"
+	# shellcheck disable=SC2094
+	if ! "$nginx" -p "$ndir" -e "$ndir/error.log" -c "$ndir/nginx.conf" 2>>"$ndir/error.log"; then
+		ts_log_tail "$ndir/error.log" 20
+		ts_die "nginx did not start (log: $ndir/error.log)"
+	fi
+	if ! ts_wait_for 10 "nginx's PID file" ts_pid_alive "$ndir/nginx.pid"; then
+		ts_log_tail "$ndir/error.log" 20
+		ts_die "nginx did not start (log: $ndir/error.log)"
+	fi
+}
+
+ts_nginx_stop()
+{
+	local dir=$1
+
+	ts_stop_pidfile nginx "$dir/nginx/nginx.pid" nginx 15
+}
+
+# ---------------------------------------------------------------- Apache
+
+# The user and group Apache's children run as (Debian: www-data).
+ts_apache_user()
+{
+	local u=""
+
+	if [ -r /etc/apache2/envvars ]; then
+		u=$(sed -n 's/^export APACHE_RUN_USER=//p' /etc/apache2/envvars | tr -d "\"'")
+	fi
+	printf '%s\n' "${u:-www-data}"
+}
+
+ts_apache_group()
+{
+	local g=""
+
+	if [ -r /etc/apache2/envvars ]; then
+		g=$(sed -n 's/^export APACHE_RUN_GROUP=//p' /etc/apache2/envvars | tr -d "\"'")
+	fi
+	printf '%s\n' "${g:-www-data}"
+}
+
+# Writes $dir/apache/apache2.conf: mod_proxy_fcgi mounting the API under a
+# prefix. Arguments: state dir, port, mount prefix (like /chat), socket path.
+ts_apache_write_conf()
+{
+	local dir=$1 port=$2 mount=$3 sock=$4 adir mods user_lines=""
+
+	adir=$dir/apache
+	mkdir -p "$adir"
+	mods=/usr/lib/apache2/modules
+	if [ "$(id -u)" -eq 0 ]; then
+		user_lines="User $(ts_apache_user)
+Group $(ts_apache_group)"
+	fi
+	cat >"$adir/apache2.conf" <<EOF
+# Generated by scripts/lib.sh for $TS_PROG; rewritten on every start.
+ServerRoot "$adir"
+DefaultRuntimeDir "$adir"
+PidFile "$adir/apache2.pid"
+ErrorLog "$adir/error.log"
+LogLevel warn
+LogFormat "%h %l %u %t \"%r\" %>s %b %{X-Request-Id}o" ts
+CustomLog "$adir/access.log" ts
+Listen 127.0.0.1:$port
+ServerName 127.0.0.1
+$user_lines
+Timeout 60
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 16
+MaxRequestWorkers 32
+
+LoadModule mpm_event_module $mods/mod_mpm_event.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule proxy_module $mods/mod_proxy.so
+LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
+
+# Above threadstore's limits (1 MiB body, 8 KiB query), so that threadstore
+# answers every limit error itself, in JSON.
+LimitRequestBody 8388608
+LimitRequestLine 32768
+LimitRequestFieldSize 32768
+
+<Location "$mount/">
+	Require all granted
+	# Pass Authorization on to the program (Apache drops it by default).
+	CGIPassAuth On
+	# mod_proxy_fcgi sets no PATH_INFO for a ProxyPass: give the program
+	# the part after the prefix, and the prefix as SCRIPT_NAME.
+	ProxyFCGISetEnvIf "reqenv('REQUEST_URI') =~ m#^$mount(/[^?]*)#" PATH_INFO "\$1"
+	ProxyFCGISetEnvIf "true" SCRIPT_NAME "$mount"
+</Location>
+ProxyPass "$mount/" "unix:$sock|fcgi://localhost/"
+EOF
+}
+
+ts_apache_start()
+{
+	local dir=$1 port=$2 adir pid apache
+
+	adir=$dir/apache
+	apache=$(ts_find_program apache2 httpd) || ts_die "apache2 not found (apt-get install apache2)"
+	if pid=$(ts_pid_alive "$adir/apache2.pid" apache2); then
+		ts_say "Apache already running (pid $pid)"
+		return 0
+	fi
+	rm -f "$adir/apache2.pid"
+	if ts_port_busy "$port"; then
+		ts_die "port $port is in use by another program: Apache cannot listen there"
+	fi
+	: >>"$adir/error.log"
+	if ! "$apache" -t -f "$adir/apache2.conf" >>"$adir/error.log" 2>&1; then
+		ts_log_tail "$adir/error.log" 20
+		ts_die "Apache rejected its configuration $adir/apache2.conf"
+	fi
+	ts_say "starting Apache on 127.0.0.1:$port"
+	if ! "$apache" -f "$adir/apache2.conf" -k start >>"$adir/error.log" 2>&1 ||
+	    ! ts_wait_for 15 "Apache's PID file" ts_pid_alive "$adir/apache2.pid"; then
+		ts_log_tail "$adir/error.log" 20
+		ts_die "Apache did not start (log: $adir/error.log)"
+	fi
+}
+
+ts_apache_stop()
+{
+	local dir=$1
+
+	ts_stop_pidfile Apache "$dir/apache/apache2.pid" apache2 20
+}

@@ -1,0 +1,93 @@
+// Database faults through nginx: MariaDB stopped and started again, and the
+// workers' connections killed between requests. threadstore itself is never
+// restarted; service must come back on its own.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, execSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+
+const base = process.env.TS_BASE_URL;
+const socket = process.env.TS_MYSQL_SOCKET;
+const pidfile = process.env.TS_MYSQL_PIDFILE;
+const dbUser = process.env.TS_DB_USER;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function sql(query) {
+  return execFileSync('mariadb', ['--no-defaults', '-uroot', '-S', socket, '-N', '-B', '-e', query],
+    { encoding: 'utf8' }).trim();
+}
+
+async function health() {
+  const res = await fetch(`${base}/api/health`);
+  return { status: res.status, headers: res.headers, body: await res.json() };
+}
+
+function mysqlAlive() {
+  if (!existsSync(pidfile)) return false;
+  const pid = Number(readFileSync(pidfile, 'utf8').trim());
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+async function stopMariaDB() {
+  const pid = Number(readFileSync(pidfile, 'utf8').trim());
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 300 && mysqlAlive(); i++) await sleep(100);
+  assert.equal(mysqlAlive(), false, 'MariaDB did not stop within 30 s');
+}
+
+async function startMariaDB() {
+  execSync(process.env.TS_MYSQL_START, { stdio: 'inherit', shell: '/bin/bash' });
+  for (let i = 0; i < 300; i++) {
+    try { sql('SELECT 1'); return; } catch { await sleep(100); }
+  }
+  assert.fail('MariaDB did not come back within 30 s');
+}
+
+test('a killed database connection costs no request: the next one reconnects', async () => {
+  // Make sure every worker has a connection open, then kill them all.
+  for (let i = 0; i < 10; i++) assert.equal((await health()).status, 200);
+  const ids = sql(`SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '${dbUser}'`)
+    .split('\n').filter(Boolean);
+  assert.ok(ids.length >= 1, 'expected the workers to hold connections');
+  for (const id of ids) sql(`KILL ${id}`);
+  for (let i = 0; i < 10; i++) {
+    const h = await health();
+    assert.equal(h.status, 200, `request ${i} after KILL failed`);
+    const s = await fetch(`${base}/api/settings`);
+    assert.equal(s.status, 200, `settings request ${i} after KILL failed`);
+  }
+});
+
+test('MariaDB down gives 503 SERVICE_UNAVAILABLE with Retry-After; back up gives 200 within a second', async () => {
+  assert.equal((await health()).status, 200);
+  await stopMariaDB();
+  try {
+    const h = await health();
+    assert.equal(h.status, 503);
+    assert.deepEqual(h.body, { status: 'unavailable' });
+    assert.equal(h.headers.get('retry-after'), '1');
+
+    const s = await fetch(`${base}/api/settings`);
+    assert.equal(s.status, 503);
+    assert.equal(s.headers.get('retry-after'), '1');
+    const body = await s.json();
+    assert.equal(body.code, 'SERVICE_UNAVAILABLE');
+    assert.equal(body.request_id, s.headers.get('x-request-id'));
+    assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'request_id']);
+  } finally {
+    await startMariaDB();
+  }
+  // Back within a second of the server answering, without restarting threadstore.
+  const deadline = Date.now() + 1000;
+  let last;
+  do {
+    last = await health();
+    if (last.status === 200) break;
+    await sleep(50);
+  } while (Date.now() < deadline);
+  assert.equal(last.status, 200, 'service did not resume within 1 s of MariaDB answering');
+  for (let i = 0; i < 10; i++) {
+    assert.equal((await fetch(`${base}/api/settings`)).status, 200);
+  }
+});
