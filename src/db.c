@@ -189,11 +189,15 @@ stmt_fail(struct ts_db *db, MYSQL_STMT *s, const char *what)
 	return classify(db, mysql_stmt_errno(s), mysql_stmt_error(s), what);
 }
 
+/*
+ * Binds p to s. mysql_stmt_bind_param copies the MYSQL_BIND array but not
+ * what its length pointers point at, which mysql_stmt_execute reads: b and
+ * lens belong to the caller and must live until the statement has run.
+ */
 static enum ts_db_status
-bind_params(struct ts_db *db, MYSQL_STMT *s, const struct ts_db_param *p, size_t n)
+bind_params(struct ts_db *db, MYSQL_STMT *s, const struct ts_db_param *p, size_t n,
+    MYSQL_BIND *b, unsigned long *lens)
 {
-	MYSQL_BIND b[TS_DB_MAX_PARAMS];
-	unsigned long lens[TS_DB_MAX_PARAMS];
 	size_t i;
 
 	if (n > TS_DB_MAX_PARAMS || mysql_stmt_param_count(s) != n) {
@@ -203,7 +207,7 @@ bind_params(struct ts_db *db, MYSQL_STMT *s, const struct ts_db_param *p, size_t
 	}
 	if (n == 0)
 		return TS_DB_OK;
-	memset(b, 0, sizeof(b));
+	memset(b, 0, n * sizeof(*b));
 	for (i = 0; i < n; i++) {
 		switch (p[i].type) {
 		case TS_DBP_NULL:
@@ -223,7 +227,6 @@ bind_params(struct ts_db *db, MYSQL_STMT *s, const struct ts_db_param *p, size_t
 			break;
 		}
 	}
-	/* mysql_stmt_bind_param copies the bind array, so locals are fine. */
 	if (mysql_stmt_bind_param(s, b) != 0)
 		return stmt_fail(db, s, "bind");
 	return TS_DB_OK;
@@ -370,7 +373,9 @@ static enum ts_db_status
 exec_once(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params, size_t n,
     struct ts_db_rows *out, unsigned long long *affected)
 {
-	MYSQL_STMT *s;
+	MYSQL_BIND binds[TS_DB_MAX_PARAMS];
+	unsigned long lens[TS_DB_MAX_PARAMS];
+	MYSQL_STMT *s = NULL;
 	enum ts_db_status st;
 
 	/* Inside a transaction whose connection died, every statement fails
@@ -381,7 +386,7 @@ exec_once(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params, si
 		return st;
 	if ((st = prepared(db, id, &s)) != TS_DB_OK)
 		return st;
-	if ((st = bind_params(db, s, params, n)) != TS_DB_OK)
+	if ((st = bind_params(db, s, params, n, binds, lens)) != TS_DB_OK)
 		return st;
 	if (mysql_stmt_execute(s) != 0)
 		return stmt_fail(db, s, "execute");
