@@ -109,6 +109,9 @@ ts_time_parse_rfc3339(const char *s, int round_up, char out[TS_DB_TIME_LEN + 1])
 	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
 	    sec > 60 || y < 1000)
 		return -1;
+	/* February 29 only in leap years. */
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
