@@ -17,6 +17,8 @@
 #define TS_THREAD_PAGE_MAX 200
 #define TS_THREAD_PAGE_DEFAULT 20
 #define TS_MAX_NAMESPACE_POINTS 255
+#define TS_NAMESPACE_CHARS \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-"
 
 struct list_query {
 	int public_scope;
@@ -107,6 +109,13 @@ read_query(struct ts_ctx *ctx, struct list_query *q)
 	    ts_q_string(ctx, "namespace", TS_MAX_NAMESPACE_POINTS, &q->namespace_) < 0 ||
 	    ts_q_enum(ctx, "visibility", visibilities, &q->visibility) < 0)
 		return -1;
+	/* Only namespace characters: the column's collation ignores trailing
+	 * spaces, so "org " would otherwise match "org". */
+	if (q->namespace_ != NULL && strspn(q->namespace_, TS_NAMESPACE_CHARS) != strlen(q->namespace_)) {
+		static const char *const loc[] = { "query", "namespace", NULL };
+		ts_fail_validation(ctx, loc, "may only contain A-Z a-z 0-9 . _ : / -", "value");
+		return -1;
+	}
 	return resolve_cursor(ctx, q);
 }
 

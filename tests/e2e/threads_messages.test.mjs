@@ -189,6 +189,8 @@ test('listing own threads walks every page exactly once in both orders', async (
     assert.deepEqual(seen, order === 'asc' ? made : [...made].reverse(), order);
   }
   assertValidation(await request('GET', '/api/threads?limit=0', { headers: asOwner }), ['query', 'limit']);
+  // A trailing space would match under the column's collation: refused.
+  assertValidation(await request('GET', `/api/threads?namespace=${ns}%20`, { headers: asOwner }), ['query', 'namespace']);
   assertValidation(await request('GET', '/api/threads?limit=201', { headers: asOwner }), ['query', 'limit']);
   assertValidation(await request('GET', `/api/threads?after=${made[0]}&before=${made[1]}`, { headers: asOwner }), ['query', 'before']);
 });
