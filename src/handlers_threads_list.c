@@ -122,7 +122,7 @@ read_query(struct ts_ctx *ctx, struct list_query *q)
 static enum ts_db_status
 fetch_page(struct ts_ctx *ctx, const struct list_query *q, int upward, struct ts_db_rows *rows)
 {
-	struct ts_db_param p[8];
+	struct ts_db_param p[9];
 	size_t n = 0;
 	enum ts_sql id;
 	const char *ns = q->namespace_;
@@ -131,6 +131,7 @@ fetch_page(struct ts_ctx *ctx, const struct list_query *q, int upward, struct ts
 		id = upward ? TS_SQL_THREADS_PUBLIC_UP : TS_SQL_THREADS_PUBLIC_DOWN;
 	} else {
 		id = upward ? TS_SQL_THREADS_OWN_UP : TS_SQL_THREADS_OWN_DOWN;
+		p[n++] = ts_p_str(ctx->principal.sub, strlen(ctx->principal.sub));
 		p[n++] = ts_p_str(ctx->principal.sub, strlen(ctx->principal.sub));
 	}
 	p[n++] = ts_p_int(q->bound);

@@ -13,6 +13,8 @@
  * combination; the range on (owner_id, row_id) or (visibility, row_id) is
  * what the index answers, the filters only thin the rows it yields.
  */
+/* owner_id = ? uses the index; BINARY ... = BINARY ? makes the match exact
+ * (utf8mb4_bin ignores trailing spaces: "alice " must not list alice's). */
 #define THREAD_FILTERS " AND (? IS NULL OR namespace = ?) AND (? IS NULL OR visibility = ?)"
 
 #define MESSAGE_COLS "thread_id, seq, id, role, content_text, content_extra, details, " \
@@ -81,11 +83,11 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"SELECT row_id, owner_id, visibility FROM threads WHERE id = ?",
 		TS_SQLF_REPEATABLE },
 	[TS_SQL_THREADS_OWN_UP] = {
-		"SELECT " THREAD_COLS " FROM threads WHERE owner_id = ? AND row_id > ?"
+		"SELECT " THREAD_COLS " FROM threads WHERE owner_id = ? AND BINARY owner_id = BINARY ? AND row_id > ?"
 		THREAD_FILTERS " ORDER BY row_id ASC LIMIT ?",
 		TS_SQLF_REPEATABLE },
 	[TS_SQL_THREADS_OWN_DOWN] = {
-		"SELECT " THREAD_COLS " FROM threads WHERE owner_id = ? AND row_id < ?"
+		"SELECT " THREAD_COLS " FROM threads WHERE owner_id = ? AND BINARY owner_id = BINARY ? AND row_id < ?"
 		THREAD_FILTERS " ORDER BY row_id DESC LIMIT ?",
 		TS_SQLF_REPEATABLE },
 	[TS_SQL_THREADS_PUBLIC_UP] = {

@@ -168,6 +168,10 @@ test('the public directory lists public threads only, and only while sharing is 
     await setSharing(false);
   }
   assertError(await request('GET', '/api/threads'), 401, 'UNAUTHORIZED');
+  // A sub with a trailing space is another user (the collation would pad it).
+  const padded = bearer(signToken({ sub: `${owner} ` }));
+  const mine = assertJsonOk(await request('GET', '/api/threads?limit=200', { headers: padded }));
+  assert.equal(mine.data.length, 0, 'a padded sub listed the owner\'s threads');
 });
 
 test('listing own threads walks every page exactly once in both orders', async () => {
