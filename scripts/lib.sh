@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Shell functions shared by scripts/run and scripts/test. Sourced, never run.
 #
+# Daemons are started with fds 3 and 4 closed: scripts/test keeps its own
+# stdout and stderr there, and a daemon must not hold them open.
+#
 # Both scripts keep every piece of state (a private MariaDB, the threadstore
 # master, nginx, Apache) under one directory of the checkout (var/run or
 # var/test), record every process by its PID file there, and stop only what
@@ -354,7 +357,7 @@ setsid nohup '$TS_MYSQLD' --no-defaults $user_opt \\
 	--innodb-log-file-size=48M \\
 	--innodb-flush-log-at-trx-commit=2 \\
 	--max-connections=200 \\
-	</dev/null >>'$dir/mysqld.log' 2>&1 &
+	</dev/null >>'$dir/mysqld.log' 2>&1 3>&- 4>&- &
 EOF
 	chmod 0700 "$dir/mysql-start.sh"
 }
@@ -482,7 +485,7 @@ ts_serve_start()
 	ts_say "starting threadstore serve (unix:$sock, $workers workers, log $log)"
 	: >>"$log"
 	env "$@" setsid nohup "$bin" serve --config "$conf" --listen "unix:$sock" \
-	    --workers "$workers" --pidfile "$pidfile" </dev/null >>"$log" 2>&1 &
+	    --workers "$workers" --pidfile "$pidfile" </dev/null >>"$log" 2>&1 3>&- 4>&- &
 	for ((i = 0; i < 200; i++)); do
 		if [ -S "$sock" ] && ts_pid_alive "$pidfile" >/dev/null; then
 			return 0
@@ -600,7 +603,7 @@ ts_nginx_start()
 	fi
 	ts_say "starting nginx on 127.0.0.1:$port"
 	# shellcheck disable=SC2094
-	if ! "$nginx" -p "$ndir" -e "$ndir/error.log" -c "$ndir/nginx.conf" 2>>"$ndir/error.log"; then
+	if ! "$nginx" -p "$ndir" -e "$ndir/error.log" -c "$ndir/nginx.conf" 2>>"$ndir/error.log" 3>&- 4>&-; then
 		ts_log_tail "$ndir/error.log" 20
 		ts_die "nginx did not start (log: $ndir/error.log)"
 	fi
@@ -715,7 +718,7 @@ ts_apache_start()
 		ts_die "Apache rejected its configuration $adir/apache2.conf"
 	fi
 	ts_say "starting Apache on 127.0.0.1:$port"
-	if ! "$apache" -f "$adir/apache2.conf" -k start >>"$adir/error.log" 2>&1 ||
+	if ! "$apache" -f "$adir/apache2.conf" -k start >>"$adir/error.log" 2>&1 3>&- 4>&- ||
 	    ! ts_wait_for 15 "Apache's PID file" ts_pid_alive "$adir/apache2.pid"; then
 		ts_log_tail "$adir/error.log" 20
 		ts_die "Apache did not start (log: $adir/error.log)"
