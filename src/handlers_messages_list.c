@@ -110,18 +110,21 @@ filtered(const struct msg_filters *f)
 	return f->role_mask != TS_ALL_ROLES || f->run_id != NULL || f->has_after || f->has_before;
 }
 
-/* The filter parameters as the statements take them (7 of them). */
+/* The filter parameters as the statements take them (8 of them): run_id
+ * three times (the index match, then the exact one: utf8mb4_bin ignores
+ * trailing spaces, and "run-1 " must not match "run-1"). */
 static size_t
 filter_params(const struct msg_filters *f, struct ts_db_param *p)
 {
 	p[0] = f->run_id != NULL ? ts_p_str(f->run_id, strlen(f->run_id)) : ts_p_null();
 	p[1] = p[0];
-	p[2] = f->has_after ? ts_p_str(f->after, TS_DB_TIME_LEN) : ts_p_null();
-	p[3] = p[2];
-	p[4] = f->has_before ? ts_p_str(f->before, TS_DB_TIME_LEN) : ts_p_null();
-	p[5] = p[4];
-	p[6] = ts_p_int(f->role_mask);
-	return 7;
+	p[2] = p[0];
+	p[3] = f->has_after ? ts_p_str(f->after, TS_DB_TIME_LEN) : ts_p_null();
+	p[4] = p[3];
+	p[5] = f->has_before ? ts_p_str(f->before, TS_DB_TIME_LEN) : ts_p_null();
+	p[6] = p[5];
+	p[7] = ts_p_int(f->role_mask);
+	return 8;
 }
 
 /* Reads one page: keys beyond bound in the scan's direction. */
@@ -129,7 +132,7 @@ static enum ts_db_status
 fetch_messages(struct ts_ctx *ctx, const unsigned char *tid, int upward, long long bound,
     const struct msg_filters *f, long long limit, long long offset, struct ts_db_rows *rows)
 {
-	struct ts_db_param p[11];
+	struct ts_db_param p[12];
 	size_t n = 0;
 
 	p[n++] = ts_p_blob(tid, 16);
@@ -170,17 +173,18 @@ static int
 count_total(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_thread *t,
     const struct msg_filters *f, long long *total)
 {
-	struct ts_db_param p[8];
+	struct ts_db_param p[9];
 	struct ts_db_rows r;
 	enum ts_db_status st;
+	size_t n;
 
 	if (!filtered(f)) {
 		*total = strtoll(ts_db_cell(&t->rows, 0, TS_TC_MESSAGE_COUNT)->data, NULL, 10);
 		return 0;
 	}
 	p[0] = ts_p_blob(tid, 16);
-	filter_params(f, p + 1);
-	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGES_COUNT, p, 8, &r, NULL)) != TS_DB_OK) {
+	n = 1 + filter_params(f, p + 1);
+	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGES_COUNT, p, n, &r, NULL)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return -1;
 	}

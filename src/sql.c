@@ -27,7 +27,7 @@
  * "? IS NULL OR ..." so one statement serves every combination; the role
  * filter is a bit mask (bit r set: role r wanted; 15 = all).
  */
-#define MESSAGE_FILTERS " AND (? IS NULL OR run_id = ?)" \
+#define MESSAGE_FILTERS " AND (? IS NULL OR (run_id = ? AND BINARY run_id = BINARY ?))" \
 	" AND (? IS NULL OR created_at > ?) AND (? IS NULL OR created_at < ?)" \
 	" AND ((? >> role) & 1) = 1"
 
