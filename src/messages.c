@@ -69,26 +69,31 @@ text_of(struct json_object *v)
 	return t != NULL ? strdup(t) : NULL;
 }
 
-/* A citation: chunk_id, quote, offset, length required; the rest kept as given. */
+/* A citation: chunk_id, quote, offset, length required; the rest kept as given.
+ * Every problem with one is reported at ["body", "content", "citations"]. */
 static int
 check_citation(struct ts_ctx *ctx, struct json_object *c)
 {
 	struct json_object *v;
 	long long n;
-	const char *s;
 
 	if (!json_object_is_type(c, json_type_object))
 		return bad(ctx, "content", "citations", "each citation must be an object", "type");
 	if (!json_object_object_get_ex(c, "chunk_id", &v) || v == NULL)
 		return bad(ctx, "content", "citations", "chunk_id is required", "missing");
-	if (!json_object_object_get_ex(c, "quote", &v) ||
-	    ts_v_string(ctx, "content", v, TS_MAX_MESSAGE_TEXT_BYTES, 0, &s) != 0)
-		return ctx->res->status != 0 ? -1 : bad(ctx, "content", "citations", "quote is required", "missing");
-	if (!json_object_object_get_ex(c, "offset", &v) || int_field(ctx, "content", "citations", v, &n) != 0)
-		return ctx->res->status != 0 ? -1 : bad(ctx, "content", "citations", "offset is required", "missing");
-	if (!json_object_object_get_ex(c, "length", &v) || int_field(ctx, "content", "citations", v, &n) != 0)
-		return ctx->res->status != 0 ? -1 : bad(ctx, "content", "citations", "length is required", "missing");
-	return 0;
+	if (!json_object_object_get_ex(c, "quote", &v) || v == NULL)
+		return bad(ctx, "content", "citations", "quote is required", "missing");
+	if (!json_object_is_type(v, json_type_string))
+		return bad(ctx, "content", "citations", "quote must be a string", "type");
+	if ((size_t)json_object_get_string_len(v) > TS_MAX_MESSAGE_TEXT_BYTES)
+		return bad(ctx, "content", "citations", "quote longer than 524288 bytes", "length");
+	if (!json_object_object_get_ex(c, "offset", &v) || v == NULL)
+		return bad(ctx, "content", "citations", "offset is required", "missing");
+	if (int_field(ctx, "content", "citations", v, &n) != 0)
+		return -1;
+	if (!json_object_object_get_ex(c, "length", &v) || v == NULL)
+		return bad(ctx, "content", "citations", "length is required", "missing");
+	return int_field(ctx, "content", "citations", v, &n);
 }
 
 /* The text: at most 512 KiB of UTF-8, no NUL. */
