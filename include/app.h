@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "json_in.h"
 #include "request.h"
 #include "response.h"
 #include "router.h"
@@ -28,6 +29,8 @@ struct ts_ctx {
 	                           * 422's loc becomes ["body", "messages", n, ...] */
 	struct json_object *body; /* the parsed body, NULL for none or JSON null
 	                           * (owned by the dispatcher) */
+	struct ts_json_flaws body_flaws; /* what ts_v_body_object answers 422 for */
+	int body_flaws_checked;   /* ts_v_body_object looked at body_flaws once */
 };
 
 /*

@@ -55,6 +55,10 @@ int ts_response_header(struct ts_response *res, const char *name, const char *va
  */
 struct json_object *ts_detail_one(const char *const *loc, const char *msg, const char *type);
 
+/* The same with loc given as a JSON array (of strings and indexes), which
+ * the call takes over. */
+struct json_object *ts_detail_at(struct json_object *loc, const char *msg, const char *type);
+
 /*
  * Writes the CGI-style response: status, Content-Type, Content-Length,
  * X-Request-Id, the extra headers, and the body unless head_only.

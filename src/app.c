@@ -101,7 +101,8 @@ take_body(struct ts_ctx *ctx)
 		ts_fail(ctx, TS_E_INVALID_JSON, "Request body length differs from Content-Length");
 		return -1;
 	}
-	js = ts_json_parse(req->body, req->body_len, TS_MAX_JSON_DEPTH, &ctx->body);
+	js = ts_json_parse_body(req->body, req->body_len, TS_MAX_JSON_DEPTH, &ctx->body,
+	    &ctx->body_flaws);
 	if (js == TS_JSON_NOMEM) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		return -1;

@@ -6,6 +6,7 @@
 
 #include "handlers.h"
 #include "settings_store.h"
+#include "validate.h"
 
 static void
 respond_settings(struct ts_ctx *ctx, int on)
@@ -38,14 +39,11 @@ ts_h_settings_get(struct ts_ctx *ctx)
 static int
 parse_settings_body(struct ts_ctx *ctx, int *on)
 {
-	static const char *const loc_body[] = { "body", NULL };
 	static const char *const loc_flag[] = { "body", "public_sharing", NULL };
 	struct json_object *v = NULL;
 
-	if (!json_object_is_type(ctx->body, json_type_object)) {
-		ts_fail_validation(ctx, loc_body, "must be an object", "type");
+	if (ts_v_body_object(ctx) != 0)
 		return -1;
-	}
 	json_object_object_foreach(ctx->body, key, val) {
 		if (strcmp(key, "public_sharing") != 0) {
 			const char *loc[] = { "body", key, NULL };

@@ -52,6 +52,12 @@ struct lexer {
 	size_t			 colons; /* ':' seen outside strings */
 	int			 depth;  /* containers open at p */
 	int			 max_depth;
+	size_t			 numbers; /* number tokens seen */
+	size_t			 objects; /* '{' seen */
+	/* open_object[d]: the ordinal of the object open at depth d (1 is the
+	 * outermost level), 0 for an array */
+	size_t			 open_object[JSON_IN_DEPTH_CEILING + 1];
+	struct ts_json_flaws	*flaws;  /* NULL: a key with \u0000 is invalid */
 };
 
 static int
@@ -249,6 +255,31 @@ lex_number(struct lexer *lx)
 	return 0;
 }
 
+/*
+ * Whether the number token [p, end) is an integer literal that json-c cannot
+ * hold: below INT64_MIN or above UINT64_MAX, which json-c 0.16 clamps
+ * silently. Literals have no leading zeros, so length orders them.
+ */
+static int
+integer_beyond_64_bits(const unsigned char *p, const unsigned char *end)
+{
+	static const char min_mag[] = "9223372036854775808";
+	static const char max_pos[] = "18446744073709551615";
+	const char *limit = max_pos;
+	size_t n, lim;
+
+	if (memchr(p, '.', (size_t)(end - p)) != NULL || memchr(p, 'e', (size_t)(end - p)) != NULL ||
+	    memchr(p, 'E', (size_t)(end - p)) != NULL)
+		return 0;
+	if (*p == '-') {
+		p++;
+		limit = min_mag;
+	}
+	n = (size_t)(end - p);
+	lim = strlen(limit);
+	return n > lim || (n == lim && memcmp(p, limit, n) > 0);
+}
+
 /* Consumes true, false or null (exactly, lower case) starting at lx->p. */
 static int
 lex_literal(struct lexer *lx)
@@ -281,6 +312,32 @@ at_delimiter(const struct lexer *lx)
 	return is_json_ws(c) || c == ',' || c == ']' || c == '}' || c == ':';
 }
 
+/* Whether the string just consumed is an object key (a ':' follows). */
+static int
+is_key(const struct lexer *lx)
+{
+	const unsigned char *q;
+
+	for (q = lx->p; q < lx->end && is_json_ws(*q); q++)
+		continue;
+	return q < lx->end && *q == ':';
+}
+
+/*
+ * A key holding \u0000: json-c would cut it at the NUL (keys are C strings).
+ * Without flaws to record it in, the text is refused (-1); else the object
+ * holding the first such key is noted and the caller answers 422.
+ */
+static int
+note_nul_key(struct lexer *lx)
+{
+	if (lx->flaws == NULL)
+		return -1;
+	if (lx->flaws->nul_key_object == 0)
+		lx->flaws->nul_key_object = lx->open_object[lx->depth];
+	return 0;
+}
+
 /*
  * Step 1: TS_JSON_OK when every byte of the input is part of a JSON token or
  * whitespace and containers nest at most lx->max_depth deep.
@@ -303,6 +360,7 @@ lex_check(struct lexer *lx)
 		case '[':
 			if (++lx->depth > lx->max_depth)
 				return TS_JSON_TOO_DEEP;
+			lx->open_object[lx->depth] = *lx->p == '{' ? ++lx->objects : 0;
 			lx->p++;
 			break;
 		case '}':
@@ -320,19 +378,19 @@ lex_check(struct lexer *lx)
 		case '"':
 			if (lex_string(lx, &has_nul) == -1)
 				return TS_JSON_INVALID;
-			if (has_nul) {
-				/* A key with a NUL: json-c would cut it short. */
-				for (q = lx->p; q < lx->end && is_json_ws(*q); q++)
-					continue;
-				if (q < lx->end && *q == ':')
-					return TS_JSON_INVALID;
-			}
+			if (has_nul && is_key(lx) && note_nul_key(lx) != 0)
+				return TS_JSON_INVALID;
 			break;
 		case '-':
 		case '0': case '1': case '2': case '3': case '4':
 		case '5': case '6': case '7': case '8': case '9':
+			q = lx->p;
 			if (lex_number(lx) == -1 || !at_delimiter(lx))
 				return TS_JSON_INVALID;
+			lx->numbers++;
+			if (lx->flaws != NULL && lx->flaws->big_int == 0 &&
+			    integer_beyond_64_bits(q, lx->p))
+				lx->flaws->big_int = lx->numbers;
 			break;
 		case 't':
 		case 'f':
@@ -373,8 +431,14 @@ count_members(struct json_object *o)
 }
 
 enum ts_json_status
-ts_json_parse(const char *text, size_t len, int max_depth,
-    struct json_object **out)
+ts_json_parse(const char *text, size_t len, int max_depth, struct json_object **out)
+{
+	return ts_json_parse_body(text, len, max_depth, out, NULL);
+}
+
+enum ts_json_status
+ts_json_parse_body(const char *text, size_t len, int max_depth, struct json_object **out,
+    struct ts_json_flaws *flaws)
 {
 	struct lexer lx;
 	struct json_tokener *tok = NULL;
@@ -400,6 +464,12 @@ ts_json_parse(const char *text, size_t len, int max_depth,
 	lx.colons = 0;
 	lx.depth = 0;
 	lx.max_depth = max_depth;
+	lx.numbers = 0;
+	lx.objects = 0;
+	lx.open_object[0] = 0;
+	lx.flaws = flaws;
+	if (flaws != NULL)
+		memset(flaws, 0, sizeof(*flaws));
 	if ((st = lex_check(&lx)) != TS_JSON_OK)
 		goto out;
 	st = TS_JSON_INVALID;
@@ -439,7 +509,9 @@ ts_json_parse(const char *text, size_t len, int max_depth,
 		end++;
 	if (end != len)
 		goto out;
-	if (count_members(obj) != lx.colons)
+	/* With a key cut at its NUL, keys may collide: the 422 for the key
+	 * stands for whatever else is wrong with the object. */
+	if ((flaws == NULL || flaws->nul_key_object == 0) && count_members(obj) != lx.colons)
 		goto out;
 
 	*out = obj;
@@ -463,4 +535,78 @@ ts_json_string_has_nul(struct json_object *str)
 	s = json_object_get_string(str);
 	len = json_object_get_string_len(str);
 	return len > 0 && memchr(s, '\0', (size_t)len) != NULL;
+}
+
+/* The walk of ts_json_find_flaw: document order, as the lexer counted. */
+struct flaw_walk {
+	const struct ts_json_flaws *flaws;
+	size_t numbers, objects;
+	struct json_object *path;       /* keys and indexes down to the node */
+	const char *why;
+};
+
+static int walk_value(struct flaw_walk *w, struct json_object *o);
+
+/* Descends into child under the path step `step` (taken over). */
+static int
+walk_child(struct flaw_walk *w, struct json_object *step, struct json_object *child)
+{
+	int r;
+
+	if (step == NULL || json_object_array_add(w->path, step) != 0) {
+		json_object_put(step);
+		return -1;
+	}
+	if ((r = walk_value(w, child)) == 0)
+		json_object_array_del_idx(w->path, json_object_array_length(w->path) - 1, 1);
+	return r;
+}
+
+static int
+walk_value(struct flaw_walk *w, struct json_object *o)
+{
+	struct json_object_iterator it, itend;
+	size_t i, n;
+	int r = 0;
+
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		if (ts_json_string_has_nul(o))
+			w->why = "must not contain \\u0000";
+		return w->why != NULL;
+	case json_type_int:
+	case json_type_double:
+		if (++w->numbers == w->flaws->big_int)
+			w->why = "integer out of range";
+		return w->why != NULL;
+	case json_type_object:
+		if (++w->objects == w->flaws->nul_key_object) {
+			w->why = "a key must not contain \\u0000";
+			return 1;
+		}
+		it = json_object_iter_begin(o);
+		itend = json_object_iter_end(o);
+		for (; r == 0 && !json_object_iter_equal(&it, &itend); json_object_iter_next(&it))
+			r = walk_child(w, json_object_new_string(json_object_iter_peek_name(&it)),
+			    json_object_iter_peek_value(&it));
+		return r;
+	case json_type_array:
+		n = json_object_array_length(o);
+		for (i = 0; r == 0 && i < n; i++)
+			r = walk_child(w, json_object_new_int((int)i), json_object_array_get_idx(o, i));
+		return r;
+	default:
+		return 0;
+	}
+}
+
+int
+ts_json_find_flaw(struct json_object *root, const struct ts_json_flaws *flaws,
+    struct json_object *path, const char **why)
+{
+	struct flaw_walk w = { flaws, 0, 0, path, NULL };
+	int r = walk_value(&w, root);
+
+	*why = w.why;
+	return r;
 }

@@ -101,25 +101,32 @@ ts_response_header(struct ts_response *res, const char *name, const char *value)
 }
 
 struct json_object *
-ts_detail_one(const char *const *loc, const char *msg, const char *type)
+ts_detail_at(struct json_object *loc, const char *msg, const char *type)
 {
 	struct json_object *arr = json_object_new_array();
 	struct json_object *item = json_object_new_object();
-	struct json_object *l = json_object_new_array();
 
-	if (arr == NULL || item == NULL || l == NULL) {
+	if (arr == NULL || item == NULL || loc == NULL) {
 		json_object_put(arr);
 		json_object_put(item);
-		json_object_put(l);
+		json_object_put(loc);
 		return NULL;
 	}
-	for (; *loc != NULL; loc++)
-		json_object_array_add(l, json_object_new_string(*loc));
-	json_object_object_add(item, "loc", l);
+	json_object_object_add(item, "loc", loc);
 	json_object_object_add(item, "msg", json_object_new_string(msg));
 	json_object_object_add(item, "type", json_object_new_string(type));
 	json_object_array_add(arr, item);
 	return arr;
+}
+
+struct json_object *
+ts_detail_one(const char *const *loc, const char *msg, const char *type)
+{
+	struct json_object *l = json_object_new_array();
+
+	for (; l != NULL && *loc != NULL; loc++)
+		json_object_array_add(l, json_object_new_string(*loc));
+	return ts_detail_at(l, msg, type);
 }
 
 /*

@@ -32,15 +32,49 @@ fail_at(struct ts_ctx *ctx, const char *a, const char *b, const char *msg, const
 	return -1;
 }
 
+/*
+ * A value the parser let through for a 422 (§11: a string holding \u0000;
+ * an integer json-c would clamp): answered at the first validation of the
+ * request body, which is where §11's order puts a 422. 0 when there is none.
+ */
+static int
+body_flaw(struct ts_ctx *ctx)
+{
+	struct json_object *loc, *detail = NULL;
+	const char *why;
+	int r = -1;
+
+	if (ctx->body_flaws_checked)
+		return 0;
+	ctx->body_flaws_checked = 1;
+	if ((loc = json_object_new_array()) != NULL &&
+	    json_object_array_add(loc, json_object_new_string("body")) == 0 &&
+	    (r = ts_json_find_flaw(ctx->body, &ctx->body_flaws, loc, &why)) == 0) {
+		json_object_put(loc);
+		return 0;
+	}
+	if (r == 1) {
+		detail = ts_detail_at(loc, why, "value");
+		loc = NULL;
+	}
+	json_object_put(loc);
+	if (detail == NULL)
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+	else
+		ts_response_error(ctx->res, TS_E_VALIDATION, NULL, detail);
+	return -1;
+}
+
 int
 ts_v_body_object(struct ts_ctx *ctx)
 {
 	static const char *const loc[] = { "body", NULL };
 
-	if (json_object_is_type(ctx->body, json_type_object))
-		return 0;
-	ts_fail_validation(ctx, loc, "must be an object", "type");
-	return -1;
+	if (!json_object_is_type(ctx->body, json_type_object)) {
+		ts_fail_validation(ctx, loc, "must be an object", "type");
+		return -1;
+	}
+	return body_flaw(ctx);
 }
 
 int

@@ -691,6 +691,61 @@ START_TEST(string_with_escaped_nul_parses_and_is_flagged)
 }
 END_TEST
 
+/* The flaw ts_json_parse_body + ts_json_find_flaw report for text, as the
+ * path (JSON text of the array) and message; "" when there is none. */
+static void
+assert_flaw(const char *text, const char *want_path, const char *want_why)
+{
+	struct ts_json_flaws fl;
+	struct json_object *o = NULL, *path = json_object_new_array();
+	const char *why;
+	int r;
+
+	ck_assert_int_eq(ts_json_parse_body(text, strlen(text), TS_MAX_JSON_DEPTH, &o, &fl), TS_JSON_OK);
+	r = ts_json_find_flaw(o, &fl, path, &why);
+	if (*want_path == '\0') {
+		ck_assert_int_eq(r, 0);
+		ck_assert_int_eq((int)json_object_array_length(path), 0);
+	} else {
+		ck_assert_int_eq(r, 1);
+		ck_assert_str_eq(json_object_to_json_string_ext(path, JSON_C_TO_STRING_PLAIN), want_path);
+		ck_assert_str_eq(why, want_why);
+	}
+	json_object_put(path);
+	json_object_put(o);
+}
+
+START_TEST(body_flaws_name_the_first_refused_value)
+{
+	const char *nul = "must not contain \\u0000", *big = "integer out of range";
+
+	assert_flaw("{\"a\":[1,{\"b\":\"x\\u0000\"}]}", "[\"a\",1,\"b\"]", nul);
+	assert_flaw("[\"ok\",\"\\u0000\"]", "[1]", nul);
+	assert_flaw("\"\\u0000\"", "[]", nul);
+	/* json-c would clamp these to INT64_MIN / UINT64_MAX */
+	assert_flaw("{\"n\":[0,18446744073709551616]}", "[\"n\",1]", big);
+	assert_flaw("{\"n\":-9223372036854775809}", "[\"n\"]", big);
+	assert_flaw("{\"a\":1.5,\"b\":2,\"c\":99999999999999999999}", "[\"c\"]", big);
+	/* the extremes json-c holds exactly, and any fraction or exponent */
+	assert_flaw("[18446744073709551615,-9223372036854775808,1e400,123456789012345678901.5]", "", "");
+	/* the first in document order wins */
+	assert_flaw("{\"x\":\"\\u0000\",\"y\":99999999999999999999}", "[\"x\"]", nul);
+	assert_flaw("{\"y\":99999999999999999999,\"x\":\"\\u0000\"}", "[\"y\"]", big);
+	assert_flaw("{\"a\":\"b\",\"c\":[true,null,{}]}", "", "");
+}
+END_TEST
+
+START_TEST(body_key_with_nul_names_its_object)
+{
+	const char *why = "a key must not contain \\u0000";
+
+	assert_flaw("{\"m\":{\"k\\u0000\":\"v\"}}", "[\"m\"]", why);
+	assert_flaw("{\"a\":{},\"b\":[{\"c\":1},{\"\\u0000\":2}]}", "[\"b\",1]", why);
+	/* keys that collide once cut are still this 422, not a repeated key */
+	assert_flaw("{\"a\\u0000b\":1,\"a\\u0000c\":2}", "[]", why);
+}
+END_TEST
+
 START_TEST(string_has_nul_is_false_for_non_strings)
 {
 	struct json_object *o = NULL;
@@ -864,6 +919,8 @@ make_suite(void)
 
 	tcase_add_test(val, string_with_escaped_nul_parses_and_is_flagged);
 	tcase_add_test(val, string_has_nul_is_false_for_non_strings);
+	tcase_add_test(val, body_flaws_name_the_first_refused_value);
+	tcase_add_test(val, body_key_with_nul_names_its_object);
 	tcase_add_test(val, huge_integer_saturates_out_of_int32_range);
 	tcase_add_test(val, huge_exponent_parses_as_infinite_double);
 	suite_add_tcase(s, val);
