@@ -37,6 +37,7 @@
 
 #include <json-c/json.h>
 
+#include "hexdigit.h"
 #include "json_in.h"
 
 /*
@@ -72,18 +73,6 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The code unit of the escape "\uXXXX" starting at p, or -1 when fewer than
  * six bytes remain or the four digits are not hexadecimal.
@@ -97,7 +86,7 @@ u_escape(const unsigned char *p, const unsigned char *end)
 	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
 		return -1;
 	for (i = 2; i < 6; i++) {
-		if ((h = hex_value(p[i])) < 0)
+		if ((h = ts_hex_digit(p[i])) < 0)
 			return -1;
 		u = u * 16 + h;
 	}

@@ -2,19 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "query.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes s[0..n) into a new string; NULL on a bad escape or a decoded NUL. */
 static char *
@@ -33,7 +22,8 @@ decode(const char *s, size_t n, size_t *outlen, int *bad)
 		} else if (c == '%') {
 			int hi, lo;
 			/* Two hex digits must follow. */
-			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+			if (i + 2 >= n || (hi = ts_hex_digit((unsigned char)s[i + 1])) < 0 ||
+			    (lo = ts_hex_digit((unsigned char)s[i + 2])) < 0)
 				goto bad;
 			c = (char)(hi * 16 + lo);
 			if (c == '\0')
