@@ -5,7 +5,8 @@
  * the query into their /api form, calls the /api handler (which loads the
  * thread, applies the §4 matrix, validates and stores), and reshapes the
  * answer into OpenAI's objects. Errors, wherever they were raised, get
- * OpenAI's body in ts_v1_finish. docs/v1.md has the design in prose.
+ * OpenAI's body in ts_v1_finish. docs/design.md ("The /v1 surface") has
+ * the design in prose.
  */
 #ifndef TS_V1_H
 #define TS_V1_H
@@ -98,9 +99,5 @@ struct json_object *ts_v1_thread_object(struct json_object *api);
 struct json_object *ts_v1_message_object(struct json_object *api);
 /* The list envelope: data reshaped, first_id, last_id, has_more. */
 struct json_object *ts_v1_message_list(struct json_object *api);
-
-/* An /api timestamp ("2024-01-15T10:30:00.123Z") as unix seconds; -1 when
- * it is not one. */
-long long ts_v1_unix_seconds(const char *iso);
 
 #endif

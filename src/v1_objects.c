@@ -4,56 +4,8 @@
  * next_cursor and total. The input is the /api handler's JSON, parsed back,
  * so /v1 follows whatever /api renders without knowing how it is built.
  */
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
 #include "timefmt.h"
 #include "v1.h"
-
-/* Reads n digits at s; -1 when one is not a digit. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-long long
-ts_v1_unix_seconds(const char *iso)
-{
-	struct tm tm;
-	int y, mo, d, h, mi, s;
-
-	/* Exactly the shape /api renders: 2024-01-15T10:30:00.123Z. */
-	if (iso == NULL || strlen(iso) != TS_ISO_LEN || iso[4] != '-' || iso[7] != '-' ||
-	    iso[10] != 'T' || iso[13] != ':' || iso[16] != ':' || iso[19] != '.' || iso[23] != 'Z')
-		return -1;
-	y = digits(iso, 4);
-	mo = digits(iso + 5, 2);
-	d = digits(iso + 8, 2);
-	h = digits(iso + 11, 2);
-	mi = digits(iso + 14, 2);
-	s = digits(iso + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-	    s < 0 || s > 60 || digits(iso + 20, 3) < 0)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	/* Milliseconds are dropped: OpenAI's created_at is whole seconds. */
-	return (long long)timegm(&tm);
-}
 
 /* A copy of api[key] (a new reference), or NULL when absent or null. */
 static struct json_object *
@@ -72,7 +24,8 @@ seconds_of(struct json_object *api, const char *key)
 	struct json_object *v = NULL;
 
 	json_object_object_get_ex(api, key, &v);
-	return json_object_is_type(v, json_type_string) ? ts_v1_unix_seconds(json_object_get_string(v)) : -1;
+	/* Milliseconds are dropped: OpenAI's created_at is whole seconds. */
+	return json_object_is_type(v, json_type_string) ? ts_time_unix_seconds(json_object_get_string(v)) : -1;
 }
 
 struct json_object *
