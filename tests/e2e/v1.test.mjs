@@ -4,9 +4,9 @@
 // §4 matrix on /v1 routes. tests/openai drives the same routes with the
 // official SDK.
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { request, signToken, bearer } from './lib.mjs';
+import { APACHE, needsHarness, request, bearer } from './lib.mjs';
 import {
   caller, ANON, json, setSharing, leaveSharingOff, htest, NIL,
 } from './messages_lib.mjs';
@@ -383,5 +383,21 @@ describe('/v1 and the §4 matrix', () => {
     assertV1Error(await request('GET', `${v1Msgs(NIL)}?limit=500`, { headers: alice.headers }), 404, 'not_found_error', 'not_found');
     assertV1Error(await request('POST', v1Threads, json({}, { title: 'x' })), 401, 'authentication_error', 'unauthorized');
     assertV1Error(await request('POST', v1Msgs(f.tid), json(alice.headers, badMessage)), 422, 'invalid_request_error', 'validation_error', 'role');
+  });
+});
+
+describe('/v1 through Apache', () => {
+  const skip = needsHarness || (!APACHE && 'needs TS_APACHE_URL (Apache started by scripts/test)');
+  const viaApache = (method, path, opts = {}) => request(method, path, { ...opts, base: APACHE });
+
+  test('a thread created with a message through Apache reads back through nginx', { skip }, async () => {
+    const res = await viaApache('POST', v1Threads, json(alice.headers, { messages: [{ role: 'user', content: 'via apache' }] }));
+    assert.equal(res.status, 200, res.text);
+    const t = assertV1Thread(res.json);
+    const list = await viaApache('GET', `${v1Msgs(t.id)}?order=asc`, { headers: alice.headers });
+    assert.equal(list.status, 200, list.text);
+    assert.equal(assertV1List(list.json)[0].content[0].text.value, 'via apache');
+    assert.deepEqual((await listV1(alice, t.id, '?order=asc')).data, list.json.data);
+    assertV1Error(await viaApache('GET', '/v1/assistants', {}), 404, 'not_found_error', 'not_found');
   });
 });
