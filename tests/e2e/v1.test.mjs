@@ -200,6 +200,15 @@ describe('/v1 messages', () => {
     assert.equal((await listV1(alice, t.id)).data.length, 0, 'nothing was stored');
   });
 
+  htest('the text limit counts the joined parts: 512 KiB accepted, one byte more 422', async () => {
+    const t = await newV1Thread(alice);
+    const half = 'x'.repeat(256 * 1024);
+    const exact = await newV1Message(alice, t.id, { role: 'user', content: [{ type: 'text', text: half }, { type: 'text', text: half.slice(1) }] });
+    assert.equal(Buffer.byteLength(exact.content[0].text.value), 512 * 1024);
+    assertV1Error(await request('POST', v1Msgs(t.id), json(alice.headers, { role: 'user', content: [{ type: 'text', text: half }, { type: 'text', text: half }] })),
+      422, 'invalid_request_error', 'validation_error', 'content');
+  });
+
   htest('retrieve, modify metadata (replaced whole), delete', async () => {
     const t = await newV1Thread(alice);
     const m = await newV1Message(alice, t.id, { role: 'user', content: 'keep', metadata: { a: '1' } });
