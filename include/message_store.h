@@ -28,4 +28,11 @@ struct ts_create {
 
 enum ts_db_status ts_messages_create(struct ts_db *db, struct ts_create *c);
 
+/*
+ * The body of ts_messages_create's transaction, for a caller that creates
+ * messages inside a transaction of its own (a /v1 thread with its first
+ * messages). c->ids must be filled; run it only inside ts_db_transaction.
+ */
+enum ts_db_status ts_messages_create_txn(struct ts_db *db, struct ts_create *c);
+
 #endif

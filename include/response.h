@@ -48,6 +48,9 @@ int ts_response_error(struct ts_response *res, enum ts_error e, const char *msg,
 /* Adds a header; the value is copied. Returns 0 or -1 when full or out of memory. */
 int ts_response_header(struct ts_response *res, const char *name, const char *value);
 
+/* Removes every header called name (case-sensitive: our own names). */
+void ts_response_drop_header(struct ts_response *res, const char *name);
+
 /*
  * A one-item validation detail array: loc given as a NULL-terminated list of
  * strings (the path of the bad value), msg and type as §2 shows. Returns a new

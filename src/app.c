@@ -12,6 +12,7 @@
 #include "ids.h"
 #include "json_in.h"
 #include "log.h"
+#include "v1.h"
 
 void
 ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg)
@@ -184,6 +185,9 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 		ts_fail(&ctx, TS_E_INTERNAL, NULL);
 	else
 		dispatch(&ctx, &match);
+	/* Under /v1 every error, wherever it arose, has OpenAI's body (§10). */
+	if (ts_v1_path(req.path))
+		ts_v1_finish(&res);
 	if (ts_response_write(&res, req.request_id, req.method == TS_M_HEAD, sink) != 0)
 		ts_log(TS_LOG_WARN, "response not delivered rid=%s", req.request_id);
 	ts_log_access(ts_method_name(req.method), req.path, res.status,

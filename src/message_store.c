@@ -195,6 +195,12 @@ create_txn(struct ts_db *db, void *arg)
 }
 
 enum ts_db_status
+ts_messages_create_txn(struct ts_db *db, struct ts_create *c)
+{
+	return create_txn(db, c);
+}
+
+enum ts_db_status
 ts_messages_create(struct ts_db *db, struct ts_create *c)
 {
 	size_t i;

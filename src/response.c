@@ -100,6 +100,21 @@ ts_response_header(struct ts_response *res, const char *name, const char *value)
 	return 0;
 }
 
+void
+ts_response_drop_header(struct ts_response *res, const char *name)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < res->nheaders; i++) {
+		if (strcmp(res->headers[i].name, name) == 0) {
+			free(res->headers[i].value);
+			continue;
+		}
+		res->headers[kept++] = res->headers[i];
+	}
+	res->nheaders = kept;
+}
+
 struct json_object *
 ts_detail_at(struct json_object *loc, const char *msg, const char *type)
 {

@@ -69,15 +69,18 @@ expect(const char **p, char c)
 	return 0;
 }
 
-int
-ts_time_parse_rfc3339(const char *s, int round_up, char out[TS_DB_TIME_LEN + 1])
+/*
+ * Parses an RFC 3339 timestamp into unix seconds (*t), the first three
+ * digits of the fraction (*ms) and whether further digits were not all zero
+ * (*extra). Returns 0, or -1 when malformed.
+ */
+static int
+parse_rfc3339(const char *s, time_t *t, int *ms_out, int *extra_out)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	const char *p = s;
 	struct tm tm;
 	int y, mo, d, h, mi, sec, ms = 0, oh = 0, om = 0, sign = 0, extra = 0, n;
-	time_t t;
-	char stamp[20];
 
 	if (digits(&p, 4, &y) || expect(&p, '-') || digits(&p, 2, &mo) || expect(&p, '-') ||
 	    digits(&p, 2, &d) || (*p != 'T' && *p != 't') || !(p++) ||
@@ -119,7 +122,31 @@ ts_time_parse_rfc3339(const char *s, int round_up, char out[TS_DB_TIME_LEN + 1])
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
-	t = timegm(&tm) - (time_t)sign * (oh * 3600 + om * 60);
+	*t = timegm(&tm) - (time_t)sign * (oh * 3600 + om * 60);
+	*ms_out = ms;
+	*extra_out = extra;
+	return 0;
+}
+
+long long
+ts_time_unix_seconds(const char *s)
+{
+	time_t t;
+	int ms, extra;
+
+	return s != NULL && parse_rfc3339(s, &t, &ms, &extra) == 0 ? (long long)t : -1;
+}
+
+int
+ts_time_parse_rfc3339(const char *s, int round_up, char out[TS_DB_TIME_LEN + 1])
+{
+	struct tm tm;
+	int ms, extra;
+	time_t t;
+	char stamp[20];
+
+	if (parse_rfc3339(s, &t, &ms, &extra) != 0)
+		return -1;
 	if (round_up && extra && ++ms == 1000) {
 		ms = 0;
 		t++;

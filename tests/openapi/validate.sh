@@ -24,39 +24,9 @@ result()
 	exit "$1"
 }
 
-# Whether every devDependency is installed at exactly the pinned version.
-installed_matches()
-{
-	[ -f node_modules/.package-lock.json ] || return 1
-	[ ! package-lock.json -nt node_modules/.package-lock.json ] || return 1
-	node -e '
-		const fs = require("fs");
-		const want = JSON.parse(fs.readFileSync("package.json", "utf8")).devDependencies || {};
-		for (const [name, version] of Object.entries(want)) {
-			let have;
-			try {
-				have = JSON.parse(fs.readFileSync("node_modules/" + name + "/package.json", "utf8")).version;
-			} catch (e) {
-				process.exit(1);
-			}
-			if (have !== version)
-				process.exit(1);
-		}
-	'
-}
-
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	echo "validate.sh: node and npm are needed (Debian: apt-get install nodejs npm)" >&2
-	result 1
-fi
-
-if ! installed_matches; then
-	echo "validate.sh: installing the pinned linter (npm ci)"
-	if ! npm ci --no-audit --no-fund; then
-		echo "validate.sh: npm ci failed" >&2
-		result 1
-	fi
-fi
+# shellcheck source=tests/npm_pinned.sh
+. ../npm_pinned.sh
+npm_pinned_ensure validate.sh || result 1
 
 out=$(mktemp) || result 1
 trap 'rm -f "$out"' EXIT
