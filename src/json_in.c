@@ -29,7 +29,10 @@
  *     object. The two counts are equal exactly when no object repeats a key.
  *     Keys compare as json-c stores them, after unescaping ("a" equals
  *     "\u0061"). A key holding \u0000 would be cut at the NUL by json-c (keys
- *     are C strings), so step 1 refuses such keys outright.
+ *     are C strings), so step 1 refuses such keys outright, except in a
+ *     request body (ts_json_parse_body), where they are a 422: step 1 notes
+ *     the object holding the first one; if cut keys collide, the whole body
+ *     is that 422 rather than a 400 for a repeated key.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -498,15 +501,24 @@ ts_json_parse_body(const char *text, size_t len, int max_depth, struct json_obje
 		end++;
 	if (end != len)
 		goto out;
-	/* With a key cut at its NUL, keys may collide: the 422 for the key
-	 * stands for whatever else is wrong with the object. */
-	if ((flaws == NULL || flaws->nul_key_object == 0) && count_members(obj) != lx.colons)
-		goto out;
+	/*
+	 * A member was replaced: a repeated key (400), unless a key was cut at
+	 * its NUL, when a cut key may be what collided. The body is then
+	 * refused as a whole with the key's 422 (the ordinals of the flaws no
+	 * longer match the tree, which lost the replaced member).
+	 */
+	if (count_members(obj) != lx.colons) {
+		if (flaws == NULL || flaws->nul_key_object == 0)
+			goto out;
+		flaws->unlocated = 1;
+	}
 
 	*out = obj;
 	obj = NULL;
 	st = TS_JSON_OK;
 out:
+	if (st != TS_JSON_OK && flaws != NULL)
+		memset(flaws, 0, sizeof(*flaws));
 	json_object_put(obj);
 	if (tok != NULL)
 		json_tokener_free(tok);
@@ -594,8 +606,13 @@ ts_json_find_flaw(struct json_object *root, const struct ts_json_flaws *flaws,
     struct json_object *path, const char **why)
 {
 	struct flaw_walk w = { flaws, 0, 0, path, NULL };
-	int r = walk_value(&w, root);
+	int r = flaws->unlocated ? 0 : walk_value(&w, root);
 
 	*why = w.why;
+	if (r == 0 && (flaws->unlocated || flaws->big_int != 0 || flaws->nul_key_object != 0)) {
+		*why = flaws->nul_key_object != 0 ? "a key must not contain \\u0000" :
+		    "integer out of range";
+		return 1;
+	}
 	return r;
 }

@@ -40,16 +40,21 @@ fail_at(struct ts_ctx *ctx, const char *a, const char *b, const char *msg, const
 static int
 body_flaw(struct ts_ctx *ctx)
 {
-	struct json_object *loc, *detail = NULL;
+	struct json_object *loc, *step, *detail = NULL;
 	const char *why;
 	int r = -1;
 
 	if (ctx->body_flaws_checked)
 		return 0;
 	ctx->body_flaws_checked = 1;
-	if ((loc = json_object_new_array()) != NULL &&
-	    json_object_array_add(loc, json_object_new_string("body")) == 0 &&
-	    (r = ts_json_find_flaw(ctx->body, &ctx->body_flaws, loc, &why)) == 0) {
+	loc = json_object_new_array();
+	step = json_object_new_string("body");
+	if (loc != NULL && step != NULL && json_object_array_add(loc, step) == 0) {
+		step = NULL;
+		r = ts_json_find_flaw(ctx->body, &ctx->body_flaws, loc, &why);
+	}
+	json_object_put(step);
+	if (r == 0) {
 		json_object_put(loc);
 		return 0;
 	}

@@ -746,6 +746,28 @@ START_TEST(body_key_with_nul_names_its_object)
 }
 END_TEST
 
+/*
+ * A repeated key beside a key with \u0000: json-c replaced a member, so the
+ * ordinals of the lexer no longer match the tree; the body as a whole is the
+ * 422, and nothing after the replaced member can slip through unnoticed.
+ */
+START_TEST(body_nul_key_with_repeated_key_is_refused_whole)
+{
+	const char *why = "a key must not contain \\u0000";
+	struct json_object *o = NULL;
+
+	assert_flaw("{\"metadata\":{},\"metadata\":{\"a\\u0000b\":\"v\"}}", "[]", why);
+	assert_flaw("{\"x\":1,\"x\":2,\"n\":99999999999999999999,\"c\":{\"\\u0000\":0}}", "[]", why);
+	assert_flaw("{\"m\":{\"\\u0000\":1},\"m\":{\"ok\":\"v\"}}", "[]", why);
+	assert_flaw("{\"role\":\"user\",\"role\":\"system\",\"k\":{\"\\u0000\":1}}", "[]", why);
+	/* without a key holding \u0000 a repeated key stays a 400 */
+	ck_assert_int_eq(PARSE("{\"x\":1,\"x\":2,\"n\":99999999999999999999}", &o), TS_JSON_INVALID);
+	ck_assert_ptr_null(o);
+	/* outside request bodies (JWT payloads) any key with \u0000 is refused */
+	ck_assert_int_eq(PARSE("{\"m\":{\"\\u0000\":1},\"m\":{\"ok\":\"v\"}}", &o), TS_JSON_INVALID);
+}
+END_TEST
+
 START_TEST(string_has_nul_is_false_for_non_strings)
 {
 	struct json_object *o = NULL;
@@ -921,6 +943,7 @@ make_suite(void)
 	tcase_add_test(val, string_has_nul_is_false_for_non_strings);
 	tcase_add_test(val, body_flaws_name_the_first_refused_value);
 	tcase_add_test(val, body_key_with_nul_names_its_object);
+	tcase_add_test(val, body_nul_key_with_repeated_key_is_refused_whole);
 	tcase_add_test(val, huge_integer_saturates_out_of_int32_range);
 	tcase_add_test(val, huge_exponent_parses_as_infinite_double);
 	suite_add_tcase(s, val);
