@@ -3,9 +3,11 @@
  * query are swapped for their /api form for the length of the call, and the
  * handler's answer is then read back and replaced by OpenAI's object.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "ids.h"
+#include "limits.h"
 #include "threads.h"
 #include "v1.h"
 
@@ -33,11 +35,26 @@ ts_v1_call(struct ts_ctx *ctx, ts_handler_fn h, struct json_object *body, char *
 	return !ctx->res->is_error && ctx->res->status >= 200 && ctx->res->status < 300;
 }
 
+/*
+ * The /api answer is our own output, so json-c's tokener needs none of
+ * json_in's checks; but a stored value may nest as deep as a request body
+ * (TS_MAX_JSON_DEPTH) below the list envelope, the message and its field,
+ * deeper than the tokener's default of 32 levels.
+ */
+#define TS_V1_ANSWER_DEPTH (TS_MAX_JSON_DEPTH + 8)
+
 struct json_object *
 ts_v1_answer(struct ts_ctx *ctx)
 {
-	/* Our own output, so the plain parser is enough. */
-	return ctx->res->body != NULL ? json_tokener_parse(ctx->res->body) : NULL;
+	struct json_tokener *tok;
+	struct json_object *o;
+
+	if (ctx->res->body == NULL || ctx->res->body_len > (size_t)INT32_MAX ||
+	    (tok = json_tokener_new_ex(TS_V1_ANSWER_DEPTH)) == NULL)
+		return NULL;
+	o = json_tokener_parse_ex(tok, ctx->res->body, (int)ctx->res->body_len);
+	json_tokener_free(tok);
+	return o;
 }
 
 void

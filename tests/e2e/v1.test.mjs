@@ -172,6 +172,26 @@ describe('/v1 messages', () => {
     assertV1Message(await newV1Message(alice, t.id, { role: 'user', content: '', attachments: null, metadata: null }), { text: '', metadata: {} });
   });
 
+  htest('values nested as deep as a body may be (32) are stored and read back through /v1', async () => {
+    // The root object is depth 1 and attachments depth 2: 31 nested arrays
+    // make the body 32 deep, the most §11 allows. /v1 re-reads the /api
+    // answer, where the list envelope adds two levels above it.
+    let deep = ['leaf'];
+    for (let i = 1; i < 31; i++) deep = [deep];
+    const t = await newV1Thread(alice);
+    const m = await newV1Message(alice, t.id, { role: 'user', content: 'deep', attachments: deep });
+    assert.deepEqual(m.attachments, deep);
+    assert.deepEqual((await ok(request('GET', v1Msg(t.id, m.id), { headers: alice.headers }), 'retrieve')).attachments, deep);
+    const page = await listV1(alice, t.id);
+    assert.deepEqual(page.data.map((x) => x.id), [m.id]);
+    assert.deepEqual(page.data[0].attachments, deep);
+    // One level more is the 400 of /api, in OpenAI's body, and stores nothing.
+    const res = await request('POST', v1Msgs(t.id), json(alice.headers, { role: 'user', content: 'x', attachments: [deep] }));
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error.code, 'invalid_json');
+    assert.equal((await listV1(alice, t.id)).data.length, 1);
+  });
+
   htest('content and role checks are 422 with the field in param', async () => {
     const t = await newV1Thread(alice);
     const cases = [
