@@ -51,8 +51,9 @@ void ts_v1_finish(struct ts_response *res);
 /*
  * Runs the /api handler h with body as the request body (the call takes
  * over the reference; NULL: no body) and query as the query string (the
- * caller's, only read; NULL: ""), then restores the request's own. Returns 1 when h answered 2xx, else 0
- * (h's error answer stands).
+ * caller's, only read though not const, as the request's query is not;
+ * NULL: ""), then restores the request's own. Returns 1 when h answered
+ * 2xx, else 0 (h's error answer stands).
  */
 int ts_v1_call(struct ts_ctx *ctx, ts_handler_fn h, struct json_object *body, char *query);
 

@@ -73,7 +73,8 @@ content_text(struct ts_ctx *ctx, struct json_object *v)
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		part_text(ctx, json_object_array_get_idx(v, i), &t, &len);
+		/* checked in the loop above: cannot fail */
+		(void)part_text(ctx, json_object_array_get_idx(v, i), &t, &len);
 		if (i > 0)
 			buf[used++] = '\n';
 		memcpy(buf + used, t, len);

@@ -164,7 +164,7 @@ void
 ts_v1_thread_create(struct ts_ctx *ctx)
 {
 	static const char *const fields[] = { "messages", "metadata", "tool_resources", NULL };
-	struct json_object *list = NULL, *body;
+	struct json_object *list = NULL, *metadata = NULL, *body;
 
 	/* §11: 401 before any 422. */
 	if (!ctx->principal.authenticated) {
@@ -183,8 +183,8 @@ ts_v1_thread_create(struct ts_ctx *ctx)
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		return;
 	}
-	if (ctx->has_body && json_object_object_get_ex(ctx->body, "metadata", &list) && list != NULL)
-		json_object_object_add(body, "metadata", json_object_get(list));
+	if (ctx->has_body && json_object_object_get_ex(ctx->body, "metadata", &metadata) && metadata != NULL)
+		json_object_object_add(body, "metadata", json_object_get(metadata));
 	if (ts_v1_call(ctx, ts_h_threads_create, body, NULL))
 		respond_thread(ctx);
 }
