@@ -73,12 +73,12 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"visibility = CASE WHEN ? THEN ? ELSE visibility END, "
 		"namespace = CASE WHEN ? THEN ? ELSE namespace END, "
 		"metadata = CASE WHEN ? THEN ? ELSE metadata END, "
-		"updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND owner_id = ?",
+		"updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND BINARY owner_id = BINARY ?",
 		TS_SQLF_NONE },
 	[TS_SQL_THREAD_DELETE_MESSAGES] = {
 		"DELETE FROM messages WHERE thread_id = ?", TS_SQLF_NONE },
 	[TS_SQL_THREAD_DELETE] = {
-		"DELETE FROM threads WHERE id = ? AND owner_id = ?", TS_SQLF_NONE },
+		"DELETE FROM threads WHERE id = ? AND BINARY owner_id = BINARY ?", TS_SQLF_NONE },
 	[TS_SQL_THREAD_CURSOR] = {
 		"SELECT row_id, owner_id, visibility FROM threads WHERE id = ?",
 		TS_SQLF_REPEATABLE },
