@@ -502,6 +502,12 @@ ts_db_exec_trusted(struct ts_db *db, const char *sql)
 	return TS_DB_OK;
 }
 
+unsigned long long
+ts_db_insert_id(const struct ts_db *db, enum ts_sql id)
+{
+	return db->stmts[id] != NULL ? (unsigned long long)mysql_stmt_insert_id(db->stmts[id]) : 0;
+}
+
 void
 ts_db_rows_free(struct ts_db_rows *rows)
 {
