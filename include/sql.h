@@ -67,12 +67,12 @@ enum ts_message_col {
 };
 
 /*
- * The columns of a page statement (TS_SQL_PAGE_*). The head row has the
- * first five (owner_id is never NULL there) and NULL messages columns; a
- * page row has NULL there and the message columns from TS_PC_MESSAGE on.
+ * The columns of a page statement (TS_SQL_PAGE_*): the thread's owner_id,
+ * visibility and message_count and the sharing flag on every row, then the
+ * message columns (enum ts_message_col) from TS_PC_MESSAGE on.
  */
 enum ts_page_col {
-	TS_PC_OWNER, TS_PC_VISIBILITY, TS_PC_MESSAGE_COUNT, TS_PC_SHARING_FLAG, TS_PC_CURSOR_SEQ,
+	TS_PC_OWNER, TS_PC_VISIBILITY, TS_PC_MESSAGE_COUNT, TS_PC_SHARING_FLAG,
 	TS_PC_MESSAGE,
 	TS_PC__COUNT = TS_PC_MESSAGE + TS_MC__COUNT
 };

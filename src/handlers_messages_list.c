@@ -276,76 +276,51 @@ respond_page_rows(struct ts_ctx *ctx, const struct ts_db_rows *rows, const struc
 	respond_list(ctx, page, n, &q->pr, q->with_details, total);
 }
 
-/* The head row of a page statement's result, or NULL: no such thread. */
-static const struct ts_db_cell *
-page_head(const struct ts_db_rows *rows)
-{
-	size_t i;
-
-	/* UNION ALL has no order of its own: look for the row, never assume it */
-	for (i = 0; i < rows->nrows; i++)
-		if (ts_db_cell(rows, i, TS_PC_OWNER)->data != NULL)
-			return ts_db_cell(rows, i, 0);
-	return NULL;
-}
-
-static int
-by_seq_cells(const void *a, const void *b)
-{
-	long long sa = strtoll((*(struct ts_db_cell *const *)a)[TS_MC_SEQ].data, NULL, 10);
-	long long sb = strtoll((*(struct ts_db_cell *const *)b)[TS_MC_SEQ].data, NULL, 10);
-
-	return sa < sb ? -1 : sa > sb;
-}
-
 /*
- * An unfiltered page, in one statement (TS_SQL_PAGE_*): the thread, the
- * sharing flag, the cursor's seq and the page come back together, and are
- * judged in §11's order: 404, then 401/403 (a forbidden thread's rows are
- * dropped here, never answered), then 422 for a cursor outside the thread.
+ * An unfiltered page, in one statement (TS_SQL_PAGE_*): the page's rows come
+ * with the thread's owner and visibility and the sharing flag, read in the
+ * same round trip, and access is decided on them (a forbidden thread's rows
+ * are dropped here, never answered). Returns 0 when answered; 1 when no row
+ * came back, which the statement cannot tell apart (no such thread, a cursor
+ * that is not a message of the thread, an empty page): the caller then asks
+ * the statements that can, in §11's order.
  */
-static void
+static int
 list_page(struct ts_ctx *ctx, const unsigned char *tid, const struct list_query *q)
 {
 	static const enum ts_sql ids[2][2] = {
 		{ TS_SQL_PAGE_DOWN, TS_SQL_PAGE_UP }, { TS_SQL_PAGE_DOWN_FROM, TS_SQL_PAGE_UP_FROM } };
-	const struct ts_db_cell *page[TS_MESSAGE_PAGE_MAX + 1], *head;
+	const struct ts_db_cell *page[TS_MESSAGE_PAGE_MAX + 1], *first;
 	int from = q->pr.kind != TS_CURSOR_NONE;
-	struct ts_db_param p[5];
+	struct ts_db_param p[3];
 	struct ts_db_rows rows;
 	enum ts_db_status st;
 	size_t n = 0, i;
 
-	if (from) {
-		p[n++] = ts_p_blob(q->pr.cursor, 16);
-		p[n++] = ts_p_blob(tid, 16);
-	}
-	p[n++] = ts_p_blob(from ? q->pr.cursor : tid, 16);
 	p[n++] = ts_p_blob(tid, 16);
+	if (from)
+		p[n++] = ts_p_blob(q->pr.cursor, 16);
 	p[n++] = ts_p_int(q->pr.limit + 1);
 	if ((st = ts_db_exec(ctx->app->db, ids[from][q->scan.upward], p, n, &rows, NULL)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
-		return;
+		return 0;
 	}
-	if ((head = page_head(&rows)) == NULL)
-		ts_fail(ctx, TS_E_NOT_FOUND, "Thread not found");
-	else if (ts_thread_access(ctx, &head[TS_PC_SHARING_FLAG], &head[TS_PC_VISIBILITY],
-	    head[TS_PC_OWNER].data, TS_OP_READ) != 0)
-		;       /* answered */
-	else if (from && head[TS_PC_CURSOR_SEQ].data == NULL)
-		fail_cursor(ctx, &q->pr);
-	else {
+	if (rows.nrows == 0) {
+		ts_db_rows_free(&rows);
+		return 1;
+	}
+	first = ts_db_cell(&rows, 0, 0);
+	if (ts_thread_access(ctx, &first[TS_PC_SHARING_FLAG], &first[TS_PC_VISIBILITY],
+	    first[TS_PC_OWNER].data, TS_OP_READ) == 0) {
 		for (i = n = 0; i < rows.nrows && n < TS_MESSAGE_PAGE_MAX + 1; i++)
-			if (ts_db_cell(&rows, i, TS_PC_OWNER)->data == NULL)
-				page[n++] = ts_db_cell(&rows, i, TS_PC_MESSAGE);
-		/* in the scan's order (nearest first), then a before page turned */
-		qsort(page, n, sizeof(*page), by_seq_cells);
-		reverse_cells(page, n, !q->scan.upward);
+			page[n++] = ts_db_cell(&rows, i, TS_PC_MESSAGE);
+		/* read nearest-first; a before page is turned around */
 		reverse_cells(page, page_len(n, &q->pr), q->scan.reverse);
 		respond_list(ctx, page, n, &q->pr, q->with_details,
-		    strtoll(head[TS_PC_MESSAGE_COUNT].data, NULL, 10));
+		    strtoll(first[TS_PC_MESSAGE_COUNT].data, NULL, 10));
 	}
 	ts_db_rows_free(&rows);
+	return 0;
 }
 
 void
@@ -359,15 +334,16 @@ ts_h_messages_list(struct ts_ctx *ctx)
 	uuid_t tid;
 
 	ts_uuid_parse(ctx->match->params[0], tid);
-	if (read_list_query(ctx, &q) == 0 && !filtered(&q.f) && q.offset == 0) {
-		list_page(ctx, tid, &q);
+	if (read_list_query(ctx, &q) == 0 && !filtered(&q.f) && q.offset == 0 &&
+	    list_page(ctx, tid, &q) == 0) {
 		filters_free(&q.f);
 		return;
 	}
 	/*
-	 * Filters or an offset, or a bad query: the thread first, in its own
-	 * statement, then the query again: §11 puts the thread's 404/401/403
-	 * before a 422 on the query, so an answer given above is dropped.
+	 * Filters or an offset, a bad query, or no row from list_page: the
+	 * thread first, in its own statement, then the query again: §11 puts
+	 * the thread's 404/401/403 before a 422 on the query, so an answer
+	 * given above is dropped.
 	 */
 	filters_free(&q.f);
 	ts_response_free(ctx->res);

@@ -24,29 +24,6 @@
 	p "tool_calls, " p "token_count, " p "prompt_tokens, " p "completion_tokens, " \
 	p "latency_ms, " p "comparison_id, " p "created_at, " p "updated_at"
 #define MESSAGE_COLS MESSAGE_COLS_OF("")
-#define MESSAGE_NULLS "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
-	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
-
-/*
- * A page of messages in one statement (enum ts_page_col): the head row (the
- * thread's owner, visibility and count, the sharing flag, the cursor's seq;
- * no row: no such thread), then the page. UNION ALL of two SELECTs with
- * nothing to filter, so MariaDB, which plans a prepared statement again on
- * every run, has little to plan: the thread, the flag and the cursor are
- * const tables (unique keys), and the page is one range of the primary key
- * (thread_id, seq), read in key order, LIMIT rows and no more, however deep.
- * A cursor that is not a message of the thread leaves the head's seq NULL
- * and the page empty.
- */
-#define PAGE_HEAD "(SELECT t.owner_id, t.visibility, t.message_count, s.value, "
-#define PAGE_HEAD_FROM " FROM threads t LEFT JOIN system_settings s ON s.name = 'public_sharing'"
-#define PAGE_ROWS ") UNION ALL (SELECT NULL, NULL, NULL, NULL, NULL, " MESSAGE_COLS_OF("m.")
-#define PAGE_ALL PAGE_HEAD "NULL, " MESSAGE_NULLS PAGE_HEAD_FROM " WHERE t.id = ?" \
-	PAGE_ROWS " FROM messages m FORCE INDEX (PRIMARY) WHERE m.thread_id = ?"
-#define PAGE_FROM(cmp) PAGE_HEAD "c.seq, " MESSAGE_NULLS PAGE_HEAD_FROM \
-	" LEFT JOIN messages c ON c.id = ? AND c.thread_id = t.id WHERE t.id = ?" \
-	PAGE_ROWS " FROM messages c JOIN messages m FORCE INDEX (PRIMARY)" \
-	" ON m.thread_id = c.thread_id AND m.seq " cmp " c.seq WHERE c.id = ? AND c.thread_id = ?"
 
 /*
  * Message pages: one range of the clustered key (thread_id, seq). Filters are
@@ -56,6 +33,24 @@
 #define MESSAGE_FILTERS " AND (? IS NULL OR run_id = ?)" \
 	" AND (? IS NULL OR created_at > ?) AND (? IS NULL OR created_at < ?)" \
 	" AND ((? >> role) & 1) = 1"
+
+/*
+ * A page of messages in one statement (enum ts_page_col): each row is a
+ * message with its thread's owner, visibility and count and the sharing
+ * flag. One SELECT with nothing to filter, so MariaDB, which plans a
+ * prepared statement again on every run, has little to plan: the thread,
+ * the flag and the cursor are const tables (unique keys), and the page is
+ * one range of the primary key (thread_id, seq), read in key order, LIMIT
+ * rows and no more, however deep. No row at all (no such thread, a cursor
+ * from elsewhere, or an empty page) sends the caller to the statements that
+ * tell those apart.
+ */
+#define PAGE_SELECT "SELECT t.owner_id, t.visibility, t.message_count, s.value, " \
+	MESSAGE_COLS_OF("m.") " FROM threads t LEFT JOIN system_settings s ON s.name = 'public_sharing'"
+#define PAGE_ALL PAGE_SELECT " JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id WHERE t.id = ?"
+#define PAGE_FROM(cmp) PAGE_SELECT " JOIN messages c ON c.thread_id = t.id" \
+	" JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id AND m.seq " cmp " c.seq" \
+	" WHERE t.id = ? AND c.id = ?"
 
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
@@ -174,12 +169,12 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_MESSAGES_DOWN] = {
 		"SELECT " MESSAGE_COLS " FROM messages WHERE thread_id = ? AND seq < ?"
 		MESSAGE_FILTERS " ORDER BY seq DESC LIMIT ? OFFSET ?", TS_SQLF_REPEATABLE },
-	/* parameters: thread, thread, LIMIT */
-	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?)", TS_SQLF_REPEATABLE },
-	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?)", TS_SQLF_REPEATABLE },
-	/* parameters: cursor, thread, cursor, thread, LIMIT */
-	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?)", TS_SQLF_REPEATABLE },
-	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?)", TS_SQLF_REPEATABLE },
+	/* parameters: thread, LIMIT */
+	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
+	/* parameters: thread, cursor, LIMIT */
+	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_MESSAGES_COUNT] = {
 		"SELECT COUNT(*) FROM messages WHERE thread_id = ?" MESSAGE_FILTERS,
 		TS_SQLF_REPEATABLE },
