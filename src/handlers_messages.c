@@ -48,9 +48,12 @@ answer_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char
 	}
 }
 
-/* Message id of thread tid as stored now, rendered; NULL after answering. */
+/*
+ * Message id of thread tid as stored now, rendered with details. NULL after
+ * answering, or, when it is not there, NULL with *gone set and nothing answered.
+ */
 static struct json_object *
-stored_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char *mid, int with_details)
+stored_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char *mid, int *gone)
 {
 	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
 	struct ts_db_rows r;
@@ -61,12 +64,11 @@ stored_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char
 		ts_respond_db_error(ctx, st);
 		return NULL;
 	}
-	if (r.nrows != 1) {
+	if ((*gone = r.nrows != 1)) {
 		ts_db_rows_free(&r);
-		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
 		return NULL;
 	}
-	if ((o = ts_message_json(&r, 0, with_details)) == NULL)
+	if ((o = ts_message_json(&r, 0, 1)) == NULL)
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 	ts_db_rows_free(&r);
 	return o;
@@ -74,16 +76,18 @@ stored_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char
 
 /*
  * Item i of a create, rendered: a new one from the row it was inserted as
- * (no read back), one that existed already as stored. NULL after answering.
+ * (no read back), one that existed already as stored (NULL with *gone set
+ * if it was deleted meanwhile). Otherwise NULL after answering.
  */
 static struct json_object *
-created_message(struct ts_ctx *ctx, const struct ts_create *c, size_t i)
+created_message(struct ts_ctx *ctx, const struct ts_create *c, size_t i, int *gone)
 {
 	struct ts_message_row row;
 	struct json_object *o;
 
+	*gone = 0;
 	if (c->existing[i])
-		return stored_message(ctx, c->thread_id, c->ids[i], 1);
+		return stored_message(ctx, c->thread_id, c->ids[i], gone);
 	ts_message_row_fill(&row, c->thread_id, c->ids[i], c->seqs[i], c->now, &c->items[i]);
 	if ((o = ts_message_json_cells(row.cells, 1)) == NULL)
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
@@ -137,7 +141,7 @@ ts_h_message_create(struct ts_ctx *ctx)
 	struct ts_message_input in;
 	struct ts_create c;
 	uuid_t tid, id;
-	int existing = 0;
+	int existing = 0, gone;
 	long long seq = 0;
 	struct json_object *o;
 	enum ts_db_status st;
@@ -157,8 +161,12 @@ ts_h_message_create(struct ts_ctx *ctx)
 	c.existing = &existing;
 	c.seqs = &seq;
 	st = ts_messages_create(ctx->app->db, &c);
-	if (create_failed(ctx, st, &c, 0) == 0 && (o = created_message(ctx, &c, 0)) != NULL)
+	if (create_failed(ctx, st, &c, 0) != 0)
+		goto out;
+	if ((o = created_message(ctx, &c, 0, &gone)) != NULL)
 		answer_message(ctx, tid, id, existing ? 200 : 201, o);
+	else if (gone)
+		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
 out:
 	ts_message_input_free(&in);
 }
@@ -194,6 +202,7 @@ respond_batch(struct ts_ctx *ctx, const struct ts_create *c)
 {
 	struct json_object *data = json_object_new_array(), *o = json_object_new_object(), *m;
 	size_t i;
+	int gone;
 
 	if (o == NULL || data == NULL) {
 		json_object_put(data);
@@ -202,12 +211,14 @@ respond_batch(struct ts_ctx *ctx, const struct ts_create *c)
 		return;
 	}
 	for (i = 0; i < c->n; i++) {
-		if ((m = created_message(ctx, c, i)) == NULL) {
+		if ((m = created_message(ctx, c, i, &gone)) == NULL && !gone) {
 			json_object_put(data);
 			json_object_put(o);
 			return;
 		}
-		json_object_array_add(data, m);
+		/* an existing item deleted since the commit is left out */
+		if (m != NULL)
+			json_object_array_add(data, m);
 	}
 	json_object_object_add(o, "object", json_object_new_string("list"));
 	json_object_object_add(o, "data", data);
@@ -274,33 +285,25 @@ out:
 void
 ts_h_message_get(struct ts_ctx *ctx)
 {
-	struct json_object *o;
+	struct ts_db_param p[2];
+	struct ts_db_rows r;
+	enum ts_db_status st;
 	uuid_t tid, mid;
 	int with_details;
 
 	if (load_path_thread(ctx, TS_OP_READ, tid) != 0)
 		return;
 	ts_uuid_parse(ctx->match->params[1], mid);
-	/* 404 message comes before 422 in §11's order. */
-	{
-		struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
-		struct ts_db_rows r;
-		enum ts_db_status st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL);
-		int found = st == TS_DB_OK && r.nrows == 1;
-
-		if (st == TS_DB_OK)
-			ts_db_rows_free(&r);
-		if (st != TS_DB_OK) {
-			ts_respond_db_error(ctx, st);
-			return;
-		}
-		if (!found) {
-			ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
-			return;
-		}
-	}
-	if (ts_q_with_details(ctx, &with_details) != 0)
+	p[0] = ts_p_blob(mid, 16);
+	p[1] = ts_p_blob(tid, 16);
+	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
 		return;
-	if ((o = stored_message(ctx, tid, mid, with_details)) != NULL)
-		answer_message(ctx, tid, mid, 200, o);
+	}
+	/* 404 message comes before 422 in §11's order. */
+	if (r.nrows != 1)
+		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
+	else if (ts_q_with_details(ctx, &with_details) == 0)
+		answer_message(ctx, tid, mid, 200, ts_message_json(&r, 0, with_details));
+	ts_db_rows_free(&r);
 }

@@ -140,15 +140,6 @@ fetch_messages(struct ts_ctx *ctx, const unsigned char *tid, int upward, long lo
 	return ts_db_exec(ctx->app->db, upward ? TS_SQL_MESSAGES_UP : TS_SQL_MESSAGES_DOWN, p, n, rows, NULL);
 }
 
-/* 422: the cursor does not name a message of this thread. */
-static void
-fail_cursor(struct ts_ctx *ctx, const struct ts_page_request *pr)
-{
-	const char *loc[] = { "query", pr->cursor_param, NULL };
-
-	ts_fail_validation(ctx, loc, "does not name a message of this thread", "cursor");
-}
-
 /* Turns page around when flip is set. */
 static void
 reverse_cells(const struct ts_db_cell **page, size_t n, int flip)
@@ -180,7 +171,8 @@ cursor_seq(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_page_re
 		*seq = strtoll(ts_db_cell(&r, 0, 0)->data, NULL, 10);
 	ts_db_rows_free(&r);
 	if (!found) {
-		fail_cursor(ctx, pr);
+		const char *loc[] = { "query", pr->cursor_param, NULL };
+		ts_fail_validation(ctx, loc, "does not name a message of this thread", "cursor");
 		return -1;
 	}
 	return 0;
@@ -261,16 +253,17 @@ read_list_query(struct ts_ctx *ctx, struct list_query *q)
 	return 0;
 }
 
-/* Answers the page rows (message cells from TS_PC_MESSAGE on) in the asked order. */
+/* Answers the page in rows, whose message columns start at column col, in
+ * the order asked. */
 static void
-respond_page_rows(struct ts_ctx *ctx, const struct ts_db_rows *rows, const struct list_query *q,
-    long long total)
+respond_page_rows(struct ts_ctx *ctx, const struct ts_db_rows *rows, size_t col,
+    const struct list_query *q, long long total)
 {
 	const struct ts_db_cell *page[TS_MESSAGE_PAGE_MAX + 1];
 	size_t n = 0, i;
 
 	for (i = 0; i < rows->nrows && n < TS_MESSAGE_PAGE_MAX + 1; i++)
-		page[n++] = ts_db_cell(rows, i, 0);
+		page[n++] = ts_db_cell(rows, i, col);
 	/* rows are read nearest-first; a before page is turned around */
 	reverse_cells(page, page_len(n, &q->pr), q->scan.reverse);
 	respond_list(ctx, page, n, &q->pr, q->with_details, total);
@@ -290,12 +283,12 @@ list_page(struct ts_ctx *ctx, const unsigned char *tid, const struct list_query 
 {
 	static const enum ts_sql ids[2][2] = {
 		{ TS_SQL_PAGE_DOWN, TS_SQL_PAGE_UP }, { TS_SQL_PAGE_DOWN_FROM, TS_SQL_PAGE_UP_FROM } };
-	const struct ts_db_cell *page[TS_MESSAGE_PAGE_MAX + 1], *first;
+	const struct ts_db_cell *first;
 	int from = q->pr.kind != TS_CURSOR_NONE;
 	struct ts_db_param p[3];
 	struct ts_db_rows rows;
 	enum ts_db_status st;
-	size_t n = 0, i;
+	size_t n = 0;
 
 	p[n++] = ts_p_blob(tid, 16);
 	if (from)
@@ -311,14 +304,9 @@ list_page(struct ts_ctx *ctx, const unsigned char *tid, const struct list_query 
 	}
 	first = ts_db_cell(&rows, 0, 0);
 	if (ts_thread_access(ctx, &first[TS_PC_SHARING_FLAG], &first[TS_PC_VISIBILITY],
-	    first[TS_PC_OWNER].data, TS_OP_READ) == 0) {
-		for (i = n = 0; i < rows.nrows && n < TS_MESSAGE_PAGE_MAX + 1; i++)
-			page[n++] = ts_db_cell(&rows, i, TS_PC_MESSAGE);
-		/* read nearest-first; a before page is turned around */
-		reverse_cells(page, page_len(n, &q->pr), q->scan.reverse);
-		respond_list(ctx, page, n, &q->pr, q->with_details,
+	    first[TS_PC_OWNER].data, TS_OP_READ) == 0)
+		respond_page_rows(ctx, &rows, TS_PC_MESSAGE, q,
 		    strtoll(first[TS_PC_MESSAGE_COUNT].data, NULL, 10));
-	}
 	ts_db_rows_free(&rows);
 	return 0;
 }
@@ -361,7 +349,7 @@ ts_h_messages_list(struct ts_ctx *ctx)
 		ts_respond_db_error(ctx, st);
 		goto out;
 	}
-	respond_page_rows(ctx, &rows, &q, total);
+	respond_page_rows(ctx, &rows, 0, &q, total);
 	ts_db_rows_free(&rows);
 out:
 	filters_free(&q.f);
