@@ -1,5 +1,11 @@
 -- wrk script of bench/run: every request creates one message.
---   wrk ... -s bench/post-message.lua http://127.0.0.1:48080/api/threads/<id>/messages
+--   BENCH_THREADS="<id> [<id> ...]" BENCH_WRK_THREADS=<wrk -t> \
+--       wrk -t<n> ... -s bench/post-message.lua http://127.0.0.1:48080
+-- With one thread id, every request posts into that thread: all creates
+-- queue on its row lock. With several, wrk thread k (of n) takes the ids
+-- k, k+n, k+2n ... and sends each request to the next of its ids in turn, so
+-- the requests in flight at once write to different threads, as the
+-- conversations of many users do.
 -- The owner's token comes from the environment (BENCH_TOKEN), so it never
 -- appears on a command line.
 local token = os.getenv("BENCH_TOKEN")
@@ -11,3 +17,39 @@ wrk.method = "POST"
 wrk.body = '{"role":"user","content":"hello"}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
+
+-- setup runs in wrk's main state, once per wrk thread, before they start.
+local created = 0
+function setup(thread)
+	thread:set("index", created)
+	created = created + 1
+end
+
+local paths = {}
+local next_path = 0
+
+function init(args)
+	local ids = os.getenv("BENCH_THREADS") or ""
+	local n = tonumber(os.getenv("BENCH_WRK_THREADS") or "1")
+	local all = {}
+	for id in ids:gmatch("%S+") do
+		all[#all + 1] = id
+	end
+	if #all == 0 then
+		error("post-message.lua: BENCH_THREADS is not set")
+	end
+	for i, id in ipairs(all) do
+		-- one id: every wrk thread uses it
+		if #all == 1 or (i - 1) % n == index then
+			paths[#paths + 1] = "/api/threads/" .. id .. "/messages"
+		end
+	end
+	if #paths == 0 then
+		error("post-message.lua: fewer thread ids than wrk threads")
+	end
+end
+
+function request()
+	next_path = next_path % #paths + 1
+	return wrk.format(nil, paths[next_path])
+end

@@ -42,6 +42,7 @@ struct ts_db_rows {
 	size_t nrows;
 	size_t ncols;
 	struct ts_db_cell *cells; /* nrows * ncols, row-major */
+	char **store;             /* nrows blocks, one a row, that the cells point into */
 };
 
 static inline const struct ts_db_cell *
@@ -76,6 +77,13 @@ enum ts_db_status ts_db_exec(struct ts_db *db, enum ts_sql id, const struct ts_d
  */
 typedef enum ts_db_status (*ts_db_txn_fn)(struct ts_db *db, void *arg);
 enum ts_db_status ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg);
+
+/*
+ * The LAST_INSERT_ID the last run of statement id reported: an AUTO_INCREMENT
+ * value, or what LAST_INSERT_ID(expr) set. The server sends it with the
+ * statement's answer, so reading it costs no round trip. 0 if none.
+ */
+unsigned long long ts_db_insert_id(const struct ts_db *db, enum ts_sql id);
 
 /* Runs a statement from a trusted source (migrations) as text. */
 enum ts_db_status ts_db_exec_trusted(struct ts_db *db, const char *sql);

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "messages.h"
+#include "timefmt.h"
 
 enum ts_create_outcome {
 	TS_CREATE_OK,           /* created (items marked existing were returned as stored) */
@@ -22,6 +23,8 @@ struct ts_create {
 	size_t n;
 	uuid_t *ids;            /* out: the id of each item */
 	int *existing;          /* out: item i existed already (idempotent repeat) */
+	long long *seqs;        /* out: the seq each new item was stored with */
+	char now[TS_DB_TIME_LEN + 1]; /* out: created_at/updated_at of the new items */
 	enum ts_create_outcome outcome;
 	size_t bad_index;
 };

@@ -78,8 +78,37 @@ struct json_object *ts_message_content_json(const struct ts_db_cell *text,
     const struct ts_db_cell *extra);
 
 /* The §6.1 object for row `row` of a result with the message columns; details
- * rendered null unless with_details. A new reference, NULL out of memory. */
+ * rendered null unless with_details. A new reference, NULL out of memory;
+ * it holds no pointer into rows. */
 struct json_object *ts_message_json(const struct ts_db_rows *rows, size_t row, int with_details);
+
+/*
+ * The same for one row's cells, TS_MC__COUNT of them in enum ts_message_col
+ * order. The stored JSON texts (metadata, attachments, details, tool_calls)
+ * are copied in as they are, not parsed again: json-c wrote them (the create
+ * and patch paths store json_object_to_json_string_ext's output), so they
+ * are valid JSON in the very form a parse and a new serialisation would give.
+ * Such a member is only good for serialising (see messages.c, stored_json).
+ */
+struct json_object *ts_message_json_cells(const struct ts_db_cell *c, int with_details);
+
+/*
+ * A message being created, as the row stored for it: the cells in enum
+ * ts_message_col order, borrowing from the input, the ids and now, with the
+ * numbers formatted into the struct. What is inserted and what the 201
+ * answer shows are both read from here, so they cannot differ.
+ */
+struct ts_message_row {
+	struct ts_db_cell cells[TS_MC__COUNT];
+	char seq[24];
+	char role[8];
+	char ints[TS_MI__COUNT][24];
+};
+
+/* Fills r for item in of thread tid, with id, seq and now (a DATETIME(3)
+ * text). r borrows tid, id, now and in's strings: they must outlive it. */
+void ts_message_row_fill(struct ts_message_row *r, const unsigned char *tid,
+    const unsigned char *id, long long seq, const char *now, const struct ts_message_input *in);
 
 /* The token cost of a row for the context route: token_count, else
  * ceil(code points of the text / 4). */

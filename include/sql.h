@@ -39,6 +39,10 @@ enum ts_sql {
 	TS_SQL_MESSAGES_UP,
 	TS_SQL_MESSAGES_DOWN,
 	TS_SQL_MESSAGES_COUNT,
+	TS_SQL_PAGE_UP,
+	TS_SQL_PAGE_DOWN,
+	TS_SQL_PAGE_UP_FROM,
+	TS_SQL_PAGE_DOWN_FROM,
 	TS_SQL__COUNT
 };
 
@@ -60,6 +64,17 @@ enum ts_message_col {
 	TS_MC_TOOL_CALLS, TS_MC_TOKEN_COUNT, TS_MC_PROMPT_TOKENS, TS_MC_COMPLETION_TOKENS,
 	TS_MC_LATENCY_MS, TS_MC_COMPARISON_ID, TS_MC_CREATED_AT, TS_MC_UPDATED_AT,
 	TS_MC__COUNT
+};
+
+/*
+ * The columns of a page statement (TS_SQL_PAGE_*): the thread's owner_id,
+ * visibility and message_count and the sharing flag on every row, then the
+ * message columns (enum ts_message_col) from TS_PC_MESSAGE on.
+ */
+enum ts_page_col {
+	TS_PC_OWNER, TS_PC_VISIBILITY, TS_PC_MESSAGE_COUNT, TS_PC_SHARING_FLAG,
+	TS_PC_MESSAGE,
+	TS_PC__COUNT = TS_PC_MESSAGE + TS_MC__COUNT
 };
 
 enum ts_sql_flags {

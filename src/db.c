@@ -232,86 +232,99 @@ bind_params(struct ts_db *db, MYSQL_STMT *s, const struct ts_db_param *p, size_t
 	return TS_DB_OK;
 }
 
-/* Copies one fetched column into a cell, fetching again when it was cut. */
+/*
+ * Copies the fetched row into one allocation, *store, that the row's cells
+ * point into: one malloc a row rather than one a cell. A column longer than
+ * its buffer (MYSQL_DATA_TRUNCATED) is fetched again whole, never cut.
+ */
 static int
-take_column(MYSQL_STMT *s, MYSQL_BIND *b, unsigned int col, struct ts_db_cell *cell)
+take_row(MYSQL_STMT *s, const MYSQL_BIND *b, unsigned int ncols, struct ts_db_cell *cells, char **store)
 {
-	unsigned long len = *b->length;
+	size_t total = 1;
+	unsigned int i;
+	char *p;
 
-	if (*b->is_null) {
-		cell->data = NULL;
-		cell->len = 0;
-		return 0;
-	}
-	cell->data = malloc(len + 1);
-	if (cell->data == NULL)
+	for (i = 0; i < ncols; i++)
+		if (!*b[i].is_null)
+			total += *b[i].length + 1;
+	if ((p = *store = malloc(total)) == NULL)
 		return -1;
-	if (len <= b->buffer_length) {
-		memcpy(cell->data, b->buffer, len);
-	} else {
-		/* MYSQL_DATA_TRUNCATED: fetch the whole value, never return a cut one. */
-		MYSQL_BIND whole;
-		memset(&whole, 0, sizeof(whole));
-		whole.buffer_type = MYSQL_TYPE_STRING;
-		whole.buffer = cell->data;
-		whole.buffer_length = len;
-		if (mysql_stmt_fetch_column(s, &whole, col, 0) != 0) {
-			free(cell->data);
-			cell->data = NULL;
-			return -1;
+	for (i = 0; i < ncols; i++) {
+		unsigned long len = *b[i].length;
+
+		if (*b[i].is_null) {
+			cells[i].data = NULL;
+			cells[i].len = 0;
+			continue;
 		}
+		if (len <= b[i].buffer_length) {
+			memcpy(p, b[i].buffer, len);
+		} else {
+			MYSQL_BIND whole;
+			memset(&whole, 0, sizeof(whole));
+			whole.buffer_type = MYSQL_TYPE_STRING;
+			whole.buffer = p;
+			whole.buffer_length = len;
+			if (mysql_stmt_fetch_column(s, &whole, i, 0) != 0)
+				return -1;
+		}
+		p[len] = '\0';
+		cells[i].data = p;
+		cells[i].len = len;
+		p += len + 1;
 	}
-	cell->data[len] = '\0';
-	cell->len = len;
 	return 0;
 }
 
+/* The fetch buffers of a result: per column, one slice of buf. */
 struct fetch_state {
 	MYSQL_BIND *binds;
 	unsigned long *lens;
 	my_bool *nulls;
-	char **bufs;
+	char *buf;
 	unsigned int ncols;
 };
 
 static void
 fetch_state_free(struct fetch_state *f)
 {
-	unsigned int i;
-
-	for (i = 0; f->bufs != NULL && i < f->ncols; i++)
-		free(f->bufs[i]);
-	free(f->bufs);
+	free(f->buf);
 	free(f->binds);
 	free(f->lens);
 	free(f->nulls);
 }
 
+/* Sizes each column's buffer for its longest value (the result is stored
+ * with STMT_ATTR_UPDATE_MAX_LENGTH), so values are rarely fetched twice. */
 static int
 fetch_state_init(struct fetch_state *f, MYSQL_RES *meta)
 {
 	MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+	size_t total = 0;
 	unsigned int i;
+	char *p;
 
 	memset(f, 0, sizeof(*f));
 	f->ncols = mysql_num_fields(meta);
 	f->binds = calloc(f->ncols, sizeof(*f->binds));
 	f->lens = calloc(f->ncols, sizeof(*f->lens));
 	f->nulls = calloc(f->ncols, sizeof(*f->nulls));
-	f->bufs = calloc(f->ncols, sizeof(*f->bufs));
-	if (f->binds == NULL || f->lens == NULL || f->nulls == NULL || f->bufs == NULL)
+	if (f->binds == NULL || f->lens == NULL || f->nulls == NULL)
 		return -1;
 	for (i = 0; i < f->ncols; i++) {
 		unsigned long size = fields[i].max_length > TS_DB_MIN_COLUMN_BUFFER
 		    ? fields[i].max_length : TS_DB_MIN_COLUMN_BUFFER;
-		f->bufs[i] = malloc(size + 1);
-		if (f->bufs[i] == NULL)
-			return -1;
-		f->binds[i].buffer_type = MYSQL_TYPE_STRING;
-		f->binds[i].buffer = f->bufs[i];
 		f->binds[i].buffer_length = size;
+		total += size + 1;
+	}
+	if ((p = f->buf = malloc(total)) == NULL)
+		return -1;
+	for (i = 0; i < f->ncols; i++) {
+		f->binds[i].buffer_type = MYSQL_TYPE_STRING;
+		f->binds[i].buffer = p;
 		f->binds[i].length = &f->lens[i];
 		f->binds[i].is_null = &f->nulls[i];
+		p += f->binds[i].buffer_length + 1;
 	}
 	return 0;
 }
@@ -325,7 +338,6 @@ fetch_all(struct ts_db *db, MYSQL_STMT *s, struct ts_db_rows *out)
 	my_bool update_max = 1;
 	enum ts_db_status st = TS_DB_ERROR;
 	size_t row = 0;
-	unsigned int i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -343,15 +355,15 @@ fetch_all(struct ts_db *db, MYSQL_STMT *s, struct ts_db_rows *out)
 	out->nrows = (size_t)mysql_stmt_num_rows(s);
 	if (out->nrows > 0) {
 		out->cells = calloc(out->nrows * out->ncols, sizeof(*out->cells));
-		if (out->cells == NULL)
+		out->store = calloc(out->nrows, sizeof(*out->store));
+		if (out->cells == NULL || out->store == NULL)
 			goto out;
 	}
 	while ((rc = mysql_stmt_fetch(s)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
 		if (row >= out->nrows)
 			break;
-		for (i = 0; i < f.ncols; i++)
-			if (take_column(s, &f.binds[i], i, &out->cells[row * out->ncols + i]) != 0)
-				goto out;
+		if (take_row(s, f.binds, f.ncols, &out->cells[row * out->ncols], &out->store[row]) != 0)
+			goto out;
 		row++;
 	}
 	if (rc == 1) {
@@ -502,6 +514,12 @@ ts_db_exec_trusted(struct ts_db *db, const char *sql)
 	return TS_DB_OK;
 }
 
+unsigned long long
+ts_db_insert_id(const struct ts_db *db, enum ts_sql id)
+{
+	return db->stmts[id] != NULL ? (unsigned long long)mysql_stmt_insert_id(db->stmts[id]) : 0;
+}
+
 void
 ts_db_rows_free(struct ts_db_rows *rows)
 {
@@ -509,8 +527,9 @@ ts_db_rows_free(struct ts_db_rows *rows)
 
 	if (rows == NULL)
 		return;
-	for (i = 0; rows->cells != NULL && i < rows->nrows * rows->ncols; i++)
-		free(rows->cells[i].data);
+	for (i = 0; rows->store != NULL && i < rows->nrows; i++)
+		free(rows->store[i]);
+	free(rows->store);
 	free(rows->cells);
 	memset(rows, 0, sizeof(*rows));
 }

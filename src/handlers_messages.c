@@ -29,28 +29,13 @@ ts_q_with_details(struct ts_ctx *ctx, int *with_details)
 	return 0;
 }
 
-/* Answers status with message id of thread tid as stored now. */
+/* Answers status with o (taken over), and a Location header for a 201. */
 static void
-respond_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char *mid, int status,
-    int with_details)
+answer_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char *mid, int status,
+    struct json_object *o)
 {
-	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
-	struct ts_db_rows r;
-	struct json_object *o;
 	char ts[TS_UUID_STR_LEN + 1], ms[TS_UUID_STR_LEN + 1], loc[TS_MAX_PATH_BYTES + 128];
-	enum ts_db_status st;
 
-	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
-		ts_respond_db_error(ctx, st);
-		return;
-	}
-	if (r.nrows != 1) {
-		ts_db_rows_free(&r);
-		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
-		return;
-	}
-	o = ts_message_json(&r, 0, with_details);
-	ts_db_rows_free(&r);
 	if (o == NULL || ts_response_json(ctx->res, status, o) != 0) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		return;
@@ -61,6 +46,52 @@ respond_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned cha
 		snprintf(loc, sizeof(loc), "%s/api/threads/%s/messages/%s", ctx->req->mount, ts, ms);
 		ts_response_header(ctx->res, "Location", loc);
 	}
+}
+
+/*
+ * Message id of thread tid as stored now, rendered with details. NULL after
+ * answering, or, when it is not there, NULL with *gone set and nothing answered.
+ */
+static struct json_object *
+stored_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char *mid, int *gone)
+{
+	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
+	struct ts_db_rows r;
+	struct json_object *o;
+	enum ts_db_status st;
+
+	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return NULL;
+	}
+	if ((*gone = r.nrows != 1)) {
+		ts_db_rows_free(&r);
+		return NULL;
+	}
+	if ((o = ts_message_json(&r, 0, 1)) == NULL)
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+	ts_db_rows_free(&r);
+	return o;
+}
+
+/*
+ * Item i of a create, rendered: a new one from the row it was inserted as
+ * (no read back), one that existed already as stored (NULL with *gone set
+ * if it was deleted meanwhile). Otherwise NULL after answering.
+ */
+static struct json_object *
+created_message(struct ts_ctx *ctx, const struct ts_create *c, size_t i, int *gone)
+{
+	struct ts_message_row row;
+	struct json_object *o;
+
+	*gone = 0;
+	if (c->existing[i])
+		return stored_message(ctx, c->thread_id, c->ids[i], gone);
+	ts_message_row_fill(&row, c->thread_id, c->ids[i], c->seqs[i], c->now, &c->items[i]);
+	if ((o = ts_message_json_cells(row.cells, 1)) == NULL)
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+	return o;
 }
 
 /* Maps a create outcome that is not a success to its answer; 0 when it is one. */
@@ -110,7 +141,9 @@ ts_h_message_create(struct ts_ctx *ctx)
 	struct ts_message_input in;
 	struct ts_create c;
 	uuid_t tid, id;
-	int existing = 0;
+	int existing = 0, gone;
+	long long seq = 0;
+	struct json_object *o;
 	enum ts_db_status st;
 
 	memset(&in, 0, sizeof(in));
@@ -126,9 +159,14 @@ ts_h_message_create(struct ts_ctx *ctx)
 	c.n = 1;
 	c.ids = &id;
 	c.existing = &existing;
+	c.seqs = &seq;
 	st = ts_messages_create(ctx->app->db, &c);
-	if (create_failed(ctx, st, &c, 0) == 0)
-		respond_message(ctx, tid, id, existing ? 200 : 201, 1);
+	if (create_failed(ctx, st, &c, 0) != 0)
+		goto out;
+	if ((o = created_message(ctx, &c, 0, &gone)) != NULL)
+		answer_message(ctx, tid, id, existing ? 200 : 201, o);
+	else if (gone)
+		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
 out:
 	ts_message_input_free(&in);
 }
@@ -160,30 +198,27 @@ parse_batch(struct ts_ctx *ctx, struct json_object *list, struct ts_message_inpu
 
 /* Renders the created batch, in the given order, as stored. */
 static void
-respond_batch(struct ts_ctx *ctx, const unsigned char *tid, const uuid_t *ids, size_t n)
+respond_batch(struct ts_ctx *ctx, const struct ts_create *c)
 {
-	struct json_object *data = json_object_new_array(), *o = json_object_new_object();
-	struct ts_db_rows r;
-	enum ts_db_status st;
+	struct json_object *data = json_object_new_array(), *o = json_object_new_object(), *m;
 	size_t i;
+	int gone;
 
-	for (i = 0; i < n && data != NULL && o != NULL; i++) {
-		struct ts_db_param p[] = { ts_p_blob(ids[i], 16), ts_p_blob(tid, 16) };
-		if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
-			json_object_put(data);
-			json_object_put(o);
-			ts_respond_db_error(ctx, st);
-			return;
-		}
-		if (r.nrows == 1)
-			json_object_array_add(data, ts_message_json(&r, 0, 1));
-		ts_db_rows_free(&r);
-	}
 	if (o == NULL || data == NULL) {
 		json_object_put(data);
 		json_object_put(o);
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		return;
+	}
+	for (i = 0; i < c->n; i++) {
+		if ((m = created_message(ctx, c, i, &gone)) == NULL && !gone) {
+			json_object_put(data);
+			json_object_put(o);
+			return;
+		}
+		/* an existing item deleted since the commit is left out */
+		if (m != NULL)
+			json_object_array_add(data, m);
 	}
 	json_object_object_add(o, "object", json_object_new_string("list"));
 	json_object_object_add(o, "data", data);
@@ -201,6 +236,7 @@ ts_h_messages_batch(struct ts_ctx *ctx)
 	struct ts_create c;
 	uuid_t tid, *ids = NULL;
 	int *existing = NULL;
+	long long *seqs = NULL;
 	size_t n = 0, i;
 	enum ts_db_status st;
 
@@ -220,7 +256,8 @@ ts_h_messages_batch(struct ts_ctx *ctx)
 	items = calloc(n, sizeof(*items));
 	ids = calloc(n, sizeof(*ids));
 	existing = calloc(n, sizeof(*existing));
-	if (items == NULL || ids == NULL || existing == NULL) {
+	seqs = calloc(n, sizeof(*seqs));
+	if (items == NULL || ids == NULL || existing == NULL || seqs == NULL) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		goto out;
 	}
@@ -232,45 +269,41 @@ ts_h_messages_batch(struct ts_ctx *ctx)
 	c.n = n;
 	c.ids = ids;
 	c.existing = existing;
+	c.seqs = seqs;
 	st = ts_messages_create(ctx->app->db, &c);
 	if (create_failed(ctx, st, &c, 1) == 0)
-		respond_batch(ctx, tid, (const uuid_t *)ids, n);
+		respond_batch(ctx, &c);
 out:
 	for (i = 0; items != NULL && i < n; i++)
 		ts_message_input_free(&items[i]);
 	free(items);
 	free(ids);
 	free(existing);
+	free(seqs);
 }
 
 void
 ts_h_message_get(struct ts_ctx *ctx)
 {
+	struct ts_db_param p[2];
+	struct ts_db_rows r;
+	enum ts_db_status st;
 	uuid_t tid, mid;
 	int with_details;
 
 	if (load_path_thread(ctx, TS_OP_READ, tid) != 0)
 		return;
 	ts_uuid_parse(ctx->match->params[1], mid);
-	/* 404 message comes before 422 in §11's order. */
-	{
-		struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
-		struct ts_db_rows r;
-		enum ts_db_status st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL);
-		int found = st == TS_DB_OK && r.nrows == 1;
-
-		if (st == TS_DB_OK)
-			ts_db_rows_free(&r);
-		if (st != TS_DB_OK) {
-			ts_respond_db_error(ctx, st);
-			return;
-		}
-		if (!found) {
-			ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
-			return;
-		}
-	}
-	if (ts_q_with_details(ctx, &with_details) != 0)
+	p[0] = ts_p_blob(mid, 16);
+	p[1] = ts_p_blob(tid, 16);
+	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
 		return;
-	respond_message(ctx, tid, mid, 200, with_details);
+	}
+	/* 404 message comes before 422 in §11's order. */
+	if (r.nrows != 1)
+		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
+	else if (ts_q_with_details(ctx, &with_details) == 0)
+		answer_message(ctx, tid, mid, 200, ts_message_json(&r, 0, with_details));
+	ts_db_rows_free(&r);
 }

@@ -143,6 +143,19 @@ fetch_messages(struct ts_ctx *ctx, const unsigned char *tid, int upward, long lo
 	return ts_db_exec(ctx->app->db, upward ? TS_SQL_MESSAGES_UP : TS_SQL_MESSAGES_DOWN, p, n, rows, NULL);
 }
 
+/* Turns page around when flip is set. */
+static void
+reverse_cells(const struct ts_db_cell **page, size_t n, int flip)
+{
+	size_t i;
+
+	for (i = 0; flip && i < n / 2; i++) {
+		const struct ts_db_cell *tmp = page[i];
+		page[i] = page[n - 1 - i];
+		page[n - 1 - i] = tmp;
+	}
+}
+
 /* The seq of a cursor message; it must be a message of this thread (422). */
 static int
 cursor_seq(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_page_request *pr, long long *seq)
@@ -193,16 +206,27 @@ count_total(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_thread
 	return 0;
 }
 
-static void
-respond_list(struct ts_ctx *ctx, const struct ts_db_rows *rows, const struct ts_page_request *pr,
-    int reverse, int with_details, long long total)
+/* How many of nrows rows read (limit + 1 at most) the page shows. */
+static size_t
+page_len(size_t nrows, const struct ts_page_request *pr)
 {
-	size_t n = rows->nrows > (size_t)pr->limit ? (size_t)pr->limit : rows->nrows, i;
+	return nrows > (size_t)pr->limit ? (size_t)pr->limit : nrows;
+}
+
+/*
+ * page[i] points at the message cells of row i, in the order to answer;
+ * a row beyond limit only says there is more.
+ */
+static void
+respond_list(struct ts_ctx *ctx, const struct ts_db_cell *const *page, size_t nrows,
+    const struct ts_page_request *pr, int with_details, long long total)
+{
+	size_t n = page_len(nrows, pr), i;
 	struct json_object *data = json_object_new_array_ext((int)n), *env;
 
 	for (i = 0; data != NULL && i < n; i++)
-		json_object_array_add(data, ts_message_json(rows, reverse ? n - 1 - i : i, with_details));
-	env = data != NULL ? ts_page_envelope(data, rows->nrows > n, pr->kind) : NULL;
+		json_object_array_add(data, ts_message_json_cells(page[i], with_details));
+	env = data != NULL ? ts_page_envelope(data, nrows > n, pr->kind) : NULL;
 	if (env == NULL) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		return;
@@ -211,42 +235,128 @@ respond_list(struct ts_ctx *ctx, const struct ts_db_rows *rows, const struct ts_
 	ts_response_json(ctx->res, 200, env);
 }
 
+/* What the query string of a list asks for. */
+struct list_query {
+	struct ts_page_request pr;
+	struct ts_page_scan scan;
+	long long offset;
+	struct msg_filters f;
+	int with_details;
+};
+
+/* Reads the whole query; 0, or -1 after answering 422. Free q->f after. */
+static int
+read_list_query(struct ts_ctx *ctx, struct list_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	if (ts_page_params(ctx, TS_MESSAGE_PAGE_MAX, TS_MESSAGE_PAGE_DEFAULT, &q->pr) != 0 ||
+	    ts_q_int(ctx, "offset", 0, TS_MAX_OFFSET, &q->offset) < 0 || read_filters(ctx, &q->f) != 0 ||
+	    ts_q_with_details(ctx, &q->with_details) != 0)
+		return -1;
+	q->scan = ts_page_scan_for(q->pr.order, q->pr.kind);
+	return 0;
+}
+
+/* Answers the page in rows, whose message columns start at column col, in
+ * the order asked. */
+static void
+respond_page_rows(struct ts_ctx *ctx, const struct ts_db_rows *rows, size_t col,
+    const struct list_query *q, long long total)
+{
+	const struct ts_db_cell *page[TS_MESSAGE_PAGE_MAX + 1];
+	size_t n = 0, i;
+
+	for (i = 0; i < rows->nrows && n < TS_MESSAGE_PAGE_MAX + 1; i++)
+		page[n++] = ts_db_cell(rows, i, col);
+	/* rows are read nearest-first; a before page is turned around */
+	reverse_cells(page, page_len(n, &q->pr), q->scan.reverse);
+	respond_list(ctx, page, n, &q->pr, q->with_details, total);
+}
+
+/*
+ * An unfiltered page, in one statement (TS_SQL_PAGE_*): the page's rows come
+ * with the thread's owner and visibility and the sharing flag, read in the
+ * same round trip, and access is decided on them (a forbidden thread's rows
+ * are dropped here, never answered). Returns 0 when answered; 1 when no row
+ * came back, which the statement cannot tell apart (no such thread, a cursor
+ * that is not a message of the thread, an empty page): the caller then asks
+ * the statements that can, in §11's order.
+ */
+static int
+list_page(struct ts_ctx *ctx, const unsigned char *tid, const struct list_query *q)
+{
+	static const enum ts_sql ids[2][2] = {
+		{ TS_SQL_PAGE_DOWN, TS_SQL_PAGE_UP }, { TS_SQL_PAGE_DOWN_FROM, TS_SQL_PAGE_UP_FROM } };
+	const struct ts_db_cell *first;
+	int from = q->pr.kind != TS_CURSOR_NONE;
+	struct ts_db_param p[3];
+	struct ts_db_rows rows;
+	enum ts_db_status st;
+	size_t n = 0;
+
+	p[n++] = ts_p_blob(tid, 16);
+	if (from)
+		p[n++] = ts_p_blob(q->pr.cursor, 16);
+	p[n++] = ts_p_int(q->pr.limit + 1);
+	if ((st = ts_db_exec(ctx->app->db, ids[from][q->scan.upward], p, n, &rows, NULL)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return 0;
+	}
+	if (rows.nrows == 0) {
+		ts_db_rows_free(&rows);
+		return 1;
+	}
+	first = ts_db_cell(&rows, 0, 0);
+	if (ts_thread_access(ctx, &first[TS_PC_SHARING_FLAG], &first[TS_PC_VISIBILITY],
+	    first[TS_PC_OWNER].data, TS_OP_READ) == 0)
+		respond_page_rows(ctx, &rows, TS_PC_MESSAGE, q,
+		    strtoll(first[TS_PC_MESSAGE_COUNT].data, NULL, 10));
+	ts_db_rows_free(&rows);
+	return 0;
+}
+
 void
 ts_h_messages_list(struct ts_ctx *ctx)
 {
 	struct ts_thread t;
-	struct ts_page_request pr;
-	struct msg_filters f;
-	struct ts_page_scan scan;
+	struct list_query q;
 	struct ts_db_rows rows;
 	enum ts_db_status st;
-	long long offset = 0, bound, total;
-	int with_details;
+	long long bound, total;
 	uuid_t tid;
 
-	memset(&f, 0, sizeof(f));
 	ts_uuid_parse(ctx->match->params[0], tid);
+	if (read_list_query(ctx, &q) == 0 && !filtered(&q.f) && q.offset == 0 &&
+	    list_page(ctx, tid, &q) == 0) {
+		filters_free(&q.f);
+		return;
+	}
+	/*
+	 * Filters or an offset, a bad query, or no row from list_page: the
+	 * thread first, in its own statement, then the query again: §11 puts
+	 * the thread's 404/401/403 before a 422 on the query, so an answer
+	 * given above is dropped.
+	 */
+	filters_free(&q.f);
+	ts_response_free(ctx->res);
 	if (ts_thread_load(ctx, tid, TS_OP_READ, &t) != 0)
 		return;
-	if (ts_page_params(ctx, TS_MESSAGE_PAGE_MAX, TS_MESSAGE_PAGE_DEFAULT, &pr) != 0 ||
-	    ts_q_int(ctx, "offset", 0, TS_MAX_OFFSET, &offset) < 0 || read_filters(ctx, &f) != 0 ||
-	    ts_q_with_details(ctx, &with_details) != 0)
+	if (read_list_query(ctx, &q) != 0)
 		goto out;
-	scan = ts_page_scan_for(pr.order, pr.kind);
-	bound = scan.upward ? 0 : LLONG_MAX;
-	if (pr.kind != TS_CURSOR_NONE && cursor_seq(ctx, tid, &pr, &bound) != 0)
+	bound = q.scan.upward ? 0 : LLONG_MAX;
+	if (q.pr.kind != TS_CURSOR_NONE && cursor_seq(ctx, tid, &q.pr, &bound) != 0)
 		goto out;
-	if (count_total(ctx, tid, &t, &f, &total) != 0)
+	if (count_total(ctx, tid, &t, &q.f, &total) != 0)
 		goto out;
-	st = fetch_messages(ctx, tid, scan.upward, bound, &f, pr.limit + 1, offset, &rows);
+	st = fetch_messages(ctx, tid, q.scan.upward, bound, &q.f, q.pr.limit + 1, q.offset, &rows);
 	if (st != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		goto out;
 	}
-	respond_list(ctx, &rows, &pr, scan.reverse, with_details, total);
+	respond_page_rows(ctx, &rows, 0, &q, total);
 	ts_db_rows_free(&rows);
 out:
-	filters_free(&f);
+	filters_free(&q.f);
 	ts_thread_release(&t);
 }
 

@@ -1,8 +1,10 @@
 /*
- * Creating messages (§6.2): one transaction for one message or a batch. The
- * thread row is locked first, so creates in a thread queue there; then
- * parents are checked (422), repeated message_ids compared (200 or 409), seq
- * numbers taken from the thread's counter and the rows inserted.
+ * Creating messages (§6.2): one transaction for one message or a batch:
+ * parents are checked (422), repeated message_ids compared (200 or 409; the
+ * thread row is locked first then), seq numbers taken from the thread's
+ * counter, which locks the thread row until COMMIT, and the rows inserted.
+ * Creates in one thread queue on that lock. A message with neither a
+ * message_id nor a parent costs START TRANSACTION, UPDATE, INSERT, COMMIT.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +12,6 @@
 #include "ids.h"
 #include "message_store.h"
 #include "timefmt.h"
-
-static struct ts_db_param
-opt_str(const char *s)
-{
-	return s != NULL ? ts_p_str(s, strlen(s)) : ts_p_null();
-}
-
-static struct ts_db_param
-opt_int(long long v)
-{
-	return v >= 0 ? ts_p_int(v) : ts_p_null();
-}
 
 /* Whether the stored row is the same message: role and content alike. */
 static int
@@ -100,80 +90,104 @@ check_parents(struct ts_db *db, struct ts_create *c)
 	return TS_DB_OK;
 }
 
+/* Inserts item i as the row it renders as (ts_message_row_fill). */
 static enum ts_db_status
-insert_one(struct ts_db *db, struct ts_create *c, size_t i, long long seq, const char *now)
+insert_one(struct ts_db *db, struct ts_create *c, size_t i)
 {
-	struct ts_message_input *in = &c->items[i];
+	struct ts_message_row row;
 	struct ts_db_param p[TS_MC__COUNT];
 	enum ts_db_status st;
+	size_t col;
 
-	p[TS_MC_THREAD_ID] = ts_p_blob(c->thread_id, 16);
-	p[TS_MC_SEQ] = ts_p_int(seq);
-	p[TS_MC_ID] = ts_p_blob(c->ids[i], 16);
-	p[TS_MC_ROLE] = ts_p_int(in->role);
-	p[TS_MC_TEXT] = ts_p_str(in->text, in->text_len);
-	p[TS_MC_CONTENT_EXTRA] = opt_str(in->content_extra);
-	p[TS_MC_DETAILS] = opt_str(in->details);
-	p[TS_MC_METADATA] = opt_str(in->metadata);
-	p[TS_MC_ATTACHMENTS] = opt_str(in->attachments);
-	p[TS_MC_PARENT_ID] = in->has_parent ? ts_p_blob(in->parent, 16) : ts_p_null();
-	p[TS_MC_RUN_ID] = opt_str(in->strs[TS_MS_RUN_ID]);
-	p[TS_MC_ASSISTANT_ID] = opt_str(in->strs[TS_MS_ASSISTANT_ID]);
-	p[TS_MC_MODEL] = opt_str(in->strs[TS_MS_MODEL]);
-	p[TS_MC_SOURCE] = opt_str(in->strs[TS_MS_SOURCE]);
-	p[TS_MC_TOOL_CALL_ID] = opt_str(in->strs[TS_MS_TOOL_CALL_ID]);
-	p[TS_MC_TOOL_NAME] = opt_str(in->strs[TS_MS_TOOL_NAME]);
-	p[TS_MC_TOOL_CALLS] = opt_str(in->tool_calls);
-	p[TS_MC_TOKEN_COUNT] = opt_int(in->ints[TS_MI_TOKEN_COUNT]);
-	p[TS_MC_PROMPT_TOKENS] = opt_int(in->ints[TS_MI_PROMPT_TOKENS]);
-	p[TS_MC_COMPLETION_TOKENS] = opt_int(in->ints[TS_MI_COMPLETION_TOKENS]);
-	p[TS_MC_LATENCY_MS] = opt_int(in->ints[TS_MI_LATENCY_MS]);
-	p[TS_MC_COMPARISON_ID] = opt_str(in->strs[TS_MS_COMPARISON_ID]);
-	p[TS_MC_CREATED_AT] = ts_p_str(now, TS_DB_TIME_LEN);
-	p[TS_MC_UPDATED_AT] = ts_p_str(now, TS_DB_TIME_LEN);
+	ts_message_row_fill(&row, c->thread_id, c->ids[i], c->seqs[i], c->now, &c->items[i]);
+	for (col = 0; col < TS_MC__COUNT; col++) {
+		const struct ts_db_cell *cell = &row.cells[col];
+
+		if (cell->data == NULL)
+			p[col] = ts_p_null();
+		else if (col == TS_MC_THREAD_ID || col == TS_MC_ID || col == TS_MC_PARENT_ID)
+			p[col] = ts_p_blob(cell->data, cell->len);
+		else
+			p[col] = ts_p_str(cell->data, cell->len);
+	}
 	st = ts_db_exec(db, TS_SQL_MESSAGE_INSERT, p, TS_MC__COUNT, NULL, NULL);
 	/* A message_id inserted meanwhile in another thread: run again, and the
 	 * rerun's check reports the conflict. */
 	return st == TS_DB_DUPLICATE ? TS_DB_RETRY : st;
 }
 
-/* Takes n contiguous seq numbers from the thread's counter; *first is the first. */
+/*
+ * Takes n contiguous seq numbers from the thread's counter and counts the
+ * messages in, in one statement that also locks the thread row until COMMIT
+ * (so no seq becomes visible after a higher one). *first is the first
+ * number: LAST_INSERT_ID(expr) hands the new counter back with the
+ * statement's answer. 0 rows changed: the thread is gone.
+ */
 static enum ts_db_status
-take_seqs(struct ts_db *db, struct ts_create *c, size_t n, const char *now, long long *first)
+take_seqs(struct ts_db *db, struct ts_create *c, size_t n, long long *first)
 {
 	struct ts_db_param p[] = { ts_p_int((long long)n), ts_p_int((long long)n),
-	    ts_p_str(now, TS_DB_TIME_LEN), ts_p_str(now, TS_DB_TIME_LEN), ts_p_blob(c->thread_id, 16) };
+	    ts_p_str(c->now, TS_DB_TIME_LEN), ts_p_str(c->now, TS_DB_TIME_LEN), ts_p_blob(c->thread_id, 16) };
+	unsigned long long changed = 0;
+	enum ts_db_status st;
+
+	if ((st = ts_db_exec(db, TS_SQL_THREAD_NEXT_SEQ, p, 5, NULL, &changed)) != TS_DB_OK)
+		return st;
+	if (changed != 1) {
+		c->outcome = TS_CREATE_NO_THREAD;
+		return TS_DB_OK;
+	}
+	*first = (long long)ts_db_insert_id(db, TS_SQL_THREAD_NEXT_SEQ) - (long long)n + 1;
+	return TS_DB_OK;
+}
+
+/* Whether any item names its own message_id (an idempotent create). */
+static int
+any_message_id(const struct ts_create *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->items[i].has_message_id)
+			return 1;
+	return 0;
+}
+
+/*
+ * Locks the thread row before the repeated-message_id check, so that check
+ * reads a snapshot taken after any racing create of the same id committed.
+ */
+static enum ts_db_status
+lock_thread(struct ts_db *db, struct ts_create *c)
+{
+	struct ts_db_param p[] = { ts_p_blob(c->thread_id, 16) };
 	struct ts_db_rows r;
 	enum ts_db_status st;
 
-	if ((st = ts_db_exec(db, TS_SQL_THREAD_NEXT_SEQ, p, 5, NULL, NULL)) != TS_DB_OK)
+	if ((st = ts_db_exec(db, TS_SQL_THREAD_LOCK, p, 1, &r, NULL)) != TS_DB_OK)
 		return st;
-	if ((st = ts_db_exec(db, TS_SQL_THREAD_LAST_SEQ, NULL, 0, &r, NULL)) != TS_DB_OK)
-		return st;
-	*first = strtoll(ts_db_cell(&r, 0, 0)->data, NULL, 10) - (long long)n + 1;
+	if (r.nrows != 1)
+		c->outcome = TS_CREATE_NO_THREAD;
 	ts_db_rows_free(&r);
 	return TS_DB_OK;
 }
 
+/*
+ * The transaction. Without message_ids there is nothing to compare, so no
+ * early lock: the checks read, then the counter's UPDATE locks the thread
+ * row, takes the numbers and is followed by the INSERTs, all before COMMIT.
+ */
 static enum ts_db_status
 create_txn(struct ts_db *db, void *arg)
 {
 	struct ts_create *c = arg;
-	struct ts_db_param lp[] = { ts_p_blob(c->thread_id, 16) };
-	struct ts_db_rows r;
-	char now[TS_DB_TIME_LEN + 1];
 	enum ts_db_status st;
 	long long seq = 0;
 	size_t i, fresh = 0;
 
 	c->outcome = TS_CREATE_OK;
-	if ((st = ts_db_exec(db, TS_SQL_THREAD_LOCK, lp, 1, &r, NULL)) != TS_DB_OK)
+	if (any_message_id(c) && ((st = lock_thread(db, c)) != TS_DB_OK || c->outcome != TS_CREATE_OK))
 		return st;
-	if (r.nrows != 1)
-		c->outcome = TS_CREATE_NO_THREAD;
-	ts_db_rows_free(&r);
-	if (c->outcome != TS_CREATE_OK)
-		return TS_DB_OK;
 	if ((st = check_parents(db, c)) != TS_DB_OK || c->outcome != TS_CREATE_OK)
 		return st;
 	if ((st = check_existing(db, c)) != TS_DB_OK || c->outcome != TS_CREATE_OK)
@@ -182,13 +196,14 @@ create_txn(struct ts_db *db, void *arg)
 		fresh += !c->existing[i];
 	if (fresh == 0)
 		return TS_DB_OK;
-	ts_time_now_db(now);
-	if ((st = take_seqs(db, c, fresh, now, &seq)) != TS_DB_OK)
+	ts_time_now_db(c->now);
+	if ((st = take_seqs(db, c, fresh, &seq)) != TS_DB_OK || c->outcome != TS_CREATE_OK)
 		return st;
 	for (i = 0; i < c->n; i++) {
 		if (c->existing[i])
 			continue;
-		if ((st = insert_one(db, c, i, seq++, now)) != TS_DB_OK)
+		c->seqs[i] = seq++;
+		if ((st = insert_one(db, c, i)) != TS_DB_OK)
 			return st;
 	}
 	return TS_DB_OK;

@@ -1,4 +1,6 @@
 /* Message bodies validated (§6.2, §7, §11) and stored rows rendered (§6.1). */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -272,27 +274,60 @@ ts_message_input_free(struct ts_message_input *in)
 
 /* Parses a stored JSON text (our own canonical output); NULL cell -> NULL. */
 static struct json_object *
-stored_json(const struct ts_db_cell *c)
+parse_stored(const struct ts_db_cell *c)
 {
 	return c->data != NULL ? json_tokener_parse(c->data) : NULL;
+}
+
+/*
+ * A stored JSON text as a node that serialises as that text, with no parse:
+ * the texts were written by json-c (text_of), so they are valid and already
+ * in the form a parse and a new serialisation would give. The node owns a
+ * copy, so it may outlive the row. Its json-c type (a boolean) never shows:
+ * only its serializer is used, and the node is only ever serialised.
+ * NULL for SQL NULL (or out of memory).
+ */
+static struct json_object *
+stored_json(const struct ts_db_cell *c)
+{
+	struct json_object *o;
+	char *text;
+
+	if (c->data == NULL)
+		return NULL;
+	if ((text = strndup(c->data, c->len)) == NULL)
+		return NULL;
+	if ((o = json_object_new_boolean(0)) == NULL) {
+		free(text);
+		return NULL;
+	}
+	json_object_set_serializer(o, json_object_userdata_to_json_string, text, json_object_free_userdata);
+	return o;
+}
+
+/* Adds a member whose key is a literal and not yet in o: json-c then neither
+ * copies the key nor looks for an existing one. o takes over v. */
+static void
+put(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
 }
 
 struct json_object *
 ts_message_content_json(const struct ts_db_cell *text, const struct ts_db_cell *extra)
 {
-	struct json_object *o = json_object_new_object(), *x = stored_json(extra), *v;
+	struct json_object *o = json_object_new_object(), *x = parse_stored(extra), *v;
 
 	if (o == NULL) {
 		json_object_put(x);
 		return NULL;
 	}
-	json_object_object_add(o, "text", json_object_new_string_len(text->data != NULL ? text->data : "",
-	    (int)text->len));
-	json_object_object_add(o, "citations", json_object_object_get_ex(x, "citations", &v) && v != NULL
+	put(o, "text", json_object_new_string_len(text->data != NULL ? text->data : "", (int)text->len));
+	put(o, "citations", json_object_object_get_ex(x, "citations", &v) && v != NULL
 	    ? json_object_get(v) : json_object_new_array());
-	json_object_object_add(o, "references", json_object_object_get_ex(x, "references", &v) && v != NULL
+	put(o, "references", json_object_object_get_ex(x, "references", &v) && v != NULL
 	    ? json_object_get(v) : json_object_new_array());
-	json_object_object_add(o, "is_error", json_object_new_boolean(
+	put(o, "is_error", json_object_new_boolean(
 	    json_object_object_get_ex(x, "is_error", &v) && json_object_get_boolean(v)));
 	json_object_put(x);
 	return o;
@@ -304,11 +339,11 @@ add_uuid(struct json_object *o, const char *key, const struct ts_db_cell *c)
 	char s[TS_UUID_STR_LEN + 1];
 
 	if (c->data == NULL || c->len != 16) {
-		json_object_object_add(o, key, NULL);
+		put(o, key, NULL);
 		return;
 	}
 	ts_uuid_format((const unsigned char *)c->data, s);
-	json_object_object_add(o, key, json_object_new_string(s));
+	put(o, key, json_object_new_string_len(s, TS_UUID_STR_LEN));
 }
 
 static void
@@ -316,41 +351,46 @@ add_time(struct json_object *o, const char *key, const struct ts_db_cell *c)
 {
 	char iso[TS_ISO_LEN + 1];
 
-	json_object_object_add(o, key, c->data != NULL && ts_time_db_to_iso(c->data, c->len, iso) == 0
-	    ? json_object_new_string(iso) : NULL);
+	put(o, key, c->data != NULL && ts_time_db_to_iso(c->data, c->len, iso) == 0
+	    ? json_object_new_string_len(iso, TS_ISO_LEN) : NULL);
 }
 
 static void
 add_str(struct json_object *o, const char *key, const struct ts_db_cell *c)
 {
-	json_object_object_add(o, key, c->data != NULL ? json_object_new_string_len(c->data, (int)c->len) : NULL);
+	put(o, key, c->data != NULL ? json_object_new_string_len(c->data, (int)c->len) : NULL);
 }
 
 static void
 add_int(struct json_object *o, const char *key, const struct ts_db_cell *c)
 {
-	json_object_object_add(o, key, c->data != NULL ? json_object_new_int64(strtoll(c->data, NULL, 10)) : NULL);
+	put(o, key, c->data != NULL ? json_object_new_int64(strtoll(c->data, NULL, 10)) : NULL);
 }
 
 struct json_object *
 ts_message_json(const struct ts_db_rows *rows, size_t row, int with_details)
 {
-	const struct ts_db_cell *c = &rows->cells[row * rows->ncols];
+	return ts_message_json_cells(&rows->cells[row * rows->ncols], with_details);
+}
+
+struct json_object *
+ts_message_json_cells(const struct ts_db_cell *c, int with_details)
+{
 	struct json_object *o = json_object_new_object(), *v;
 
 	if (o == NULL)
 		return NULL;
 	add_uuid(o, "id", &c[TS_MC_ID]);
-	json_object_object_add(o, "object", json_object_new_string("thread.message"));
+	put(o, "object", json_object_new_string("thread.message"));
 	add_uuid(o, "thread_id", &c[TS_MC_THREAD_ID]);
 	add_int(o, "seq", &c[TS_MC_SEQ]);
-	json_object_object_add(o, "role", json_object_new_string(ts_role_name((int)strtol(c[TS_MC_ROLE].data, NULL, 10))));
-	json_object_object_add(o, "content", ts_message_content_json(&c[TS_MC_TEXT], &c[TS_MC_CONTENT_EXTRA]));
-	json_object_object_add(o, "details", with_details ? stored_json(&c[TS_MC_DETAILS]) : NULL);
+	put(o, "role", json_object_new_string(ts_role_name((int)strtol(c[TS_MC_ROLE].data, NULL, 10))));
+	put(o, "content", ts_message_content_json(&c[TS_MC_TEXT], &c[TS_MC_CONTENT_EXTRA]));
+	put(o, "details", with_details ? stored_json(&c[TS_MC_DETAILS]) : NULL);
 	v = stored_json(&c[TS_MC_METADATA]);
-	json_object_object_add(o, "metadata", v != NULL ? v : json_object_new_object());
+	put(o, "metadata", v != NULL ? v : json_object_new_object());
 	v = stored_json(&c[TS_MC_ATTACHMENTS]);
-	json_object_object_add(o, "attachments", v != NULL ? v : json_object_new_array());
+	put(o, "attachments", v != NULL ? v : json_object_new_array());
 	add_uuid(o, "parent_message_id", &c[TS_MC_PARENT_ID]);
 	add_str(o, "run_id", &c[TS_MC_RUN_ID]);
 	add_str(o, "assistant_id", &c[TS_MC_ASSISTANT_ID]);
@@ -358,7 +398,7 @@ ts_message_json(const struct ts_db_rows *rows, size_t row, int with_details)
 	add_str(o, "source", &c[TS_MC_SOURCE]);
 	add_str(o, "tool_call_id", &c[TS_MC_TOOL_CALL_ID]);
 	add_str(o, "tool_name", &c[TS_MC_TOOL_NAME]);
-	json_object_object_add(o, "tool_calls", stored_json(&c[TS_MC_TOOL_CALLS]));
+	put(o, "tool_calls", stored_json(&c[TS_MC_TOOL_CALLS]));
 	add_int(o, "token_count", &c[TS_MC_TOKEN_COUNT]);
 	add_int(o, "prompt_tokens", &c[TS_MC_PROMPT_TOKENS]);
 	add_int(o, "completion_tokens", &c[TS_MC_COMPLETION_TOKENS]);
@@ -367,6 +407,63 @@ ts_message_json(const struct ts_db_rows *rows, size_t row, int with_details)
 	add_time(o, "created_at", &c[TS_MC_CREATED_AT]);
 	add_time(o, "updated_at", &c[TS_MC_UPDATED_AT]);
 	return o;
+}
+
+static void
+cell_set(struct ts_db_cell *c, const void *data, size_t len)
+{
+	c->data = (char *)(uintptr_t)data;
+	c->len = data != NULL ? (unsigned long)len : 0;
+}
+
+static void
+cell_str(struct ts_db_cell *c, const char *s)
+{
+	cell_set(c, s, s != NULL ? strlen(s) : 0);
+}
+
+/* A number formatted into buf (at least 21 bytes); v < 0 is SQL NULL. */
+static void
+cell_int(struct ts_db_cell *c, char *buf, size_t size, long long v)
+{
+	if (v < 0) {
+		cell_set(c, NULL, 0);
+		return;
+	}
+	cell_set(c, buf, (size_t)snprintf(buf, size, "%lld", v));
+}
+
+void
+ts_message_row_fill(struct ts_message_row *r, const unsigned char *tid, const unsigned char *id,
+    long long seq, const char *now, const struct ts_message_input *in)
+{
+	static const enum ts_message_col str_cols[TS_MS__COUNT] = {
+		TS_MC_RUN_ID, TS_MC_ASSISTANT_ID, TS_MC_MODEL, TS_MC_SOURCE,
+		TS_MC_TOOL_CALL_ID, TS_MC_TOOL_NAME, TS_MC_COMPARISON_ID
+	};
+	static const enum ts_message_col int_cols[TS_MI__COUNT] = {
+		TS_MC_TOKEN_COUNT, TS_MC_PROMPT_TOKENS, TS_MC_COMPLETION_TOKENS, TS_MC_LATENCY_MS
+	};
+	struct ts_db_cell *c = r->cells;
+	size_t i;
+
+	cell_set(&c[TS_MC_THREAD_ID], tid, 16);
+	cell_int(&c[TS_MC_SEQ], r->seq, sizeof(r->seq), seq);
+	cell_set(&c[TS_MC_ID], id, 16);
+	cell_int(&c[TS_MC_ROLE], r->role, sizeof(r->role), in->role);
+	cell_set(&c[TS_MC_TEXT], in->text, in->text_len);
+	cell_str(&c[TS_MC_CONTENT_EXTRA], in->content_extra);
+	cell_str(&c[TS_MC_DETAILS], in->details);
+	cell_str(&c[TS_MC_METADATA], in->metadata);
+	cell_str(&c[TS_MC_ATTACHMENTS], in->attachments);
+	cell_set(&c[TS_MC_PARENT_ID], in->has_parent ? in->parent : NULL, 16);
+	for (i = 0; i < TS_MS__COUNT; i++)
+		cell_str(&c[str_cols[i]], in->strs[i]);
+	cell_str(&c[TS_MC_TOOL_CALLS], in->tool_calls);
+	for (i = 0; i < TS_MI__COUNT; i++)
+		cell_int(&c[int_cols[i]], r->ints[i], sizeof(r->ints[i]), in->ints[i]);
+	cell_set(&c[TS_MC_CREATED_AT], now, TS_DB_TIME_LEN);
+	cell_set(&c[TS_MC_UPDATED_AT], now, TS_DB_TIME_LEN);
 }
 
 long long
@@ -408,7 +505,7 @@ ts_message_parse_patch(struct ts_ctx *ctx, const struct ts_db_cell *stored_extra
 		}
 		/* Merged into the content kept beside the text (new or stored). */
 		extra = mp->has_extra ? (mp->content_extra != NULL ? json_tokener_parse(mp->content_extra) : NULL)
-		    : stored_json(stored_extra);
+		    : parse_stored(stored_extra);
 		if (extra == NULL)
 			extra = json_object_new_object();
 		json_object_object_add(extra, "is_error", json_object_new_boolean(json_object_get_boolean(v)));

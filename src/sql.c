@@ -17,10 +17,13 @@
  * (utf8mb4_bin ignores trailing spaces: "alice " must not list alice's). */
 #define THREAD_FILTERS " AND (? IS NULL OR namespace = ?) AND (? IS NULL OR visibility = ?)"
 
-#define MESSAGE_COLS "thread_id, seq, id, role, content_text, content_extra, details, " \
-	"metadata, attachments, parent_message_id, run_id, assistant_id, model, source, " \
-	"tool_call_id, tool_name, tool_calls, token_count, prompt_tokens, completion_tokens, " \
-	"latency_ms, comparison_id, created_at, updated_at"
+/* The message columns (enum ts_message_col), each name after prefix p. */
+#define MESSAGE_COLS_OF(p) p "thread_id, " p "seq, " p "id, " p "role, " p "content_text, " \
+	p "content_extra, " p "details, " p "metadata, " p "attachments, " p "parent_message_id, " \
+	p "run_id, " p "assistant_id, " p "model, " p "source, " p "tool_call_id, " p "tool_name, " \
+	p "tool_calls, " p "token_count, " p "prompt_tokens, " p "completion_tokens, " \
+	p "latency_ms, " p "comparison_id, " p "created_at, " p "updated_at"
+#define MESSAGE_COLS MESSAGE_COLS_OF("")
 
 /*
  * Message pages: one range of the clustered key (thread_id, seq). Filters are
@@ -30,6 +33,24 @@
 #define MESSAGE_FILTERS " AND (? IS NULL OR (run_id = ? AND BINARY run_id = BINARY ?))" \
 	" AND (? IS NULL OR created_at > ?) AND (? IS NULL OR created_at < ?)" \
 	" AND ((? >> role) & 1) = 1"
+
+/*
+ * A page of messages in one statement (enum ts_page_col): each row is a
+ * message with its thread's owner, visibility and count and the sharing
+ * flag. One SELECT with nothing to filter, so MariaDB, which plans a
+ * prepared statement again on every run, has little to plan: the thread,
+ * the flag and the cursor are const tables (unique keys), and the page is
+ * one range of the primary key (thread_id, seq), read in key order, LIMIT
+ * rows and no more, however deep. No row at all (no such thread, a cursor
+ * from elsewhere, or an empty page) sends the caller to the statements that
+ * tell those apart.
+ */
+#define PAGE_SELECT "SELECT t.owner_id, t.visibility, t.message_count, s.value, " \
+	MESSAGE_COLS_OF("m.") " FROM threads t LEFT JOIN system_settings s ON s.name = 'public_sharing'"
+#define PAGE_ALL PAGE_SELECT " JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id WHERE t.id = ?"
+#define PAGE_FROM(cmp) PAGE_SELECT " JOIN messages c ON c.thread_id = t.id" \
+	" JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id AND m.seq " cmp " c.seq" \
+	" WHERE t.id = ? AND c.id = ?"
 
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
@@ -148,6 +169,12 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_MESSAGES_DOWN] = {
 		"SELECT " MESSAGE_COLS " FROM messages WHERE thread_id = ? AND seq < ?"
 		MESSAGE_FILTERS " ORDER BY seq DESC LIMIT ? OFFSET ?", TS_SQLF_REPEATABLE },
+	/* parameters: thread, LIMIT */
+	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
+	/* parameters: thread, cursor, LIMIT */
+	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_MESSAGES_COUNT] = {
 		"SELECT COUNT(*) FROM messages WHERE thread_id = ?" MESSAGE_FILTERS,
 		TS_SQLF_REPEATABLE },

@@ -14,12 +14,32 @@ ts_thread_release(struct ts_thread *t)
 }
 
 int
+ts_thread_access(struct ts_ctx *ctx, const struct ts_db_cell *flag, const struct ts_db_cell *visibility,
+    const char *owner, enum ts_op op)
+{
+	const char *caller = ctx->principal.authenticated ? ctx->principal.sub : NULL;
+	int public_sharing = flag->data != NULL && strcmp(flag->data, "true") == 0;
+	enum ts_visibility v = (enum ts_visibility)strtol(visibility->data, NULL, 10);
+
+	switch (ts_access_decide(public_sharing, v, caller, owner, op)) {
+	case TS_ACCESS_ALLOW:
+		return 0;
+	case TS_ACCESS_UNAUTHORIZED:
+		ts_fail(ctx, TS_E_UNAUTHORIZED, NULL);
+		break;
+	case TS_ACCESS_FORBIDDEN:
+		ts_fail(ctx, TS_E_FORBIDDEN, NULL);
+		break;
+	}
+	return -1;
+}
+
+int
 ts_thread_load(struct ts_ctx *ctx, const uuid_t id, enum ts_op op, struct ts_thread *t)
 {
 	struct ts_db_param p[] = { ts_p_blob(id, 16) };
 	const struct ts_db_cell *flag;
 	enum ts_db_status st;
-	const char *caller = ctx->principal.authenticated ? ctx->principal.sub : NULL;
 
 	memset(t, 0, sizeof(*t));
 	st = ts_db_exec(ctx->app->db, TS_SQL_THREAD_GET, p, 1, &t->rows, NULL);
@@ -36,16 +56,8 @@ ts_thread_load(struct ts_ctx *ctx, const uuid_t id, enum ts_op op, struct ts_thr
 	t->public_sharing = flag->data != NULL && strcmp(flag->data, "true") == 0;
 	t->visibility = (enum ts_visibility)strtol(ts_db_cell(&t->rows, 0, TS_TC_VISIBILITY)->data, NULL, 10);
 	t->owner = ts_db_cell(&t->rows, 0, TS_TC_OWNER)->data;
-	switch (ts_access_decide(t->public_sharing, t->visibility, caller, t->owner, op)) {
-	case TS_ACCESS_ALLOW:
+	if (ts_thread_access(ctx, flag, ts_db_cell(&t->rows, 0, TS_TC_VISIBILITY), t->owner, op) == 0)
 		return 0;
-	case TS_ACCESS_UNAUTHORIZED:
-		ts_fail(ctx, TS_E_UNAUTHORIZED, NULL);
-		break;
-	case TS_ACCESS_FORBIDDEN:
-		ts_fail(ctx, TS_E_FORBIDDEN, NULL);
-		break;
-	}
 	ts_thread_release(t);
 	return -1;
 }
