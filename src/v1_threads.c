@@ -66,6 +66,7 @@ struct with_messages {
 	struct ts_message_input *items;
 	uuid_t *ids;
 	int *existing;
+	long long *seqs;
 	size_t n;
 	char *metadata;
 };
@@ -85,6 +86,7 @@ with_messages_free(struct with_messages *w)
 	free(w->items);
 	free(w->ids);
 	free(w->existing);
+	free(w->seqs);
 	free(w->metadata);
 }
 
@@ -130,7 +132,9 @@ create_with_messages(struct ts_ctx *ctx, struct json_object *list)
 	w.items = calloc(w.n, sizeof(*w.items));
 	w.ids = calloc(w.n, sizeof(*w.ids));
 	w.existing = calloc(w.n, sizeof(*w.existing));
-	if (w.bodies == NULL || w.items == NULL || w.ids == NULL || w.existing == NULL) {
+	w.seqs = calloc(w.n, sizeof(*w.seqs));
+	if (w.bodies == NULL || w.items == NULL || w.ids == NULL || w.existing == NULL ||
+	    w.seqs == NULL) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		goto out;
 	}
@@ -145,6 +149,7 @@ create_with_messages(struct ts_ctx *ctx, struct json_object *list)
 	c.n = w.n;
 	c.ids = w.ids;
 	c.existing = w.existing;
+	c.seqs = w.seqs;
 	nt.id = id;
 	nt.owner = ctx->principal.sub;
 	nt.metadata = w.metadata;
