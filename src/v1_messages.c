@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "ids.h"
 #include "params.h"
+#include "query.h"
 #include "v1.h"
 
 /* What /api's one-message routes read: never the details, /v1 has none. */
@@ -52,14 +54,14 @@ kept(const char *p, size_t n, const char *const *names)
 }
 
 /*
- * The /api list query: the caller's order, after, before and run_id items,
+ * The /api list query: the caller's items named in names (order, after,
+ * before, run_id),
  * copied undecoded (so /api reads and checks them as it does its own), then
  * the checked limit and with_details=false. NULL out of memory.
  */
 static char *
-list_query(const struct ts_request *req, long long limit)
+list_query(const struct ts_request *req, long long limit, const char *const *names)
 {
-	static const char *const names[] = { "order", "after", "before", "run_id", NULL };
 	const char *p = req->query, *end = req->query + req->query_len, *amp;
 	size_t cap = req->query_len + TS_V1_QUERY_EXTRA_BYTES, used = 0, n;
 	char *q = malloc(cap);
@@ -82,25 +84,127 @@ list_query(const struct ts_request *req, long long limit)
 	return q;
 }
 
+/* Whether the raw query holds parameter name, whatever its value. */
+static int
+has_param(const struct ts_request *req, const char *name)
+{
+	char *v = NULL;
+	size_t len;
+	enum ts_query_status st = ts_query_get(req->query, req->query_len, name, &v, &len);
+
+	free(v);
+	return st != TS_QUERY_ABSENT;
+}
+
+/* The seq of message mid in the routed thread; 0 answered, -1 answered. */
+static int
+stop_seq(struct ts_ctx *ctx, const uuid_t mid, long long *seq)
+{
+	static const char *const loc[] = { "query", "before", NULL };
+	struct ts_db_rows r;
+	enum ts_db_status st;
+	uuid_t tid;
+	int found;
+
+	ts_uuid_parse(ctx->match->params[0], tid);
+	{
+		struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
+
+		if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL)) != TS_DB_OK) {
+			ts_respond_db_error(ctx, st);
+			return -1;
+		}
+	}
+	if ((found = r.nrows == 1))
+		*seq = strtoll(ts_db_cell(&r, 0, 0)->data, NULL, 10);
+	ts_db_rows_free(&r);
+	if (!found)
+		ts_fail_validation(ctx, loc, "does not name a message of this thread", "cursor");
+	return found ? 0 : -1;
+}
+
+/* The id of item i of data, or JSON null when there is no such item. */
+static struct json_object *
+id_at(struct json_object *data, size_t i)
+{
+	struct json_object *id = NULL;
+
+	if (i < json_object_array_length(data))
+		json_object_object_get_ex(json_object_array_get_idx(data, i), "id", &id);
+	return json_object_get(id);
+}
+
+/*
+ * after and before together: the items between the two. OpenAI's SDK pages
+ * on from a page asked for with before by adding after=<its last id> and
+ * keeping before, so this is what makes `for await` work from such a page.
+ * The /api page that follows `after` is cut where `before` stands (by seq,
+ * in the page's order); if anything was cut there is no more. Returns 0, or
+ * -1 answered (a `before` that names no message of the thread is a 422).
+ */
+static int
+cut_at_before(struct ts_ctx *ctx, struct json_object *api, const uuid_t before)
+{
+	struct json_object *data = NULL, *v;
+	char *order = NULL;
+	size_t len, keep, n;
+	long long stop, seq;
+	int asc;
+
+	if (stop_seq(ctx, before, &stop) != 0)
+		return -1;
+	if (ts_query_get(ctx->req->query, ctx->req->query_len, "order", &order, &len) == TS_QUERY_NOMEM) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return -1;
+	}
+	/* /api has refused any order but asc and desc already. */
+	asc = order != NULL && strcmp(order, "asc") == 0;
+	free(order);
+	if (!json_object_object_get_ex(api, "data", &data) || !json_object_is_type(data, json_type_array))
+		return 0;       /* ts_v1_message_list answers the malformed case */
+	n = json_object_array_length(data);
+	for (keep = 0; keep < n; keep++) {
+		if (!json_object_object_get_ex(json_object_array_get_idx(data, keep), "seq", &v))
+			break;
+		seq = json_object_get_int64(v);
+		if (asc ? seq >= stop : seq <= stop)
+			break;
+	}
+	if (keep == n)
+		return 0;
+	json_object_array_del_idx(data, keep, n - keep);
+	json_object_object_add(api, "has_more", json_object_new_boolean(0));
+	json_object_object_add(api, "first_id", id_at(data, 0));
+	json_object_object_add(api, "last_id", keep > 0 ? id_at(data, keep - 1) : NULL);
+	return 0;
+}
+
 void
 ts_v1_messages_list(struct ts_ctx *ctx)
 {
+	static const char *const names[] = { "order", "after", "before", "run_id", NULL };
+	static const char *const range_names[] = { "order", "after", "run_id", NULL };
 	struct json_object *api;
 	long long limit = TS_V1_DEFAULT_PAGE_LIMIT;
+	int range = has_param(ctx->req, "after") && has_param(ctx->req, "before");
+	uuid_t before;
 	char *query;
 
-	/* OpenAI's cap is below /api's, so it is checked here. */
-	if (ts_q_int(ctx, "limit", 1, TS_V1_MAX_PAGE_LIMIT, &limit) < 0) {
+	/* OpenAI's cap is below /api's, so it is checked here, and so is the
+	 * before of a range, which /api does not see. */
+	if (ts_q_int(ctx, "limit", 1, TS_V1_MAX_PAGE_LIMIT, &limit) < 0 ||
+	    (range && ts_q_uuid(ctx, "before", before) < 0)) {
 		ts_v1_settle_order(ctx, TS_OP_READ, 0);
 		return;
 	}
-	if ((query = list_query(ctx->req, limit)) == NULL) {
+	if ((query = list_query(ctx->req, limit, range ? range_names : names)) == NULL) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		return;
 	}
 	if (ts_v1_call(ctx, ts_h_messages_list, NULL, query)) {
 		api = ts_v1_answer(ctx);
-		ts_v1_respond(ctx, ts_v1_message_list(api));
+		if (!range || cut_at_before(ctx, api, before) == 0)
+			ts_v1_respond(ctx, ts_v1_message_list(api));
 		json_object_put(api);
 	}
 	free(query);

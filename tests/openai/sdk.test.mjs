@@ -124,6 +124,13 @@ describe('openai SDK: beta.threads.messages', () => {
     const before = await alice.beta.threads.messages.list(t.id, { limit: 7, order: 'asc', before: ids[20] });
     assert.deepEqual(before.data.map((m) => m.id), ids.slice(13, 20));
     assert.equal(before.has_more, true);
+    // for await from a before page: the SDK asks after=<last id> with the
+    // same before, which is the (empty) range between them.
+    const fromBefore = [];
+    for await (const m of alice.beta.threads.messages.list(t.id, { limit: 7, order: 'asc', before: ids[20] })) {
+      fromBefore.push(m.id);
+    }
+    assert.deepEqual(fromBefore, ids.slice(13, 20));
   });
 
   htest('typed errors: NotFound, PermissionDenied, Authentication, BadRequest, UnprocessableEntity', async () => {
