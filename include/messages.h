@@ -94,11 +94,12 @@ struct json_object *ts_message_json_cells(const struct ts_db_cell *c, int with_d
 
 /*
  * The same §6.1 object for a page answered at once, without building it:
- * a node holding only "id" (for the list envelope) whose serializer writes
- * every member from the cells, in ts_message_json_cells' order and with the
- * same bytes. The node borrows the view, which borrows the cells and the
- * scratch values: all of them must outlive its serialisation, and the node
- * is good for nothing else. The scratch values are shared by a page's views.
+ * a node whose serializer writes every member from the cells, in
+ * ts_message_json_cells' order and with the same bytes. The node borrows
+ * the view, which borrows the cells and the scratch values: all of them
+ * must outlive its serialisation, and the node is good for nothing else
+ * (it has no members to look up: the list envelope takes its first and
+ * last ids from ts_message_id_json). A page's views share the scratch values.
  */
 struct ts_message_scratch {
 	struct json_object *str;        /* owned */
@@ -118,6 +119,10 @@ void ts_message_scratch_free(struct ts_message_scratch *sc);
 
 /* A new reference, NULL out of memory. */
 struct json_object *ts_message_view_json(struct ts_message_view *v);
+
+/* The "id" member of the message whose cells are c: a new reference, NULL
+ * for a null id (or out of memory). */
+struct json_object *ts_message_id_json(const struct ts_db_cell *c);
 
 /*
  * A message being created, as the row stored for it: the cells in enum

@@ -239,7 +239,8 @@ respond_list(struct ts_ctx *ctx, const struct ts_db_cell *const *page, size_t nr
 		views[i].scratch = &scratch;
 		json_object_array_add(data, ts_message_view_json(&views[i]));
 	}
-	env = data != NULL ? ts_page_envelope(data, nrows > n, pr->kind) : NULL;
+	env = data != NULL ? ts_page_envelope_ids(data, n > 0 ? ts_message_id_json(page[0]) : NULL,
+	    n > 0 ? ts_message_id_json(page[n - 1]) : NULL, nrows > n, pr->kind) : NULL;
 	if (env == NULL) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 	} else {

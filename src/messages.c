@@ -623,13 +623,23 @@ view_to_json(struct json_object *jso, struct printbuf *pb, int level, int flags)
 struct json_object *
 ts_message_view_json(struct ts_message_view *v)
 {
-	struct json_object *o = json_object_new_object();
+	/* Its json-c type never shows (as for stored_json's nodes). */
+	struct json_object *o = json_object_new_boolean(0);
 
-	if (o == NULL)
-		return NULL;
-	add_uuid(o, "id", &v->cells[TS_MC_ID]);
-	json_object_set_serializer(o, view_to_json, v, NULL);
+	if (o != NULL)
+		json_object_set_serializer(o, view_to_json, v, NULL);
 	return o;
+}
+
+struct json_object *
+ts_message_id_json(const struct ts_db_cell *c)
+{
+	char s[TS_UUID_STR_LEN + 1];
+
+	if (c[TS_MC_ID].data == NULL || c[TS_MC_ID].len != 16)
+		return NULL;
+	ts_uuid_format((const unsigned char *)c[TS_MC_ID].data, s);
+	return json_object_new_string_len(s, TS_UUID_STR_LEN);
 }
 
 static void
