@@ -33,6 +33,29 @@ enum ts_auth_status ts_auth_identify(const struct ts_config *cfg, const char *au
     const char *remote_user, time_t now, struct ts_principal *p);
 
 /*
+ * A worker's cache of verified tokens, so a client sending the same token
+ * on every request pays for its signature and JSON once. Keyed by the exact
+ * token bytes; only tokens that verified are kept, with the principal they
+ * gave and their exp and nbf, which are checked against now (with leeway)
+ * on every use, as a full verification would. At most TS_AUTH_CACHE_ENTRIES
+ * tokens (replaced in turn). It belongs to one configuration (the cfg given
+ * to ts_auth_cache_new; with any other cfg it is not used), and the
+ * configuration must not change while it lives (a worker's never does).
+ */
+#define TS_AUTH_CACHE_ENTRIES 16
+
+struct ts_auth_cache;
+
+/* NULL out of memory; ts_auth_cache_free frees (NULL is fine). */
+struct ts_auth_cache *ts_auth_cache_new(const struct ts_config *cfg);
+void ts_auth_cache_free(struct ts_auth_cache *c);
+
+/* ts_auth_identify through cache (NULL: no cache). */
+enum ts_auth_status ts_auth_identify_cached(struct ts_auth_cache *cache,
+    const struct ts_config *cfg, const char *authorization, const char *remote_user,
+    time_t now, struct ts_principal *p);
+
+/*
  * Verifies one compact JWT (no "Bearer "). Rejects: over-long tokens, a header
  * alg other than the configured one (none included), a bad signature, repeated
  * keys in header or claims, missing/non-numeric exp, expired or not-yet-valid

@@ -93,6 +93,38 @@ struct json_object *ts_message_json(const struct ts_db_rows *rows, size_t row, i
 struct json_object *ts_message_json_cells(const struct ts_db_cell *c, int with_details);
 
 /*
+ * The same §6.1 object for a page answered at once, without building it:
+ * a node whose serializer writes every member from the cells, in
+ * ts_message_json_cells' order and with the same bytes. The node borrows
+ * the view, which borrows the cells and the scratch values: all of them
+ * must outlive its serialisation, and the node is good for nothing else
+ * (it has no members to look up: the list envelope takes its first and
+ * last ids from ts_message_id_json). A page's views share the scratch values.
+ */
+struct ts_message_scratch {
+	struct json_object *str;        /* owned */
+	struct json_object *empty;      /* owned; always "" */
+	struct json_object *num;        /* owned */
+};
+
+struct ts_message_view {
+	const struct ts_db_cell *cells; /* borrowed: TS_MC__COUNT cells */
+	int with_details;
+	struct ts_message_scratch *scratch; /* borrowed */
+};
+
+/* 0, or -1 out of memory (nothing then to free). */
+int ts_message_scratch_init(struct ts_message_scratch *sc);
+void ts_message_scratch_free(struct ts_message_scratch *sc);
+
+/* A new reference, NULL out of memory. */
+struct json_object *ts_message_view_json(struct ts_message_view *v);
+
+/* The "id" member of the message whose cells are c: a new reference, NULL
+ * for a null id (or out of memory). */
+struct json_object *ts_message_id_json(const struct ts_db_cell *c);
+
+/*
  * A message being created, as the row stored for it: the cells in enum
  * ts_message_col order, borrowing from the input, the ids and now, with the
  * numbers formatted into the struct. What is inserted and what the 201

@@ -47,4 +47,12 @@ int ts_page_params(struct ts_ctx *ctx, long long max_limit, long long default_li
 struct json_object *ts_page_envelope(struct json_object *data, int has_more,
     enum ts_cursor_kind kind);
 
+/*
+ * The same envelope for items that are not objects with "id" (message
+ * views): first and last are the first and last items' ids (new references
+ * the call takes over; NULL for an empty page or a null id).
+ */
+struct json_object *ts_page_envelope_ids(struct json_object *data, struct json_object *first,
+    struct json_object *last, int has_more, enum ts_cursor_kind kind);
+
 #endif

@@ -146,8 +146,8 @@ dispatch(struct ts_ctx *ctx, struct ts_match *m)
 		return;
 	}
 	if (!(m->route->flags & TS_R_IGNORES_AUTH) &&
-	    ts_auth_identify(cfg, req->authorization, req->remote_user, time(NULL),
-	    &ctx->principal) != TS_AUTH_OK) {
+	    ts_auth_identify_cached(ctx->app->auth_cache, cfg, req->authorization, req->remote_user,
+	    time(NULL), &ctx->principal) != TS_AUTH_OK) {
 		ts_fail(ctx, TS_E_INVALID_TOKEN, NULL);
 		return;
 	}

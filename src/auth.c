@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -219,31 +220,58 @@ numeric_date(struct json_object *v, double *t)
 	return isfinite(*t) ? 0 : -1;
 }
 
+/* A verified token's time claims (NumericDates). */
+struct token_times {
+	double exp;
+	int has_nbf;
+	double nbf;
+};
+
+/* Reads exp (required), nbf and iat (optional; iat only has to be a number). */
+static int
+read_times(struct json_object *claims, struct token_times *tt)
+{
+	struct json_object *v;
+	double t;
+
+	memset(tt, 0, sizeof(*tt));
+	if (!json_object_object_get_ex(claims, "exp", &v) || numeric_date(v, &tt->exp) == -1)
+		return -1;
+	if (json_object_object_get_ex(claims, "nbf", &v)) {
+		if (numeric_date(v, &tt->nbf) == -1)
+			return -1;
+		tt->has_nbf = 1;
+	}
+	if (json_object_object_get_ex(claims, "iat", &v) && numeric_date(v, &t) == -1)
+		return -1;
+	return 0;
+}
+
+/* Whether now is inside the token's validity: up to exp + leeway inclusive,
+ * and from nbf - leeway when there is an nbf. */
+static int
+times_valid(const struct ts_config *cfg, const struct token_times *tt, time_t now)
+{
+	double leeway = cfg->leeway > 0 ? (double)cfg->leeway : 0;
+
+	if ((double)now - leeway > tt->exp)
+		return 0;
+	return !tt->has_nbf || (double)now + leeway >= tt->nbf;
+}
+
 /*
  * Checks the claims of a token whose signature has been verified and fills
- * p->sub and p->is_admin. Returns 0, or -1 when a claim is missing or bad.
+ * p->sub and p->is_admin, and *tt. Returns 0, or -1 when a claim is missing
+ * or bad.
  */
 static int
 check_claims(const struct ts_config *cfg, struct json_object *claims, time_t now,
-    struct ts_principal *p)
+    struct ts_principal *p, struct token_times *tt)
 {
 	struct json_object *v, *sub;
-	double t, leeway = 0;
 	size_t len;
 
-	if (cfg->leeway > 0)
-		leeway = (double)cfg->leeway;
-
-	/* exp is required; the token is good up to exp + leeway inclusive. */
-	if (!json_object_object_get_ex(claims, "exp", &v) || numeric_date(v, &t) == -1)
-		return -1;
-	if ((double)now - leeway > t)
-		return -1;
-	if (json_object_object_get_ex(claims, "nbf", &v)) {
-		if (numeric_date(v, &t) == -1 || (double)now + leeway < t)
-			return -1;
-	}
-	if (json_object_object_get_ex(claims, "iat", &v) && numeric_date(v, &t) == -1)
+	if (read_times(claims, tt) == -1 || !times_valid(cfg, tt, now))
 		return -1;
 
 	if (!json_object_object_get_ex(claims, "sub", &sub) ||
@@ -272,9 +300,10 @@ check_claims(const struct ts_config *cfg, struct json_object *claims, time_t now
 	return 0;
 }
 
-enum ts_auth_status
-ts_auth_verify_jwt(const struct ts_config *cfg, const char *token, time_t now,
-    struct ts_principal *p)
+/* ts_auth_verify_jwt, which also gives the token's time claims. */
+static enum ts_auth_status
+verify_jwt(const struct ts_config *cfg, const char *token, time_t now,
+    struct ts_principal *p, struct token_times *tt)
 {
 	enum ts_auth_status st = TS_AUTH_INVALID_TOKEN;
 	struct json_object *header = NULL, *claims = NULL, *alg;
@@ -314,7 +343,7 @@ ts_auth_verify_jwt(const struct ts_config *cfg, const char *token, time_t now,
 	if (jwt_get_alg(jwt) != (jwt_alg_t)cfg->jwt_alg)
 		goto out;
 
-	if (check_claims(cfg, claims, now, p) == -1)
+	if (check_claims(cfg, claims, now, p, tt) == -1)
 		goto out;
 	p->authenticated = 1;
 	st = TS_AUTH_OK;
@@ -329,8 +358,103 @@ out:
 }
 
 enum ts_auth_status
+ts_auth_verify_jwt(const struct ts_config *cfg, const char *token, time_t now,
+    struct ts_principal *p)
+{
+	struct token_times tt;
+
+	return verify_jwt(cfg, token, now, p, &tt);
+}
+
+/*
+ * The cache of verified tokens (see auth.h): a token verified once is the
+ * same bytes under the same key and configuration the next time, so only
+ * its times need checking again. Only successes are kept; an entry is the
+ * exact token bytes (compared whole), the principal they gave and their
+ * time claims. A full cache replaces its entries in turn.
+ */
+struct auth_cache_entry {
+	size_t len;                     /* 0: empty */
+	char token[TS_MAX_TOKEN_BYTES];
+	struct token_times times;
+	struct ts_principal p;
+};
+
+struct ts_auth_cache {
+	const struct ts_config *cfg;
+	size_t next;                    /* the entry replaced next */
+	struct auth_cache_entry entries[TS_AUTH_CACHE_ENTRIES];
+};
+
+struct ts_auth_cache *
+ts_auth_cache_new(const struct ts_config *cfg)
+{
+	struct ts_auth_cache *c = calloc(1, sizeof(*c));
+
+	if (c != NULL)
+		c->cfg = cfg;
+	return c;
+}
+
+void
+ts_auth_cache_free(struct ts_auth_cache *c)
+{
+	if (c != NULL)
+		explicit_bzero(c, sizeof(*c));
+	free(c);
+}
+
+static struct auth_cache_entry *
+cache_find(struct ts_auth_cache *c, const char *token, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < TS_AUTH_CACHE_ENTRIES; i++)
+		if (c->entries[i].len == len && memcmp(c->entries[i].token, token, len) == 0)
+			return &c->entries[i];
+	return NULL;
+}
+
+/* Verifies token (len bytes, NUL-terminated), through the cache when there
+ * is one for this configuration. */
+static enum ts_auth_status
+verify_cached(struct ts_auth_cache *c, const struct ts_config *cfg, const char *token,
+    size_t len, time_t now, struct ts_principal *p)
+{
+	struct auth_cache_entry *e;
+	struct token_times tt;
+
+	if (c == NULL || c->cfg != cfg || len == 0 || len > TS_MAX_TOKEN_BYTES)
+		return verify_jwt(cfg, token, now, p, &tt);
+	if ((e = cache_find(c, token, len)) != NULL) {
+		if (!times_valid(cfg, &e->times, now)) {
+			memset(p, 0, sizeof(*p));
+			return TS_AUTH_INVALID_TOKEN;
+		}
+		*p = e->p;
+		return TS_AUTH_OK;
+	}
+	if (verify_jwt(cfg, token, now, p, &tt) != TS_AUTH_OK)
+		return TS_AUTH_INVALID_TOKEN;
+	e = &c->entries[c->next];
+	c->next = (c->next + 1) % TS_AUTH_CACHE_ENTRIES;
+	memcpy(e->token, token, len);
+	e->len = len;
+	e->times = tt;
+	e->p = *p;
+	return TS_AUTH_OK;
+}
+
+enum ts_auth_status
 ts_auth_identify(const struct ts_config *cfg, const char *authorization,
     const char *remote_user, time_t now, struct ts_principal *p)
+{
+	return ts_auth_identify_cached(NULL, cfg, authorization, remote_user, now, p);
+}
+
+enum ts_auth_status
+ts_auth_identify_cached(struct ts_auth_cache *cache, const struct ts_config *cfg,
+    const char *authorization, const char *remote_user, time_t now, struct ts_principal *p)
 {
 	char token[TS_MAX_TOKEN_BYTES + 1];
 	const char *s;
@@ -378,7 +502,7 @@ ts_auth_identify(const struct ts_config *cfg, const char *authorization,
 		return TS_AUTH_INVALID_TOKEN;
 	memcpy(token, s, len);
 	token[len] = '\0';
-	return ts_auth_verify_jwt(cfg, token, now, p);
+	return verify_cached(cache, cfg, token, len, now, p);
 }
 
 char *

@@ -215,24 +215,39 @@ page_len(size_t nrows, const struct ts_page_request *pr)
 
 /*
  * page[i] points at the message cells of row i, in the order to answer;
- * a row beyond limit only says there is more.
+ * a row beyond limit only says there is more. The messages are views of
+ * the cells (ts_message_view_json): the rows and views outlive the
+ * serialisation, which happens here, in ts_response_json.
  */
 static void
 respond_list(struct ts_ctx *ctx, const struct ts_db_cell *const *page, size_t nrows,
     const struct ts_page_request *pr, int with_details, long long total)
 {
+	struct ts_message_view views[TS_MESSAGE_PAGE_MAX + 1];
+	struct ts_message_scratch scratch;
 	size_t n = page_len(nrows, pr), i;
-	struct json_object *data = json_object_new_array_ext((int)n), *env;
+	struct json_object *data, *env;
 
-	for (i = 0; data != NULL && i < n; i++)
-		json_object_array_add(data, ts_message_json_cells(page[i], with_details));
-	env = data != NULL ? ts_page_envelope(data, nrows > n, pr->kind) : NULL;
-	if (env == NULL) {
+	if (ts_message_scratch_init(&scratch) != 0) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 		return;
 	}
-	json_object_object_add(env, "total", json_object_new_int64(total));
-	ts_response_json(ctx->res, 200, env);
+	data = json_object_new_array_ext((int)n);
+	for (i = 0; data != NULL && i < n; i++) {
+		views[i].cells = page[i];
+		views[i].with_details = with_details;
+		views[i].scratch = &scratch;
+		json_object_array_add(data, ts_message_view_json(&views[i]));
+	}
+	env = data != NULL ? ts_page_envelope_ids(data, n > 0 ? ts_message_id_json(page[0]) : NULL,
+	    n > 0 ? ts_message_id_json(page[n - 1]) : NULL, nrows > n, pr->kind) : NULL;
+	if (env == NULL) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+	} else {
+		json_object_object_add(env, "total", json_object_new_int64(total));
+		ts_response_json(ctx->res, 200, env);
+	}
+	ts_message_scratch_free(&scratch);
 }
 
 /* What the query string of a list asks for. */

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <json-c/printbuf.h>
+
 #include "ids.h"
 #include "limits.h"
 #include "messages.h"
@@ -407,6 +409,237 @@ ts_message_json_cells(const struct ts_db_cell *c, int with_details)
 	add_time(o, "created_at", &c[TS_MC_CREATED_AT]);
 	add_time(o, "updated_at", &c[TS_MC_UPDATED_AT]);
 	return o;
+}
+
+/*
+ * Message views: a page's messages written straight from the row cells.
+ *
+ * ts_message_json_cells builds 24 json-c members per message; json-c 0.16
+ * starts every object with 16 hash buckets and grows them twice for those
+ * 24 keys, and the whole tree is freed again right after one serialisation.
+ * A view is instead one node whose serializer writes the same members in
+ * the same order. Every value still goes through json-c: strings and
+ * numbers are set on a scratch json-c value and serialised by json-c (its
+ * escaping, its number format); only the braces, commas and our constant
+ * keys are written here, as json-c writes them with JSON_C_TO_STRING_PLAIN.
+ */
+
+/* How a member's value is written. */
+enum view_kind {
+	VK_UUID, VK_OBJECT_NAME, VK_INT, VK_ROLE, VK_CONTENT, VK_DETAILS,
+	VK_STORED_OR_OBJECT, VK_STORED_OR_ARRAY, VK_STR, VK_STORED, VK_TIME
+};
+
+/* The members of §6.1, in ts_message_json_cells' order; keys with their
+ * separator and quotes, as json-c writes them in plain mode. */
+static const struct view_member {
+	const char *key;
+	enum view_kind kind;
+	enum ts_message_col col;
+} view_members[] = {
+	{ "{\"id\":", VK_UUID, TS_MC_ID },
+	{ ",\"object\":", VK_OBJECT_NAME, TS_MC_ID },
+	{ ",\"thread_id\":", VK_UUID, TS_MC_THREAD_ID },
+	{ ",\"seq\":", VK_INT, TS_MC_SEQ },
+	{ ",\"role\":", VK_ROLE, TS_MC_ROLE },
+	{ ",\"content\":", VK_CONTENT, TS_MC_TEXT },
+	{ ",\"details\":", VK_DETAILS, TS_MC_DETAILS },
+	{ ",\"metadata\":", VK_STORED_OR_OBJECT, TS_MC_METADATA },
+	{ ",\"attachments\":", VK_STORED_OR_ARRAY, TS_MC_ATTACHMENTS },
+	{ ",\"parent_message_id\":", VK_UUID, TS_MC_PARENT_ID },
+	{ ",\"run_id\":", VK_STR, TS_MC_RUN_ID },
+	{ ",\"assistant_id\":", VK_STR, TS_MC_ASSISTANT_ID },
+	{ ",\"model\":", VK_STR, TS_MC_MODEL },
+	{ ",\"source\":", VK_STR, TS_MC_SOURCE },
+	{ ",\"tool_call_id\":", VK_STR, TS_MC_TOOL_CALL_ID },
+	{ ",\"tool_name\":", VK_STR, TS_MC_TOOL_NAME },
+	{ ",\"tool_calls\":", VK_STORED, TS_MC_TOOL_CALLS },
+	{ ",\"token_count\":", VK_INT, TS_MC_TOKEN_COUNT },
+	{ ",\"prompt_tokens\":", VK_INT, TS_MC_PROMPT_TOKENS },
+	{ ",\"completion_tokens\":", VK_INT, TS_MC_COMPLETION_TOKENS },
+	{ ",\"latency_ms\":", VK_INT, TS_MC_LATENCY_MS },
+	{ ",\"comparison_id\":", VK_STR, TS_MC_COMPARISON_ID },
+	{ ",\"created_at\":", VK_TIME, TS_MC_CREATED_AT },
+	{ ",\"updated_at\":", VK_TIME, TS_MC_UPDATED_AT },
+};
+
+int
+ts_message_scratch_init(struct ts_message_scratch *sc)
+{
+	sc->str = json_object_new_string("");
+	sc->empty = json_object_new_string("");
+	sc->num = json_object_new_int64(0);
+	if (sc->str == NULL || sc->empty == NULL || sc->num == NULL) {
+		ts_message_scratch_free(sc);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ts_message_scratch_free(struct ts_message_scratch *sc)
+{
+	json_object_put(sc->str);
+	json_object_put(sc->empty);
+	json_object_put(sc->num);
+	sc->str = sc->empty = sc->num = NULL;
+}
+
+/* Appends json-c's serialisation of v (NULL: null) to pb. */
+static int
+append_json(struct printbuf *pb, struct json_object *v, int flags)
+{
+	size_t len;
+	const char *t = json_object_to_json_string_length(v, flags, &len);
+
+	return t != NULL && len <= INT32_MAX && printbuf_memappend(pb, t, (int)len) >= 0 ? 0 : -1;
+}
+
+static int
+append_raw(struct printbuf *pb, const char *s, size_t len)
+{
+	return len <= INT32_MAX && printbuf_memappend(pb, s, (int)len) >= 0 ? 0 : -1;
+}
+
+/*
+ * A string value, escaped by json-c. The empty string has its own value:
+ * json-c 0.16 loses the buffer of a string set to "" after a longer one
+ * (it keeps the length's sign that says the buffer is its own).
+ */
+static int
+append_str(struct printbuf *pb, struct ts_message_scratch *sc, const char *s, size_t len, int flags)
+{
+	if (len == 0)
+		return append_json(pb, sc->empty, flags);
+	if (len > INT32_MAX || json_object_set_string_len(sc->str, s, (int)len) == 0)
+		return -1;
+	return append_json(pb, sc->str, flags);
+}
+
+/* A nullable cell as a string, a number, a UUID or a time. */
+static int
+append_cell(struct printbuf *pb, struct ts_message_scratch *sc, enum view_kind kind,
+    const struct ts_db_cell *c, int flags)
+{
+	char s[TS_ISO_LEN > TS_UUID_STR_LEN ? TS_ISO_LEN + 1 : TS_UUID_STR_LEN + 1];
+
+	if (c->data == NULL)
+		return append_json(pb, NULL, flags);
+	switch (kind) {
+	case VK_INT:
+		if (json_object_set_int64(sc->num, strtoll(c->data, NULL, 10)) == 0)
+			return -1;
+		return append_json(pb, sc->num, flags);
+	case VK_UUID:
+		if (c->len != 16)
+			return append_json(pb, NULL, flags);
+		ts_uuid_format((const unsigned char *)c->data, s);
+		return append_str(pb, sc, s, TS_UUID_STR_LEN, flags);
+	case VK_TIME:
+		if (ts_time_db_to_iso(c->data, c->len, s) != 0)
+			return append_json(pb, NULL, flags);
+		return append_str(pb, sc, s, TS_ISO_LEN, flags);
+	default:
+		return append_str(pb, sc, c->data, c->len, flags);
+	}
+}
+
+/* A stored JSON text as it is (see stored_json); fallback when it is NULL. */
+static int
+append_stored(struct printbuf *pb, const struct ts_db_cell *c, const char *fallback, int flags)
+{
+	if (c->data != NULL)
+		return append_raw(pb, c->data, c->len);
+	return fallback != NULL ? append_raw(pb, fallback, strlen(fallback)) : append_json(pb, NULL, flags);
+}
+
+/*
+ * content: without stored extras it is {"text":..., "citations":[],
+ * "references":[], "is_error":false}; with them, the object
+ * ts_message_content_json builds (which parses them), serialised by json-c.
+ */
+static int
+append_content(struct printbuf *pb, struct ts_message_scratch *sc, const struct ts_db_cell *c, int flags)
+{
+	static const char tail[] = ",\"citations\":[],\"references\":[],\"is_error\":false}";
+	const struct ts_db_cell *text = &c[TS_MC_TEXT];
+	struct json_object *o;
+	int rc;
+
+	if (c[TS_MC_CONTENT_EXTRA].data == NULL)
+		return append_raw(pb, "{\"text\":", 8) != 0 ||
+		    append_str(pb, sc, text->data != NULL ? text->data : "", text->len, flags) != 0 ||
+		    append_raw(pb, tail, sizeof(tail) - 1) != 0 ? -1 : 0;
+	if ((o = ts_message_content_json(text, &c[TS_MC_CONTENT_EXTRA])) == NULL)
+		return -1;
+	rc = append_json(pb, o, flags);
+	json_object_put(o);
+	return rc;
+}
+
+static int
+append_member(struct printbuf *pb, const struct ts_message_view *v, const struct view_member *m, int flags)
+{
+	static const struct ts_db_cell null_cell = { NULL, 0 };
+	const struct ts_db_cell *c = &v->cells[m->col];
+	const char *role;
+
+	if (append_raw(pb, m->key, strlen(m->key)) != 0)
+		return -1;
+	switch (m->kind) {
+	case VK_OBJECT_NAME:
+		return append_str(pb, v->scratch, "thread.message", 14, flags);
+	case VK_ROLE:
+		role = ts_role_name((int)strtol(c->data, NULL, 10));
+		return append_str(pb, v->scratch, role, strlen(role), flags);
+	case VK_CONTENT:
+		return append_content(pb, v->scratch, v->cells, flags);
+	case VK_DETAILS:
+		return append_stored(pb, v->with_details ? c : &null_cell, NULL, flags);
+	case VK_STORED_OR_OBJECT:
+		return append_stored(pb, c, "{}", flags);
+	case VK_STORED_OR_ARRAY:
+		return append_stored(pb, c, "[]", flags);
+	case VK_STORED:
+		return append_stored(pb, c, NULL, flags);
+	default:
+		return append_cell(pb, v->scratch, m->kind, c, flags);
+	}
+}
+
+static int
+view_to_json(struct json_object *jso, struct printbuf *pb, int level, int flags)
+{
+	const struct ts_message_view *v = json_object_get_userdata(jso);
+	size_t i;
+
+	(void)level;
+	for (i = 0; i < sizeof(view_members) / sizeof(view_members[0]); i++)
+		if (append_member(pb, v, &view_members[i], flags) != 0)
+			return -1;
+	return append_raw(pb, "}", 1);
+}
+
+struct json_object *
+ts_message_view_json(struct ts_message_view *v)
+{
+	/* Its json-c type never shows (as for stored_json's nodes). */
+	struct json_object *o = json_object_new_boolean(0);
+
+	if (o != NULL)
+		json_object_set_serializer(o, view_to_json, v, NULL);
+	return o;
+}
+
+struct json_object *
+ts_message_id_json(const struct ts_db_cell *c)
+{
+	char s[TS_UUID_STR_LEN + 1];
+
+	if (c[TS_MC_ID].data == NULL || c[TS_MC_ID].len != 16)
+		return NULL;
+	ts_uuid_format((const unsigned char *)c[TS_MC_ID].data, s);
+	return json_object_new_string_len(s, TS_UUID_STR_LEN);
 }
 
 static void

@@ -70,10 +70,17 @@ id_of(struct json_object *item)
 struct json_object *
 ts_page_envelope(struct json_object *data, int has_more, enum ts_cursor_kind kind)
 {
-	struct json_object *o = json_object_new_object();
 	size_t n = json_object_array_length(data);
-	struct json_object *first = n > 0 ? id_of(json_object_array_get_idx(data, 0)) : NULL;
-	struct json_object *last = n > 0 ? id_of(json_object_array_get_idx(data, n - 1)) : NULL;
+
+	return ts_page_envelope_ids(data, n > 0 ? id_of(json_object_array_get_idx(data, 0)) : NULL,
+	    n > 0 ? id_of(json_object_array_get_idx(data, n - 1)) : NULL, has_more, kind);
+}
+
+struct json_object *
+ts_page_envelope_ids(struct json_object *data, struct json_object *first,
+    struct json_object *last, int has_more, enum ts_cursor_kind kind)
+{
+	struct json_object *o = json_object_new_object();
 
 	if (o == NULL) {
 		json_object_put(data);

@@ -189,7 +189,8 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 		goto out;
 	}
 	/* Lazy: the connection opens with the first request that needs it. */
-	if ((app.db = ts_db_new(cfg)) == NULL) {
+	if ((app.db = ts_db_new(cfg)) == NULL ||
+	    (app.auth_cache = ts_auth_cache_new(cfg)) == NULL) {
 		ts_log(TS_LOG_ERROR, "worker: out of memory");
 		goto out;
 	}
@@ -242,6 +243,7 @@ out:
 	if (req_ready)
 		FCGX_Free(&req, 1);
 	ts_db_free(app.db);
+	ts_auth_cache_free(app.auth_cache);
 	return status;
 }
 

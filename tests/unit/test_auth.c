@@ -997,6 +997,129 @@ START_TEST(token_longer_than_limit_is_refused)
 }
 END_TEST
 
+/* "Bearer <tok>", malloc'd. */
+static char *
+bearer(const char *tok)
+{
+	char *h = NULL;
+
+	ck_assert_int_ge(asprintf(&h, "Bearer %s", tok), 0);
+	return h;
+}
+
+START_TEST(cached_token_gives_the_same_principal)
+{
+	struct ts_config cfg = hs_config();
+	struct ts_auth_cache *c = ts_auth_cache_new(&cfg);
+	struct ts_principal p;
+	char *tok = hs256_for("alice", ",\"role\":\"admin\""), *h = bearer(tok);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW, &p), TS_AUTH_OK);
+	memset(&p, 0x41, sizeof(p));
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW + 60, &p), TS_AUTH_OK);
+	ck_assert_int_eq(p.authenticated, 1);
+	ck_assert_int_eq(p.is_admin, 1);
+	ck_assert_str_eq(p.sub, "alice");
+	ts_auth_cache_free(c);
+	free(h);
+	free(tok);
+}
+END_TEST
+
+START_TEST(cached_token_still_expires)
+{
+	struct ts_config cfg = hs_config();
+	struct ts_auth_cache *c = ts_auth_cache_new(&cfg);
+	struct ts_principal p;
+	char *tok = hs256_for("alice", ""), *h = bearer(tok);
+
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW, &p), TS_AUTH_OK);
+	memset(&p, 0x41, sizeof(p));
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW + 7200, &p), TS_AUTH_INVALID_TOKEN);
+	ck_assert_int_eq(p.authenticated, 0);
+	ck_assert_str_eq(p.sub, "");
+	ts_auth_cache_free(c);
+	free(h);
+	free(tok);
+}
+END_TEST
+
+START_TEST(cached_token_still_not_yet_valid_before_nbf)
+{
+	struct ts_config cfg = hs_config();
+	struct ts_auth_cache *c = ts_auth_cache_new(&cfg);
+	struct ts_principal p;
+	char extra[64], *tok, *h;
+
+	snprintf(extra, sizeof(extra), ",\"nbf\":%ld", (long)NOW + 600);
+	tok = hs256_for("alice", extra);
+	h = bearer(tok);
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW + 600, &p), TS_AUTH_OK);
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW, &p), TS_AUTH_INVALID_TOKEN);
+	ts_auth_cache_free(c);
+	free(h);
+	free(tok);
+}
+END_TEST
+
+START_TEST(cache_of_another_config_is_not_used)
+{
+	struct ts_config cfg = hs_config(), strict = hs_config();
+	struct ts_auth_cache *c = ts_auth_cache_new(&cfg);
+	struct ts_principal p;
+	char aud[] = "threadstore", *tok = hs256_for("alice", ""), *h = bearer(tok);
+
+	strict.audience = aud;
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW, &p), TS_AUTH_OK);
+	/* No aud claim: the strict configuration refuses it, cache or not. */
+	ck_assert_int_eq(ts_auth_identify_cached(c, &strict, h, NULL, NOW, &p), TS_AUTH_INVALID_TOKEN);
+	ts_auth_cache_free(c);
+	free(h);
+	free(tok);
+}
+END_TEST
+
+START_TEST(bad_token_is_refused_every_time_with_a_cache)
+{
+	struct ts_config cfg = hs_config();
+	struct ts_auth_cache *c = ts_auth_cache_new(&cfg);
+	struct ts_principal p;
+	char *tok = hs256_for("alice", ""), *h;
+
+	tok[strlen(tok) / 2 + 4] = tok[strlen(tok) / 2 + 4] == 'A' ? 'B' : 'A';
+	h = bearer(tok);
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW, &p), TS_AUTH_INVALID_TOKEN);
+	ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW, &p), TS_AUTH_INVALID_TOKEN);
+	ts_auth_cache_free(c);
+	free(h);
+	free(tok);
+}
+END_TEST
+
+START_TEST(cache_keeps_answering_past_its_size)
+{
+	struct ts_config cfg = hs_config();
+	struct ts_auth_cache *c = ts_auth_cache_new(&cfg);
+	struct ts_principal p;
+	char sub[16], *tok, *h;
+	int round, i;
+
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < TS_AUTH_CACHE_ENTRIES + 3; i++) {
+			snprintf(sub, sizeof(sub), "user%d", i);
+			tok = hs256_for(sub, "");
+			h = bearer(tok);
+			ck_assert_int_eq(ts_auth_identify_cached(c, &cfg, h, NULL, NOW, &p), TS_AUTH_OK);
+			ck_assert_str_eq(p.sub, sub);
+			free(h);
+			free(tok);
+		}
+	}
+	ts_auth_cache_free(c);
+}
+END_TEST
+
 START_TEST(failure_leaves_principal_anonymous)
 {
 	struct ts_config cfg = hs_config();
@@ -1583,6 +1706,12 @@ make_suite(void)
 	tcase_add_test(mint, minted_token_carries_issuer_and_audience);
 	tcase_add_test(mint, minted_hs512_token_verifies);
 	tcase_add_test(mint, mint_refuses_bad_requests);
+	tcase_add_test(hdr, cached_token_gives_the_same_principal);
+	tcase_add_test(hdr, cached_token_still_expires);
+	tcase_add_test(hdr, cached_token_still_not_yet_valid_before_nbf);
+	tcase_add_test(hdr, cache_of_another_config_is_not_used);
+	tcase_add_test(hdr, bad_token_is_refused_every_time_with_a_cache);
+	tcase_add_test(hdr, cache_keeps_answering_past_its_size);
 	suite_add_tcase(s, mint);
 	return s;
 }
