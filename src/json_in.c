@@ -507,6 +507,9 @@ ts_json_parse_body(const char *text, size_t len, int max_depth, struct json_obje
 	obj = NULL;
 	st = TS_JSON_OK;
 out:
+	/* Flaws noted before a later step refused the text are not the caller's. */
+	if (st != TS_JSON_OK && flaws != NULL)
+		memset(flaws, 0, sizeof(*flaws));
 	json_object_put(obj);
 	if (tok != NULL)
 		json_tokener_free(tok);

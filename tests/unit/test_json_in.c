@@ -746,6 +746,28 @@ START_TEST(body_key_with_nul_names_its_object)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_json_in: the lexer's notes outlived a refusal. */
+START_TEST(body_flaws_are_zero_when_the_body_is_refused)
+{
+	static const char *const texts[] = {
+		"", "[99999999999999999999,", "[99999999999999999999]]",
+		"{\"k\\u0000\":1,}", "{\"a\":1,\"a\":99999999999999999999}",
+	};
+	struct ts_json_flaws fl;
+	struct json_object *o = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		memset(&fl, 0xA5, sizeof(fl));
+		ck_assert_int_ne(ts_json_parse_body(texts[i], strlen(texts[i]), TS_MAX_JSON_DEPTH,
+		    &o, &fl), TS_JSON_OK);
+		ck_assert_ptr_null(o);
+		ck_assert_uint_eq(fl.big_int, 0);
+		ck_assert_uint_eq(fl.nul_key_object, 0);
+	}
+}
+END_TEST
+
 START_TEST(string_has_nul_is_false_for_non_strings)
 {
 	struct json_object *o = NULL;
@@ -921,6 +943,7 @@ make_suite(void)
 	tcase_add_test(val, string_has_nul_is_false_for_non_strings);
 	tcase_add_test(val, body_flaws_name_the_first_refused_value);
 	tcase_add_test(val, body_key_with_nul_names_its_object);
+	tcase_add_test(val, body_flaws_are_zero_when_the_body_is_refused);
 	tcase_add_test(val, huge_integer_saturates_out_of_int32_range);
 	tcase_add_test(val, huge_exponent_parses_as_infinite_double);
 	suite_add_tcase(s, val);
