@@ -746,6 +746,38 @@ START_TEST(body_key_with_nul_names_its_object)
 }
 END_TEST
 
+/*
+ * Found by tests/fuzz/fuzz_json_in: json-c cut keys at \u0000, so a cut key
+ * could collide with another and drop its member, the repeated-key check was
+ * skipped, and the flaw walk then counted objects other than the lexer had.
+ * A repeated key or a key holding \u0000 got past both checks.
+ */
+static enum ts_json_status
+body_status(const char *text, struct json_object **o)
+{
+	struct ts_json_flaws fl;
+
+	return ts_json_parse_body(text, strlen(text), TS_MAX_JSON_DEPTH, o, &fl);
+}
+
+START_TEST(body_key_with_nul_hides_neither_a_repeated_key_nor_itself)
+{
+	const char *why = "a key must not contain \\u0000";
+	struct json_object *o = NULL;
+
+	/* a repeated key before the object with the NUL key: 400 */
+	ck_assert_int_eq(body_status("[{\"a\":{},\"a\":1},{\"\\u0000\":1}]", &o), TS_JSON_INVALID);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(body_status("{\"m\":{},\"m\":{\"k\\u0000\":1}}", &o), TS_JSON_INVALID);
+	/* a key repeated with its NUL is a repeated key too */
+	ck_assert_int_eq(body_status("{\"a\\u0000\":1,\"a\\u0000\":2}", &o), TS_JSON_INVALID);
+	/* "a\u0000" cut to "a" no longer replaces the earlier "a" and its objects */
+	assert_flaw("{\"a\":{\"b\":{}},\"c\":{\"\\u0000\":1},\"a\\u0000\":2}", "[\"c\"]", why);
+	/* keys differing only after the NUL stay apart, also from \u0001 */
+	assert_flaw("{\"a\\u0000\":1,\"a\\u0001\\u0001\":2,\"a\\u0001\":3}", "[]", why);
+}
+END_TEST
+
 /* Found by tests/fuzz/fuzz_json_in: the lexer's notes outlived a refusal. */
 START_TEST(body_flaws_are_zero_when_the_body_is_refused)
 {
@@ -944,6 +976,7 @@ make_suite(void)
 	tcase_add_test(val, body_flaws_name_the_first_refused_value);
 	tcase_add_test(val, body_key_with_nul_names_its_object);
 	tcase_add_test(val, body_flaws_are_zero_when_the_body_is_refused);
+	tcase_add_test(val, body_key_with_nul_hides_neither_a_repeated_key_nor_itself);
 	tcase_add_test(val, huge_integer_saturates_out_of_int32_range);
 	tcase_add_test(val, huge_exponent_parses_as_infinite_double);
 	suite_add_tcase(s, val);
