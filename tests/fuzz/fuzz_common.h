@@ -16,11 +16,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
  * An invariant: when it does not hold, say which and abort, which libFuzzer
- * reports as a crash and saves the input for.
+ * reports as a crash and saves the input for. Written to file descriptor 2
+ * itself, as the sanitizers write, so that a target may point the stdio
+ * stream stderr elsewhere.
  */
 #define FUZZ_CHECK(cond) do {						\
 	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant broken: %s\n",	\
+		dprintf(2, "%s:%d: invariant broken: %s\n",		\
 		    __FILE__, __LINE__, #cond);				\
 		abort();						\
 	}								\
