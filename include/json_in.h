@@ -46,8 +46,9 @@ struct ts_json_flaws {
  * ts_json_parse for a request body: a key holding \u0000 is accepted into
  * flaws instead of refused (keys are compared whole all the same: a key
  * repeated, with or without a \u0000, is TS_JSON_INVALID), and integers
- * beyond 64 bits are noted there. flaws is zeroed unless the result is
- * TS_JSON_OK.
+ * beyond 64 bits are noted there. In the tree such a key holds U+0001 U+0001
+ * where the text has \u0000 (json-c would cut it there); its body is a 422
+ * before any key is used. flaws is zeroed unless the result is TS_JSON_OK.
  */
 enum ts_json_status ts_json_parse_body(const char *text, size_t len, int max_depth,
     struct json_object **out, struct ts_json_flaws *flaws);
