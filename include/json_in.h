@@ -40,16 +40,15 @@ struct ts_json_flaws {
 	                         * the number tokens */
 	size_t nul_key_object;  /* the first object with a key holding \u0000
 	                         * (cut short by json-c): its ordinal among '{' */
-	int unlocated;          /* keys cut at their NUL collided (or repeated
-	                         * keys came with them), so json-c replaced a
-	                         * member and the ordinals above no longer match
-	                         * the tree: the flaw is the body as a whole */
 };
 
 /*
  * ts_json_parse for a request body: a key holding \u0000 is accepted into
- * flaws instead of refused, and integers beyond 64 bits are noted there.
- * Unless the result is TS_JSON_OK, flaws is all zero.
+ * flaws instead of refused (keys are compared whole all the same: a key
+ * repeated, with or without a \u0000, is TS_JSON_INVALID), and integers
+ * beyond 64 bits are noted there. In the tree such a key holds U+0001 U+0001
+ * where the text has \u0000 (json-c would cut it there); its body is a 422
+ * before any key is used. flaws is zeroed unless the result is TS_JSON_OK.
  */
 enum ts_json_status ts_json_parse_body(const char *text, size_t len, int max_depth,
     struct json_object **out, struct ts_json_flaws *flaws);
@@ -60,9 +59,8 @@ enum ts_json_status ts_json_parse_body(const char *text, size_t len, int max_dep
  * \u0000, the integer flaws->big_int names, the object flaws->nul_key_object
  * names. Returns 1 with the keys and indexes leading to it appended to the
  * array path and *why a static message; 0 when there is none (path as it
- * was); -1 out of memory. A flaw noted but not located in the tree (never
- * expected; flaws->unlocated says why it can happen) is reported at root,
- * so that no noted flaw is ever let through.
+ * was); -1 out of memory. A flaw noted but not found in the tree (never
+ * expected) is reported at root, so that no noted flaw is let through.
  */
 int ts_json_find_flaw(struct json_object *root, const struct ts_json_flaws *flaws,
     struct json_object *path, const char **why);

@@ -29,13 +29,15 @@
  *     object. The two counts are equal exactly when no object repeats a key.
  *     Keys compare as json-c stores them, after unescaping ("a" equals
  *     "\u0061"). A key holding \u0000 would be cut at the NUL by json-c (keys
- *     are C strings), so step 1 refuses such keys outright, except in a
- *     request body (ts_json_parse_body), where they are a 422: step 1 notes
- *     the object holding the first one; if cut keys collide, the whole body
- *     is that 422 rather than a 400 for a repeated key.
+ *     are C strings), so step 1 refuses such keys outright; or, for a request
+ *     body, notes them for a 422 and hands json-c a copy of the text in which
+ *     they cannot be cut (uncut_keys): a cut key could collide with another
+ *     and silently drop a member, and with it whatever repeated key or flaw
+ *     that member held.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -397,6 +399,78 @@ lex_check(struct lexer *lx)
 	return tokens > 0 ? TS_JSON_OK : TS_JSON_INVALID;
 }
 
+/*
+ * Whether p, inside a lexically checked string, starts the escape \u with
+ * these four hex digits. Only used for 0000 and 0001, whose digits have no
+ * case.
+ */
+static int
+is_escape_of(const unsigned char *p, const char *digits)
+{
+	return p[0] == '\\' && p[1] == 'u' && memcmp(p + 2, digits, 4) == 0;
+}
+
+/*
+ * Copies the string token [p, end) (quotes included) to out + *o, rewriting,
+ * in a key, \u0000 as \u0001\u0001 and \u0001 as \u0001\u0002: keys then hold
+ * no NUL for json-c to cut at, and two keys are equal after the rewrite
+ * exactly when they were before (U+0001 can only be written as \u0001 in a
+ * valid string). *o advances over what was written.
+ */
+static void
+copy_string(const unsigned char *p, const unsigned char *end, int key, char *out, size_t *o)
+{
+	while (p < end) {
+		if (key && is_escape_of(p, "0000")) {
+			memcpy(out + *o, "\\u0001\\u0001", 12);
+			*o += 12;
+			p += 6;
+		} else if (key && is_escape_of(p, "0001")) {
+			memcpy(out + *o, "\\u0001\\u0002", 12);
+			*o += 12;
+			p += 6;
+		} else {
+			/* An escaped quote or backslash is copied whole. */
+			if (*p == '\\')
+				out[(*o)++] = (char)*p++;
+			out[(*o)++] = (char)*p++;
+		}
+	}
+}
+
+/*
+ * The text with keys rewritten by copy_string, for text that lex_check
+ * accepted; malloc'd (the caller frees), its length in *outlen, or NULL out
+ * of memory.
+ */
+static char *
+uncut_keys(const char *text, size_t len, size_t *outlen)
+{
+	struct lexer lx;
+	const unsigned char *start;
+	size_t o = 0;
+	int has_nul;
+	char *out;
+
+	/* A rewritten escape doubles: six bytes become twelve. */
+	if ((out = malloc(2 * len + 1)) == NULL)
+		return NULL;
+	lx.p = (const unsigned char *)text;
+	lx.end = lx.p + len;
+	while (lx.p < lx.end) {
+		if (*lx.p != '"') {
+			out[o++] = (char)*lx.p++;
+			continue;
+		}
+		start = lx.p;
+		(void)lex_string(&lx, &has_nul);  /* valid: lex_check passed it */
+		copy_string(start, lx.p, is_key(&lx), out, &o);
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
 /* Entries of all the objects in the tree under o (o included). */
 static size_t
 count_members(struct json_object *o)
@@ -428,22 +502,79 @@ ts_json_parse(const char *text, size_t len, int max_depth, struct json_object **
 	return ts_json_parse_body(text, len, max_depth, out, NULL);
 }
 
+/*
+ * Step 2: json-c's strict tokener over text[0..len), which must hold one
+ * value and nothing but whitespace after it. *obj is the tree (NULL for the
+ * literal null, or on failure).
+ */
+static enum ts_json_status
+structure_check(const char *text, size_t len, int max_depth, struct json_object **obj)
+{
+	struct json_tokener *tok;
+	enum json_tokener_error jerr;
+	enum ts_json_status st = TS_JSON_INVALID;
+	size_t end;
+
+	*obj = NULL;
+	/* json-c takes an int length. (INT32_MAX: include/limits.h hides the
+	 * system <limits.h> under -I.) */
+	if (len > (size_t)INT32_MAX)
+		return TS_JSON_INVALID;
+	/*
+	 * json-c counts the value inside the innermost container as a level
+	 * too: json_tokener_new_ex(n) admits n - 1 nested containers holding
+	 * a value, n empty ones (measured on 0.16; its default of 32 admits
+	 * 31). The lexer has enforced max_depth exactly; n = max_depth + 1
+	 * only keeps json-c's own limit from refusing what is allowed.
+	 */
+	if ((tok = json_tokener_new_ex(max_depth + 1)) == NULL)
+		return TS_JSON_NOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+
+	*obj = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (*obj == NULL && jerr == json_tokener_continue) {
+		/*
+		 * A number or literal that ends the buffer is complete only
+		 * once json-c sees what follows it: hand it the NUL it would
+		 * find after a C string. (An unfinished array or object
+		 * fails here with json_tokener_error_parse_eof.)
+		 */
+		*obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+	}
+	if (jerr != json_tokener_success) {
+		st = jerr == json_tokener_error_depth ? TS_JSON_TOO_DEEP : TS_JSON_INVALID;
+		goto out;
+	}
+	while (end < len && is_json_ws((unsigned char)text[end]))
+		end++;
+	if (end == len)
+		st = TS_JSON_OK;
+out:
+	if (st != TS_JSON_OK) {
+		json_object_put(*obj);
+		*obj = NULL;
+	}
+	json_tokener_free(tok);
+	return st;
+}
+
 enum ts_json_status
 ts_json_parse_body(const char *text, size_t len, int max_depth, struct json_object **out,
     struct ts_json_flaws *flaws)
 {
 	struct lexer lx;
-	struct json_tokener *tok = NULL;
 	struct json_object *obj = NULL;
-	enum json_tokener_error jerr;
 	enum ts_json_status st = TS_JSON_INVALID;
-	size_t end;
+	char *uncut = NULL;
+	size_t uncut_len;
 
 	*out = NULL;
-	/*
-	 * json-c takes an int length; bodies are capped far below that.
-	 * (INT32_MAX: include/limits.h hides the system <limits.h> under -I.)
-	 */
+	if (flaws != NULL)
+		memset(flaws, 0, sizeof(*flaws));
+	/* json-c takes an int length; bodies are capped far below that. */
 	if (text == NULL || len == 0 || len > (size_t)INT32_MAX)
 		goto out;
 
@@ -460,68 +591,34 @@ ts_json_parse_body(const char *text, size_t len, int max_depth, struct json_obje
 	lx.objects = 0;
 	lx.open_object[0] = 0;
 	lx.flaws = flaws;
-	if (flaws != NULL)
-		memset(flaws, 0, sizeof(*flaws));
 	if ((st = lex_check(&lx)) != TS_JSON_OK)
 		goto out;
-	st = TS_JSON_INVALID;
 
-	/*
-	 * json-c counts the value inside the innermost container as a level
-	 * too: json_tokener_new_ex(n) admits n - 1 nested containers holding
-	 * a value, n empty ones (measured on 0.16; its default of 32 admits
-	 * 31). The lexer has enforced max_depth exactly; n = max_depth + 1
-	 * only keeps json-c's own limit from refusing what is allowed.
-	 */
-	if ((tok = json_tokener_new_ex(max_depth + 1)) == NULL) {
-		st = TS_JSON_NOMEM;
-		goto out;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-
-	obj = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	if (obj == NULL && jerr == json_tokener_continue) {
-		/*
-		 * A number or literal that ends the buffer is complete only
-		 * once json-c sees what follows it: hand it the NUL it would
-		 * find after a C string. (An unfinished array or object
-		 * fails here with json_tokener_error_parse_eof.)
-		 */
-		obj = json_tokener_parse_ex(tok, "", 1);
-		jerr = json_tokener_get_error(tok);
-	}
-	if (jerr != json_tokener_success) {
-		st = jerr == json_tokener_error_depth ? TS_JSON_TOO_DEEP : TS_JSON_INVALID;
-		goto out;
-	}
-	/* obj is NULL here when the text is the literal null. */
-	while (end < len && is_json_ws((unsigned char)text[end]))
-		end++;
-	if (end != len)
-		goto out;
-	/*
-	 * A member was replaced: a repeated key (400), unless a key was cut at
-	 * its NUL, when a cut key may be what collided. The body is then
-	 * refused as a whole with the key's 422 (the ordinals of the flaws no
-	 * longer match the tree, which lost the replaced member).
-	 */
-	if (count_members(obj) != lx.colons) {
-		if (flaws == NULL || flaws->nul_key_object == 0)
+	/* Keys holding \u0000 (noted for a 422) go to json-c uncut. */
+	if (flaws != NULL && flaws->nul_key_object != 0) {
+		if ((uncut = uncut_keys(text, len, &uncut_len)) == NULL) {
+			st = TS_JSON_NOMEM;
 			goto out;
-		flaws->unlocated = 1;
+		}
+		text = uncut;
+		len = uncut_len;
 	}
+	if ((st = structure_check(text, len, max_depth, &obj)) != TS_JSON_OK)
+		goto out;
+	/* Step 3: as many members in the tree as the text wrote. */
+	st = TS_JSON_INVALID;
+	if (count_members(obj) != lx.colons)
+		goto out;
 
 	*out = obj;
 	obj = NULL;
 	st = TS_JSON_OK;
 out:
+	/* Flaws noted before a later step refused the text are not the caller's. */
 	if (st != TS_JSON_OK && flaws != NULL)
 		memset(flaws, 0, sizeof(*flaws));
 	json_object_put(obj);
-	if (tok != NULL)
-		json_tokener_free(tok);
+	free(uncut);
 	return st;
 }
 
@@ -606,10 +703,12 @@ ts_json_find_flaw(struct json_object *root, const struct ts_json_flaws *flaws,
     struct json_object *path, const char **why)
 {
 	struct flaw_walk w = { flaws, 0, 0, path, NULL };
-	int r = flaws->unlocated ? 0 : walk_value(&w, root);
+	int r = walk_value(&w, root);
 
 	*why = w.why;
-	if (r == 0 && (flaws->unlocated || flaws->big_int != 0 || flaws->nul_key_object != 0)) {
+	/* Never expected (the tree holds every member the text wrote), but a
+	 * flaw the lexer noted must never be let through unreported. */
+	if (r == 0 && (flaws->big_int != 0 || flaws->nul_key_object != 0)) {
 		*why = flaws->nul_key_object != 0 ? "a key must not contain \\u0000" :
 		    "integer out of range";
 		return 1;

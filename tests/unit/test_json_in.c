@@ -747,24 +747,63 @@ START_TEST(body_key_with_nul_names_its_object)
 END_TEST
 
 /*
- * A repeated key beside a key with \u0000: json-c replaced a member, so the
- * ordinals of the lexer no longer match the tree; the body as a whole is the
- * 422, and nothing after the replaced member can slip through unnoticed.
+ * Found by tests/fuzz/fuzz_json_in: json-c cut keys at \u0000, so a cut key
+ * could collide with another and drop its member, the repeated-key check was
+ * skipped, and the flaw walk then counted objects other than the lexer had.
+ * A repeated key or a key holding \u0000 got past both checks.
  */
-START_TEST(body_nul_key_with_repeated_key_is_refused_whole)
+static enum ts_json_status
+body_status(const char *text, struct json_object **o)
+{
+	struct ts_json_flaws fl;
+
+	return ts_json_parse_body(text, strlen(text), TS_MAX_JSON_DEPTH, o, &fl);
+}
+
+START_TEST(body_key_with_nul_hides_neither_a_repeated_key_nor_itself)
 {
 	const char *why = "a key must not contain \\u0000";
 	struct json_object *o = NULL;
 
-	assert_flaw("{\"metadata\":{},\"metadata\":{\"a\\u0000b\":\"v\"}}", "[]", why);
-	assert_flaw("{\"x\":1,\"x\":2,\"n\":99999999999999999999,\"c\":{\"\\u0000\":0}}", "[]", why);
-	assert_flaw("{\"m\":{\"\\u0000\":1},\"m\":{\"ok\":\"v\"}}", "[]", why);
-	assert_flaw("{\"role\":\"user\",\"role\":\"system\",\"k\":{\"\\u0000\":1}}", "[]", why);
-	/* without a key holding \u0000 a repeated key stays a 400 */
-	ck_assert_int_eq(PARSE("{\"x\":1,\"x\":2,\"n\":99999999999999999999}", &o), TS_JSON_INVALID);
+	/* a repeated key before the object with the NUL key: 400 */
+	ck_assert_int_eq(body_status("[{\"a\":{},\"a\":1},{\"\\u0000\":1}]", &o), TS_JSON_INVALID);
 	ck_assert_ptr_null(o);
+	ck_assert_int_eq(body_status("{\"m\":{},\"m\":{\"k\\u0000\":1}}", &o), TS_JSON_INVALID);
+	/* a key repeated with its NUL is a repeated key too */
+	ck_assert_int_eq(body_status("{\"a\\u0000\":1,\"a\\u0000\":2}", &o), TS_JSON_INVALID);
+	/* "a\u0000" cut to "a" no longer replaces the earlier "a" and its objects */
+	assert_flaw("{\"a\":{\"b\":{}},\"c\":{\"\\u0000\":1},\"a\\u0000\":2}", "[\"c\"]", why);
+	/* keys differing only after the NUL stay apart, also from \u0001 */
+	assert_flaw("{\"a\\u0000\":1,\"a\\u0001\\u0001\":2,\"a\\u0001\":3}", "[]", why);
+	/* found in review: a repeated key anywhere with a NUL key elsewhere */
+	ck_assert_int_eq(body_status("{\"role\":\"user\",\"role\":\"system\",\"k\":{\"\\u0000\":1}}", &o),
+	    TS_JSON_INVALID);
+	ck_assert_int_eq(body_status("{\"x\":1,\"x\":2,\"n\":99999999999999999999,\"c\":{\"\\u0000\":0}}", &o),
+	    TS_JSON_INVALID);
 	/* outside request bodies (JWT payloads) any key with \u0000 is refused */
-	ck_assert_int_eq(PARSE("{\"m\":{\"\\u0000\":1},\"m\":{\"ok\":\"v\"}}", &o), TS_JSON_INVALID);
+	ck_assert_int_eq(PARSE("{\"m\":{\"k\\u0000\":1}}", &o), TS_JSON_INVALID);
+}
+END_TEST
+
+/* Found by tests/fuzz/fuzz_json_in: the lexer's notes outlived a refusal. */
+START_TEST(body_flaws_are_zero_when_the_body_is_refused)
+{
+	static const char *const texts[] = {
+		"", "[99999999999999999999,", "[99999999999999999999]]",
+		"{\"k\\u0000\":1,}", "{\"a\":1,\"a\":99999999999999999999}",
+	};
+	struct ts_json_flaws fl;
+	struct json_object *o = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		memset(&fl, 0xA5, sizeof(fl));
+		ck_assert_int_ne(ts_json_parse_body(texts[i], strlen(texts[i]), TS_MAX_JSON_DEPTH,
+		    &o, &fl), TS_JSON_OK);
+		ck_assert_ptr_null(o);
+		ck_assert_uint_eq(fl.big_int, 0);
+		ck_assert_uint_eq(fl.nul_key_object, 0);
+	}
 }
 END_TEST
 
@@ -943,7 +982,8 @@ make_suite(void)
 	tcase_add_test(val, string_has_nul_is_false_for_non_strings);
 	tcase_add_test(val, body_flaws_name_the_first_refused_value);
 	tcase_add_test(val, body_key_with_nul_names_its_object);
-	tcase_add_test(val, body_nul_key_with_repeated_key_is_refused_whole);
+	tcase_add_test(val, body_flaws_are_zero_when_the_body_is_refused);
+	tcase_add_test(val, body_key_with_nul_hides_neither_a_repeated_key_nor_itself);
 	tcase_add_test(val, huge_integer_saturates_out_of_int32_range);
 	tcase_add_test(val, huge_exponent_parses_as_infinite_double);
 	suite_add_tcase(s, val);
