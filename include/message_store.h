@@ -11,7 +11,7 @@
 
 enum ts_create_outcome {
 	TS_CREATE_OK,           /* created (items marked existing were returned as stored) */
-	TS_CREATE_NO_THREAD,    /* the thread went away meanwhile: 404 */
+	TS_CREATE_NO_THREAD,    /* no thread of this owner: gone, or never the caller's */
 	TS_CREATE_BAD_PARENT,   /* items[bad_index]'s parent is not in the thread: 422 */
 	TS_CREATE_CONFLICT      /* a message_id names another message: 409 */
 };
@@ -19,6 +19,7 @@ enum ts_create_outcome {
 /* The caller owns every array; n items, ids and existing of n entries. */
 struct ts_create {
 	const unsigned char *thread_id;
+	const char *owner;      /* the caller, who must own the thread */
 	struct ts_message_input *items;
 	size_t n;
 	uuid_t *ids;            /* out: the id of each item */

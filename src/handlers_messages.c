@@ -135,6 +135,32 @@ load_path_thread(struct ts_ctx *ctx, enum ts_op op, uuid_t tid)
 	return 0;
 }
 
+/*
+ * Answers what the path's thread makes of a write that did not reach it (a
+ * create whose first statement matched no thread of the caller's) or that
+ * failed validation: 404, 401 or 403 by §4 when the thread says so (replacing
+ * a 422, which comes after them in §11), else the answer stands; a create
+ * that matched nothing although the caller owns the thread found it gone.
+ */
+static void
+settle_write(struct ts_ctx *ctx, const unsigned char *tid, int after_create)
+{
+	struct ts_thread t;
+
+	if (ts_thread_load(ctx, tid, TS_OP_WRITE, &t) != 0)
+		return;
+	ts_thread_release(&t);
+	if (after_create)
+		ts_fail(ctx, TS_E_NOT_FOUND, "Thread not found");
+}
+
+/*
+ * One message. The owner's create, the common case, reads nothing first:
+ * the body is validated, then the transaction's first statement matches
+ * the thread and its owner together (src/message_store.c), and only a
+ * body that fails, or a statement that matches nothing, loads the thread
+ * to give the §11 answer. Anonymous callers are answered from the load.
+ */
 void
 ts_h_message_create(struct ts_ctx *ctx)
 {
@@ -151,16 +177,30 @@ ts_h_message_create(struct ts_ctx *ctx)
 		ts_fail(ctx, TS_E_INVALID_JSON, "Request body required");
 		return;
 	}
-	if (load_path_thread(ctx, TS_OP_WRITE, tid) != 0 || ts_message_parse(ctx, ctx->body, &in) != 0)
+	ts_uuid_parse(ctx->match->params[0], tid);
+	if (!ctx->principal.authenticated) {
+		/* writes need a caller: the load answers 404 or 401 */
+		if (load_path_thread(ctx, TS_OP_WRITE, tid) == 0)
+			ts_fail(ctx, TS_E_UNAUTHORIZED, NULL);
 		goto out;
+	}
+	if (ts_message_parse(ctx, ctx->body, &in) != 0) {
+		settle_write(ctx, tid, 0);
+		goto out;
+	}
 	memset(&c, 0, sizeof(c));
 	c.thread_id = tid;
+	c.owner = ctx->principal.sub;
 	c.items = &in;
 	c.n = 1;
 	c.ids = &id;
 	c.existing = &existing;
 	c.seqs = &seq;
 	st = ts_messages_create(ctx->app->db, &c);
+	if (st == TS_DB_OK && c.outcome == TS_CREATE_NO_THREAD) {
+		settle_write(ctx, tid, 1);
+		goto out;
+	}
 	if (create_failed(ctx, st, &c, 0) != 0)
 		goto out;
 	if ((o = created_message(ctx, &c, 0, &gone)) != NULL)
@@ -265,6 +305,7 @@ ts_h_messages_batch(struct ts_ctx *ctx)
 		goto out;
 	memset(&c, 0, sizeof(c));
 	c.thread_id = tid;
+	c.owner = ctx->principal.sub;
 	c.items = items;
 	c.n = n;
 	c.ids = ids;

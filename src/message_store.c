@@ -5,6 +5,12 @@
  * counter, which locks the thread row until COMMIT, and the rows inserted.
  * Creates in one thread queue on that lock. A message with neither a
  * message_id nor a parent costs START TRANSACTION, UPDATE, INSERT, COMMIT.
+ *
+ * The first statement on the thread row matches its owner as well, and
+ * nothing is read before it: a caller who does not own the thread learns
+ * nothing (not even whether a parent exists) and gets TS_CREATE_NO_THREAD,
+ * which the handler turns into the §4 answer. So the owner's create needs
+ * no SELECT of the thread beforehand.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -121,17 +127,18 @@ insert_one(struct ts_db *db, struct ts_create *c, size_t i)
  * messages in, in one statement that also locks the thread row until COMMIT
  * (so no seq becomes visible after a higher one). *first is the first
  * number: LAST_INSERT_ID(expr) hands the new counter back with the
- * statement's answer. 0 rows changed: the thread is gone.
+ * statement's answer. 0 rows changed: no such thread of this owner.
  */
 static enum ts_db_status
 take_seqs(struct ts_db *db, struct ts_create *c, size_t n, long long *first)
 {
 	struct ts_db_param p[] = { ts_p_int((long long)n), ts_p_int((long long)n),
-	    ts_p_str(c->now, TS_DB_TIME_LEN), ts_p_str(c->now, TS_DB_TIME_LEN), ts_p_blob(c->thread_id, 16) };
+	    ts_p_str(c->now, TS_DB_TIME_LEN), ts_p_str(c->now, TS_DB_TIME_LEN), ts_p_blob(c->thread_id, 16),
+	    ts_p_str(c->owner, strlen(c->owner)) };
 	unsigned long long changed = 0;
 	enum ts_db_status st;
 
-	if ((st = ts_db_exec(db, TS_SQL_THREAD_NEXT_SEQ, p, 5, NULL, &changed)) != TS_DB_OK)
+	if ((st = ts_db_exec(db, TS_SQL_THREAD_NEXT_SEQ, p, 6, NULL, &changed)) != TS_DB_OK)
 		return st;
 	if (changed != 1) {
 		c->outcome = TS_CREATE_NO_THREAD;
@@ -141,30 +148,32 @@ take_seqs(struct ts_db *db, struct ts_create *c, size_t n, long long *first)
 	return TS_DB_OK;
 }
 
-/* Whether any item names its own message_id (an idempotent create). */
+/* Whether any item names its own message_id (an idempotent create) or a parent. */
 static int
-any_message_id(const struct ts_create *c)
+any_lookup(const struct ts_create *c)
 {
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		if (c->items[i].has_message_id)
+		if (c->items[i].has_message_id || c->items[i].has_parent)
 			return 1;
 	return 0;
 }
 
 /*
- * Locks the thread row before the repeated-message_id check, so that check
- * reads a snapshot taken after any racing create of the same id committed.
+ * Locks the thread row, if the caller owns it, before the checks that read
+ * messages: the repeated-message_id check then reads a snapshot taken after
+ * any racing create of the same id committed, and a parent is looked up
+ * only in the caller's own thread.
  */
 static enum ts_db_status
 lock_thread(struct ts_db *db, struct ts_create *c)
 {
-	struct ts_db_param p[] = { ts_p_blob(c->thread_id, 16) };
+	struct ts_db_param p[] = { ts_p_blob(c->thread_id, 16), ts_p_str(c->owner, strlen(c->owner)) };
 	struct ts_db_rows r;
 	enum ts_db_status st;
 
-	if ((st = ts_db_exec(db, TS_SQL_THREAD_LOCK, p, 1, &r, NULL)) != TS_DB_OK)
+	if ((st = ts_db_exec(db, TS_SQL_THREAD_LOCK, p, 2, &r, NULL)) != TS_DB_OK)
 		return st;
 	if (r.nrows != 1)
 		c->outcome = TS_CREATE_NO_THREAD;
@@ -173,9 +182,10 @@ lock_thread(struct ts_db *db, struct ts_create *c)
 }
 
 /*
- * The transaction. Without message_ids there is nothing to compare, so no
- * early lock: the checks read, then the counter's UPDATE locks the thread
- * row, takes the numbers and is followed by the INSERTs, all before COMMIT.
+ * The transaction. Without message_ids or parents there is nothing to look
+ * up, so no early lock: the counter's UPDATE is the first statement; it
+ * checks the owner, locks the thread row and takes the numbers, and the
+ * INSERTs follow, all before COMMIT.
  */
 static enum ts_db_status
 create_txn(struct ts_db *db, void *arg)
@@ -186,7 +196,7 @@ create_txn(struct ts_db *db, void *arg)
 	size_t i, fresh = 0;
 
 	c->outcome = TS_CREATE_OK;
-	if (any_message_id(c) && ((st = lock_thread(db, c)) != TS_DB_OK || c->outcome != TS_CREATE_OK))
+	if (any_lookup(c) && ((st = lock_thread(db, c)) != TS_DB_OK || c->outcome != TS_CREATE_OK))
 		return st;
 	if ((st = check_parents(db, c)) != TS_DB_OK || c->outcome != TS_CREATE_OK)
 		return st;

@@ -132,12 +132,16 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	 * n messages at once take n contiguous numbers.
 	 */
 	/* Creates in one thread queue here first, so the idempotency check that
-	 * follows reads a snapshot taken after any racing create committed. */
+	 * follows reads a snapshot taken after any racing create committed.
+	 * Both statements match the owner too: a create's first statement is
+	 * also its access check (src/message_store.c). */
 	[TS_SQL_THREAD_LOCK] = {
-		"SELECT last_seq FROM threads WHERE id = ? FOR UPDATE", TS_SQLF_NONE },
+		"SELECT last_seq FROM threads WHERE id = ? AND BINARY owner_id = BINARY ? FOR UPDATE",
+		TS_SQLF_NONE },
 	[TS_SQL_THREAD_NEXT_SEQ] = {
 		"UPDATE threads SET last_seq = LAST_INSERT_ID(last_seq + ?), "
-		"message_count = message_count + ?, last_message_at = ?, updated_at = ? WHERE id = ?",
+		"message_count = message_count + ?, last_message_at = ?, updated_at = ? "
+		"WHERE id = ? AND BINARY owner_id = BINARY ?",
 		TS_SQLF_NONE },
 	[TS_SQL_THREAD_LAST_SEQ] = { "SELECT LAST_INSERT_ID()", TS_SQLF_NONE },
 	[TS_SQL_MESSAGE_INSERT] = {

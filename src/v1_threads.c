@@ -145,6 +145,7 @@ create_with_messages(struct ts_ctx *ctx, struct json_object *list)
 		ts_uuid_generate(w.ids[i]);
 	memset(&c, 0, sizeof(c));
 	c.thread_id = id;
+	c.owner = ctx->principal.sub;
 	c.items = w.items;
 	c.n = w.n;
 	c.ids = w.ids;

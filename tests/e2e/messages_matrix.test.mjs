@@ -139,6 +139,13 @@ for (const flag of [true, false]) {
         // A client message_id that exists: still 401/403, not 200 or 409.
         assertDenied(await WRITES.create(who, t.id, null, { message_id: m1.id, role: 'user', content: 'one' }),
           want, `${what}: repeat of an existing message_id`);
+        // A parent, there or not: still 401/403, never a 201, nor a 422 that tells whether it exists.
+        for (const parent of [m1.id, randomUUID()]) {
+          assertDenied(await WRITES.create(who, t.id, null, { role: 'user', content: 'p', parent_message_id: parent }),
+            want, `${what}: create with a parent`);
+          assertDenied(await WRITES.batch(who, t.id, null, { messages: [{ role: 'user', content: 'p', parent_message_id: parent }] }),
+            want, `${what}: batch with a parent`);
+        }
       }
       // Nothing was changed by them.
       const th = await getThread(owner, t.id);
@@ -157,6 +164,23 @@ for (const flag of [true, false]) {
     await setSharing(false);
   });
 }
+
+htest('a caller whose sub differs from the owner\'s only by a trailing space or case writes nothing', async () => {
+  // The create's first statement is its owner check, made in SQL: it must
+  // compare byte for byte as the C check does (utf8mb4_bin pads spaces).
+  const t = await newThread(owner, { visibility: 'public' });
+  const m = await createMessage(owner, t.id, { role: 'user', content: 'mine' });
+  for (const sub of [`${owner.sub} `, owner.sub.toUpperCase()]) {
+    const near = { sub, headers: bearer(signToken({ sub })) };
+    assertDenied(await WRITES.create(near, t.id), [403, 'FORBIDDEN'], `create as "${sub}"`);
+    assertDenied(await WRITES.create(near, t.id, null, { role: 'user', content: 'p', parent_message_id: m.id }),
+      [403, 'FORBIDDEN'], `create with a parent as "${sub}"`);
+    assertDenied(await WRITES.create(near, t.id, null, { message_id: m.id, role: 'user', content: 'mine' }),
+      [403, 'FORBIDDEN'], `repeat as "${sub}"`);
+    assertDenied(await WRITES.batch(near, t.id), [403, 'FORBIDDEN'], `batch as "${sub}"`);
+  }
+  assert.equal((await getThread(owner, t.id)).message_count, 1);
+});
 
 htest('an admin has no access to other users\' messages (admins manage settings only)', async () => {
   await setSharing(false);
