@@ -19,4 +19,16 @@ void ts_uuid_format(const uuid_t id, char out[TS_UUID_STR_LEN + 1]);
 /* A new random id. */
 void ts_uuid_generate(uuid_t out);
 
+/*
+ * Generated request ids: 32 lowercase hex digits, a 64-bit random prefix
+ * drawn once per process and a 64-bit counter. They must be unique, not
+ * unguessable, and a random UUID per request costs libuuid six system calls.
+ * A process that forks workers calls ts_request_ids_reset in each child, so
+ * no two share a prefix; until then the first id draws one.
+ */
+#define TS_REQUEST_ID_LEN 32
+
+void ts_request_ids_reset(void);
+void ts_request_id_new(char out[TS_REQUEST_ID_LEN + 1]);
+
 #endif

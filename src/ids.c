@@ -31,3 +31,39 @@ ts_uuid_generate(uuid_t out)
 {
 	uuid_generate_random(out);
 }
+
+static unsigned char rid_prefix[8];
+static unsigned long long rid_counter;
+static int rid_ready;
+
+void
+ts_request_ids_reset(void)
+{
+	uuid_t u;
+
+	uuid_generate_random(u);
+	/* bytes 6 and 8 hold the version and variant bits: skip them */
+	memcpy(rid_prefix, u, 6);
+	memcpy(rid_prefix + 6, u + 10, 2);
+	rid_counter = 0;
+	rid_ready = 1;
+}
+
+void
+ts_request_id_new(char out[TS_REQUEST_ID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned long long n;
+	int i;
+
+	if (!rid_ready)
+		ts_request_ids_reset();
+	n = ++rid_counter;
+	for (i = 0; i < 8; i++) {
+		out[2 * i] = hex[rid_prefix[i] >> 4];
+		out[2 * i + 1] = hex[rid_prefix[i] & 15];
+	}
+	for (i = 31; i >= 16; i--, n >>= 4)
+		out[i] = hex[n & 15];
+	out[TS_REQUEST_ID_LEN] = '\0';
+}

@@ -75,24 +75,16 @@ sane_request_id(const char *s)
 	return n > 0;
 }
 
+_Static_assert(TS_REQUEST_ID_LEN <= TS_MAX_REQUEST_ID_LEN, "a generated request id must fit");
+
 static void
 set_request_id(struct ts_request *req, const char *given)
 {
-	uuid_t u;
-	char s[TS_UUID_STR_LEN + 1];
-	size_t i, o = 0;
-
 	if (sane_request_id(given)) {
 		memcpy(req->request_id, given, strlen(given) + 1);
 		return;
 	}
-	/* 32 hex digits of a random UUID. */
-	ts_uuid_generate(u);
-	ts_uuid_format(u, s);
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] != '-')
-			req->request_id[o++] = s[i];
-	req->request_id[o] = '\0';
+	ts_request_id_new(req->request_id);
 }
 
 /* Content-Length: -1 when absent, -2 when it is not a plain decimal number. */

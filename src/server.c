@@ -45,6 +45,7 @@
 #include "app.h"
 #include "db.h"
 #include "fcgi_io.h"
+#include "ids.h"
 #include "limits.h"
 #include "listen.h"
 #include "log.h"
@@ -180,6 +181,8 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 
 	memset(&app, 0, sizeof(app));
 	app.cfg = cfg;
+	/* A forked worker must not go on with its parent's request ids. */
+	ts_request_ids_reset();
 	if ((rc = FCGX_Init()) != 0) {
 		ts_log(TS_LOG_ERROR, "worker: FCGX_Init failed (%d)", rc);
 		goto out;

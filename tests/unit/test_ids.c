@@ -63,6 +63,38 @@ START_TEST(test_generated_ids_are_distinct_version_4)
 }
 END_TEST
 
+START_TEST(test_request_ids_share_a_prefix_and_count)
+{
+	char a[TS_REQUEST_ID_LEN + 1], b[TS_REQUEST_ID_LEN + 1];
+
+	ts_request_ids_reset();
+	ts_request_id_new(a);
+	ts_request_id_new(b);
+	ck_assert_int_eq(strlen(a), TS_REQUEST_ID_LEN);
+	ck_assert_int_eq(strspn(a, "0123456789abcdef"), TS_REQUEST_ID_LEN);
+	ck_assert_int_eq(strspn(b, "0123456789abcdef"), TS_REQUEST_ID_LEN);
+	ck_assert_str_ne(a, b);
+	/* one process: the random half is the same, the counter half counts */
+	ck_assert_int_eq(memcmp(a, b, 16), 0);
+	ck_assert_str_eq(a + 16, "0000000000000001");
+	ck_assert_str_eq(b + 16, "0000000000000002");
+}
+END_TEST
+
+START_TEST(test_request_ids_reset_draws_a_new_prefix)
+{
+	char a[TS_REQUEST_ID_LEN + 1], b[TS_REQUEST_ID_LEN + 1];
+
+	/* what each forked worker does: its ids must not repeat another's */
+	ts_request_ids_reset();
+	ts_request_id_new(a);
+	ts_request_ids_reset();
+	ts_request_id_new(b);
+	ck_assert_int_ne(memcmp(a, b, 16), 0);  /* fails once in 2^64 runs */
+	ck_assert_str_eq(b + 16, "0000000000000001");
+}
+END_TEST
+
 START_TEST(test_db_time_to_iso)
 {
 	char out[TS_ISO_LEN + 1];
@@ -88,6 +120,8 @@ make_suite(void)
 	tcase_add_test(tc, test_nil_uuid_parses_but_is_refused_as_a_new_id);
 	tcase_add_test(tc, test_malformed_ids_are_refused);
 	tcase_add_test(tc, test_generated_ids_are_distinct_version_4);
+	tcase_add_test(tc, test_request_ids_share_a_prefix_and_count);
+	tcase_add_test(tc, test_request_ids_reset_draws_a_new_prefix);
 	tcase_add_test(tc, test_db_time_to_iso);
 	suite_add_tcase(s, tc);
 	return s;
