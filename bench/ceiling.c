@@ -5,6 +5,12 @@
  * the unix socket and libfcgi cost on this machine; threadstore's reads are
  * reported as a fraction of it.
  *
+ * With QUERY_STRING "bytes=N" (CEILING_MIN_BYTES <= N <= CEILING_MAX_BYTES)
+ * the body is instead a JSON object of exactly N bytes, {"pad":"xx...x"} and
+ * a newline, with a Content-Length as threadstore sends: what moving a body
+ * as large as a page costs nginx, wrk and libfcgi, with no work behind it.
+ * A request body, if any, is read and thrown away, so a POST works too.
+ *
  * usage: ceiling SOCKET_PATH [WORKERS]
  *
  * Creates the unix socket (removing a stale one), forks WORKERS (default 2)
@@ -26,10 +32,17 @@
 #include <fcgiapp.h>
 
 #define CEILING_MAX_WORKERS 64
+/* A sized body: {"pad":""} and a newline are 11 bytes; at least 5 of padding. */
+#define CEILING_MIN_BYTES 16
+/* Four times a first page of 20 messages (about 14 KB in bench/run). */
+#define CEILING_MAX_BYTES 65536
 /* Same backlog as threadstore's listen socket (include/limits.h). */
 #define CEILING_BACKLOG 128
 
 static volatile sig_atomic_t stopping;
+
+/* The padding of sized bodies, filled with 'x' before the workers fork. */
+static char pad[CEILING_MAX_BYTES];
 
 static const char reply[] =
 	"Status: 200 OK\r\n"
@@ -44,10 +57,56 @@ on_stop(int sig)
 	stopping = 1;
 }
 
+static const char sized_head[] = "{\"pad\":\"";
+static const char sized_tail[] = "\"}\n";
+
+/* N of a query string "bytes=N" within the limits, or 0 for any other. */
+static long
+sized_bytes(const char *qs)
+{
+	char *end;
+	long n;
+
+	if (qs == NULL || strncmp(qs, "bytes=", 6) != 0 || qs[6] < '0' || qs[6] > '9')
+		return 0;
+	errno = 0;
+	n = strtol(qs + 6, &end, 10);
+	if (errno != 0 || *end != '\0' || n < CEILING_MIN_BYTES || n > CEILING_MAX_BYTES)
+		return 0;
+	return n;
+}
+
+/* A body of exactly n bytes (sized_bytes' limits): head, padding, tail. */
+static void
+put_sized(FCGX_Stream *out, long n)
+{
+	char head[160];
+	int len;
+
+	len = snprintf(head, sizeof(head), "Status: 200 OK\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Content-Length: %ld\r\n\r\n", n);
+	FCGX_PutStr(head, len, out);
+	FCGX_PutStr(sized_head, (int)(sizeof(sized_head) - 1), out);
+	FCGX_PutStr(pad, (int)(n - (long)(sizeof(sized_head) - 1) - (long)(sizeof(sized_tail) - 1)), out);
+	FCGX_PutStr(sized_tail, (int)(sizeof(sized_tail) - 1), out);
+}
+
+/* Reads the request body to its end and drops it. */
+static void
+discard_body(FCGX_Stream *in)
+{
+	char buf[4096];
+
+	while (FCGX_GetStr(buf, (int)sizeof(buf), in) > 0)
+		continue;
+}
+
 static void
 worker(int fd, const sigset_t *mask)
 {
 	FCGX_Request req;
+	long n;
 
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
@@ -55,7 +114,11 @@ worker(int fd, const sigset_t *mask)
 	if (FCGX_InitRequest(&req, fd, 0) != 0)
 		_exit(1);
 	while (FCGX_Accept_r(&req) >= 0) {
-		FCGX_PutStr(reply, (int)(sizeof(reply) - 1), req.out);
+		discard_body(req.in);
+		if ((n = sized_bytes(FCGX_GetParam("QUERY_STRING", req.envp))) > 0)
+			put_sized(req.out, n);
+		else
+			FCGX_PutStr(reply, (int)(sizeof(reply) - 1), req.out);
 		FCGX_Finish_r(&req);
 	}
 	_exit(0);
@@ -112,6 +175,7 @@ main(int argc, char *argv[])
 	}
 	/* Only this user (nginx runs as the same one in bench/run). */
 	(void)chmod(path, 0600);
+	memset(pad, 'x', sizeof(pad));
 
 	for (i = 0; i < n; i++) {
 		if ((pids[i] = fork()) < 0) {
