@@ -94,20 +94,45 @@ created_message(struct ts_ctx *ctx, const struct ts_create *c, size_t i, int *go
 	return o;
 }
 
-/* Maps a create outcome that is not a success to its answer; 0 when it is one. */
+/*
+ * Whether the path's thread refuses the caller a write: then 404, 401 or
+ * 403 is answered (§4), replacing any answer given so far, which §11 puts
+ * after them (a 422, a database error). 0: the caller owns it, nothing answered.
+ */
+static int
+write_refused(struct ts_ctx *ctx, const unsigned char *tid)
+{
+	struct ts_thread t;
+
+	if (ts_thread_load(ctx, tid, TS_OP_WRITE, &t) != 0)
+		return 1;
+	ts_thread_release(&t);
+	return 0;
+}
+
+/*
+ * Maps a create outcome that is not a success to its answer; 0 when it is
+ * one. A create's first statement is its owner check (src/message_store.c),
+ * so when it matched no thread of the caller's, or the transaction failed,
+ * the thread is loaded: a caller who may not write it learns only that.
+ */
 static int
 create_failed(struct ts_ctx *ctx, enum ts_db_status st, const struct ts_create *c, int batch)
 {
-	if (st != TS_DB_OK) {
-		ts_respond_db_error(ctx, st);
+	if (st != TS_DB_OK || c->outcome == TS_CREATE_NO_THREAD) {
+		if (write_refused(ctx, c->thread_id))
+			return -1;
+		if (st != TS_DB_OK)
+			ts_respond_db_error(ctx, st);
+		else    /* the caller's thread, gone since the statement */
+			ts_fail(ctx, TS_E_NOT_FOUND, "Thread not found");
 		return -1;
 	}
 	switch (c->outcome) {
 	case TS_CREATE_OK:
 		return 0;
 	case TS_CREATE_NO_THREAD:
-		ts_fail(ctx, TS_E_NOT_FOUND, "Thread not found");
-		return -1;
+		break;          /* answered above */
 	case TS_CREATE_BAD_PARENT: {
 		static const char *const loc[] = { "body", "parent_message_id", NULL };
 		ctx->loc_index = batch ? (int)c->bad_index : -1;
@@ -136,25 +161,6 @@ load_path_thread(struct ts_ctx *ctx, enum ts_op op, uuid_t tid)
 }
 
 /*
- * Answers what the path's thread makes of a write that did not reach it (a
- * create whose first statement matched no thread of the caller's) or that
- * failed validation: 404, 401 or 403 by §4 when the thread says so (replacing
- * a 422, which comes after them in §11), else the answer stands; a create
- * that matched nothing although the caller owns the thread found it gone.
- */
-static void
-settle_write(struct ts_ctx *ctx, const unsigned char *tid, int after_create)
-{
-	struct ts_thread t;
-
-	if (ts_thread_load(ctx, tid, TS_OP_WRITE, &t) != 0)
-		return;
-	ts_thread_release(&t);
-	if (after_create)
-		ts_fail(ctx, TS_E_NOT_FOUND, "Thread not found");
-}
-
-/*
  * One message. The owner's create, the common case, reads nothing first:
  * the body is validated, then the transaction's first statement matches
  * the thread and its owner together (src/message_store.c), and only a
@@ -180,12 +186,12 @@ ts_h_message_create(struct ts_ctx *ctx)
 	ts_uuid_parse(ctx->match->params[0], tid);
 	if (!ctx->principal.authenticated) {
 		/* writes need a caller: the load answers 404 or 401 */
-		if (load_path_thread(ctx, TS_OP_WRITE, tid) == 0)
+		if (!write_refused(ctx, tid))
 			ts_fail(ctx, TS_E_UNAUTHORIZED, NULL);
 		goto out;
 	}
 	if (ts_message_parse(ctx, ctx->body, &in) != 0) {
-		settle_write(ctx, tid, 0);
+		(void)write_refused(ctx, tid);  /* a refusal replaces the 422 */
 		goto out;
 	}
 	memset(&c, 0, sizeof(c));
@@ -197,10 +203,6 @@ ts_h_message_create(struct ts_ctx *ctx)
 	c.existing = &existing;
 	c.seqs = &seq;
 	st = ts_messages_create(ctx->app->db, &c);
-	if (st == TS_DB_OK && c.outcome == TS_CREATE_NO_THREAD) {
-		settle_write(ctx, tid, 1);
-		goto out;
-	}
 	if (create_failed(ctx, st, &c, 0) != 0)
 		goto out;
 	if ((o = created_message(ctx, &c, 0, &gone)) != NULL)

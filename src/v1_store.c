@@ -19,9 +19,13 @@ store_txn(struct ts_db *db, void *arg)
 	enum ts_db_status st;
 
 	/* A rerun after a deadlock starts over from a rolled-back state. */
-	if ((st = ts_db_exec(db, TS_SQL_THREAD_INSERT, p, 6, NULL, NULL)) != TS_DB_OK)
+	if ((st = ts_db_exec(db, TS_SQL_THREAD_INSERT, p, 6, NULL, NULL)) != TS_DB_OK ||
+	    (st = ts_messages_create_txn(db, t->create)) != TS_DB_OK)
 		return st;
-	return ts_messages_create_txn(db, t->create);
+	/* Fresh ids, no parents, the caller's own new thread: nothing else can
+	 * come out, but if it did, a thread without its messages must not be
+	 * committed. */
+	return t->create->outcome == TS_CREATE_OK ? TS_DB_OK : TS_DB_ERROR;
 }
 
 enum ts_db_status
