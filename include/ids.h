@@ -23,8 +23,8 @@ void ts_uuid_generate(uuid_t out);
  * Generated request ids: 32 lowercase hex digits, a 64-bit random prefix
  * drawn once per process and a 64-bit counter. They must be unique, not
  * unguessable, and a random UUID per request costs libuuid six system calls.
- * A process that forks workers calls ts_request_ids_reset in each child, so
- * no two share a prefix; until then the first id draws one.
+ * Each worker calls ts_request_ids_reset when it starts (src/server.c), so
+ * no two share a prefix; a process that never does draws one at its first id.
  */
 #define TS_REQUEST_ID_LEN 32
 

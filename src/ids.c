@@ -1,4 +1,5 @@
 /* UUID parsing and formatting on libuuid. */
+#include <stdint.h>
 #include <string.h>
 
 #include "ids.h"
@@ -33,7 +34,7 @@ ts_uuid_generate(uuid_t out)
 }
 
 static unsigned char rid_prefix[8];
-static unsigned long long rid_counter;
+static uint64_t rid_counter;
 static int rid_ready;
 
 void
@@ -53,7 +54,7 @@ void
 ts_request_id_new(char out[TS_REQUEST_ID_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned long long n;
+	uint64_t n;
 	int i;
 
 	if (!rid_ready)

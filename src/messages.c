@@ -418,10 +418,13 @@ ts_message_json_cells(const struct ts_db_cell *c, int with_details)
  * starts every object with 16 hash buckets and grows them twice for those
  * 24 keys, and the whole tree is freed again right after one serialisation.
  * A view is instead one node whose serializer writes the same members in
- * the same order. Every value still goes through json-c: strings and
- * numbers are set on a scratch json-c value and serialised by json-c (its
- * escaping, its number format); only the braces, commas and our constant
- * keys are written here, as json-c writes them with JSON_C_TO_STRING_PLAIN.
+ * the same order. Free text, stored JSON's fallbacks and integers that are
+ * not plain decimal text go through json-c (set on a scratch json-c value
+ * and serialised by it: its escaping, its number format); written here are
+ * the braces, commas and our constant keys, as json-c writes them with
+ * JSON_C_TO_STRING_PLAIN, and the values whose text needs no escaping: ids
+ * and times from our own formatters, plain integers, null
+ * (append_plain_string, is_plain_decimal).
  */
 
 /* How a member's value is written. */
