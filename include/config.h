@@ -35,10 +35,12 @@ struct ts_config {
 	char *base_path;        /* "" or "/prefix" without a trailing slash */
 	char *listen;           /* serve's default --listen, or NULL */
 	char *socket_group;     /* group of the unix socket, or NULL */
-	unsigned int workers;
+	unsigned int workers;    /* 0: sized from the processor count at start */
 	unsigned long max_requests;
 	size_t max_body_bytes;
 	size_t max_query_bytes;
+	size_t max_response_bytes; /* lists and context stop before passing it */
+	unsigned int request_timeout; /* seconds: the per-request deadline */
 	enum ts_log_level log_level;
 };
 

@@ -33,8 +33,34 @@
 #define TS_MAX_RESPONSE_HEADERS 8
 /* A worker's default recycling point and the ceiling on the worker count. */
 #define TS_DEFAULT_MAX_REQUESTS 10000
-#define TS_DEFAULT_WORKERS 2
 #define TS_CEILING_WORKERS 256
+/*
+ * The default worker count is TS_WORKERS_PER_CPU per online processor, at
+ * least TS_MIN_DEFAULT_WORKERS and at most TS_MAX_DEFAULT_WORKERS: a worker
+ * spends most of a request waiting on MariaDB (a create on its durable
+ * COMMIT), so one per core leaves the cores idle, and the cap keeps the
+ * default within MariaDB's default max_connections (151) with room to spare.
+ */
+#define TS_WORKERS_PER_CPU 4
+#define TS_MIN_DEFAULT_WORKERS 4
+#define TS_MAX_DEFAULT_WORKERS 64
+/*
+ * Response cap (§11 Bounds): lists and the context stop before the item that
+ * would take the body past it; a single larger item is still answered whole.
+ * Configurable (max_response_bytes) between the floor and the ceiling.
+ */
+#define TS_DEFAULT_MAX_RESPONSE_BYTES (8 * 1024 * 1024)
+#define TS_FLOOR_MAX_RESPONSE_BYTES (64 * 1024)
+#define TS_CEILING_MAX_RESPONSE_BYTES (256 * 1024 * 1024)
+/*
+ * The per-request deadline in seconds (request_timeout): MariaDB stops a
+ * statement that runs longer (max_statement_time), and the master replaces a
+ * worker still busy with one request this long after it started, plus
+ * TS_DEADLINE_GRACE_SECONDS for the worker to answer 503 itself first.
+ */
+#define TS_DEFAULT_REQUEST_TIMEOUT_SECONDS 5
+#define TS_CEILING_REQUEST_TIMEOUT_SECONDS 300
+#define TS_DEADLINE_GRACE_SECONDS 2
 /* Clock leeway for exp/nbf (§3 default 30 s) and its ceiling. */
 #define TS_DEFAULT_LEEWAY_SECONDS 30
 #define TS_CEILING_LEEWAY_SECONDS 3600

@@ -10,6 +10,10 @@
 
 #include "config.h"
 
+/* The worker count when none is configured: TS_WORKERS_PER_CPU per online
+ * processor, within TS_MIN_DEFAULT_WORKERS..TS_MAX_DEFAULT_WORKERS. */
+unsigned int ts_default_workers(void);
+
 /* Serves on listen_spec ("unix:/path.sock" or "host:port") with nworkers. */
 int ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nworkers);
 

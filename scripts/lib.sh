@@ -472,7 +472,7 @@ FLUSH PRIVILEGES;"
 # then optional VAR=value environment assignments for the master.
 ts_serve_start()
 {
-	local bin=$1 conf=$2 sock=$3 workers=$4 dir=$5 log=$6 pidfile pid i
+	local bin=$1 conf=$2 sock=$3 workers=$4 dir=$5 log=$6 pidfile pid i wflag=()
 	shift 6
 
 	pidfile=$dir/threadstore.pid
@@ -482,10 +482,12 @@ ts_serve_start()
 		return 0
 	fi
 	rm -f "$pidfile"
+	# "default": the configuration's count (or the program's default).
+	[ "$workers" = default ] || wflag=(--workers "$workers")
 	ts_say "starting threadstore serve (unix:$sock, $workers workers, log $log)"
 	: >>"$log"
 	env "$@" setsid nohup "$bin" serve --config "$conf" --listen "unix:$sock" \
-	    --workers "$workers" --pidfile "$pidfile" </dev/null >>"$log" 2>&1 3>&- 4>&- &
+	    "${wflag[@]}" --pidfile "$pidfile" </dev/null >>"$log" 2>&1 3>&- 4>&- &
 	for ((i = 0; i < 200; i++)); do
 		if [ -S "$sock" ] && ts_pid_alive "$pidfile" >/dev/null; then
 			return 0

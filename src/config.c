@@ -188,8 +188,8 @@ server_key(struct loader *ld, const char *name, const char *value)
 	if (strcmp(name, "socket_group") == 0)
 		return set_string(&c->socket_group, value);
 	if (strcmp(name, "workers") == 0) {
-		if (parse_number(value, 1, TS_CEILING_WORKERS, &n) != 0)
-			return fail(ld, "server", name, "must be a number from 1 to 256");
+		if (parse_number(value, 0, TS_CEILING_WORKERS, &n) != 0)
+			return fail(ld, "server", name, "must be a number from 0 (sized from the processors) to 256");
 		c->workers = (unsigned int)n;
 		return 0;
 	}
@@ -209,6 +209,18 @@ server_key(struct loader *ld, const char *name, const char *value)
 		if (parse_number(value, 256, TS_CEILING_MAX_QUERY_BYTES, &n) != 0)
 			return fail(ld, "server", name, "must be a number from 256 to 65536");
 		c->max_query_bytes = (size_t)n;
+		return 0;
+	}
+	if (strcmp(name, "max_response_bytes") == 0) {
+		if (parse_number(value, TS_FLOOR_MAX_RESPONSE_BYTES, TS_CEILING_MAX_RESPONSE_BYTES, &n) != 0)
+			return fail(ld, "server", name, "must be a number from 65536 to 268435456");
+		c->max_response_bytes = (size_t)n;
+		return 0;
+	}
+	if (strcmp(name, "request_timeout") == 0) {
+		if (parse_number(value, 1, TS_CEILING_REQUEST_TIMEOUT_SECONDS, &n) != 0)
+			return fail(ld, "server", name, "must be a number of seconds from 1 to 300");
+		c->request_timeout = (unsigned int)n;
 		return 0;
 	}
 	if (strcmp(name, "log_level") == 0) {
@@ -281,10 +293,12 @@ set_defaults(struct ts_config *c)
 	c->auth_mode = TS_AUTH_JWT;
 	c->jwt_alg = (int)JWT_ALG_HS256;
 	c->leeway = TS_DEFAULT_LEEWAY_SECONDS;
-	c->workers = TS_DEFAULT_WORKERS;
+	c->workers = 0;
 	c->max_requests = TS_DEFAULT_MAX_REQUESTS;
 	c->max_body_bytes = TS_DEFAULT_MAX_BODY_BYTES;
 	c->max_query_bytes = TS_DEFAULT_MAX_QUERY_BYTES;
+	c->max_response_bytes = TS_DEFAULT_MAX_RESPONSE_BYTES;
+	c->request_timeout = TS_DEFAULT_REQUEST_TIMEOUT_SECONDS;
 	c->log_level = TS_LOG_INFO;
 }
 

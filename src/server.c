@@ -458,6 +458,19 @@ restrict_tcp_peers(const struct ts_listener *lis)
 		    "reaches %s can send FastCGI records", WEB_SERVER_ADDRS_ENV, lis->name);
 }
 
+unsigned int
+ts_default_workers(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = (cpus > 0 ? cpus : 1) * TS_WORKERS_PER_CPU;
+
+	if (n < TS_MIN_DEFAULT_WORKERS)
+		n = TS_MIN_DEFAULT_WORKERS;
+	if (n > TS_MAX_DEFAULT_WORKERS)
+		n = TS_MAX_DEFAULT_WORKERS;
+	return (unsigned int)n;
+}
+
 int
 ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nworkers)
 {
@@ -473,7 +486,7 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 	lis.fd = -1;
 	lis.family = AF_UNSPEC;
 	if (nworkers == 0)
-		nworkers = cfg->workers > 0 ? cfg->workers : TS_DEFAULT_WORKERS;
+		nworkers = cfg->workers > 0 ? cfg->workers : ts_default_workers();
 	if (nworkers > TS_CEILING_WORKERS) {
 		ts_log(TS_LOG_ERROR, "at most %d workers", TS_CEILING_WORKERS);
 		goto out;

@@ -35,7 +35,9 @@ test('check-config exits non-zero and names an unknown key', { skip: needsHarnes
 
 test('check-config exits non-zero and names a key with a bad value', { skip: needsHarness }, () => {
   for (const [section, key, value] of [
-    ['server', 'workers', '0'],
+    ['server', 'workers', '257'],
+    ['server', 'request_timeout', '0'],
+    ['server', 'max_response_bytes', '1024'],
     ['server', 'max_body_bytes', 'lots'],
     ['auth', 'algorithm', 'none'],
     ['database', 'port', '70000'],

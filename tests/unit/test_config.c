@@ -61,7 +61,9 @@ START_TEST(test_minimal_config_gets_defaults)
 	ck_assert_int_eq(cfg.leeway, 30);
 	ck_assert_str_eq(cfg.admin_claim, "role");
 	ck_assert_str_eq(cfg.admin_value, "admin");
-	ck_assert_int_eq(cfg.workers, 2);
+	ck_assert_int_eq(cfg.workers, 0); /* sized from the processors by serve */
+	ck_assert_int_eq(cfg.max_response_bytes, 8 * 1024 * 1024);
+	ck_assert_int_eq(cfg.request_timeout, 5);
 	ck_assert_int_eq(cfg.max_requests, 10000);
 	ck_assert_int_eq(cfg.max_body_bytes, 1048576);
 	ck_assert_int_eq(cfg.max_query_bytes, 8192);
@@ -85,8 +87,13 @@ END_TEST
 
 START_TEST(test_out_of_range_numbers_are_refused)
 {
-	ck_assert_int_eq(load(MINIMAL "[server]\nworkers = 0\n"), TS_CONFIG_ERROR);
+	ck_assert_int_eq(load(MINIMAL "[server]\nworkers = 257\n"), TS_CONFIG_ERROR);
 	ck_assert_ptr_nonnull(strstr(err, "workers"));
+	ck_assert_int_eq(load(MINIMAL "[server]\nmax_response_bytes = 65535\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "max_response_bytes"));
+	ck_assert_int_eq(load(MINIMAL "[server]\nrequest_timeout = 0\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "request_timeout"));
+	ck_assert_int_eq(load(MINIMAL "[server]\nrequest_timeout = 301\n"), TS_CONFIG_ERROR);
 	ck_assert_int_eq(load(MINIMAL "[server]\nworkers = 3x\n"), TS_CONFIG_ERROR);
 	ck_assert_int_eq(load(MINIMAL "[server]\nmax_body_bytes = 99999999999999999999\n"), TS_CONFIG_ERROR);
 	ck_assert_ptr_nonnull(strstr(err, "max_body_bytes"));
