@@ -8,6 +8,7 @@
 #define TS_DB_H
 
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "config.h"
 #include "sql.h"
@@ -49,6 +50,15 @@ static inline const struct ts_db_cell *
 ts_db_cell(const struct ts_db_rows *r, size_t row, size_t col)
 {
 	return &r->cells[row * r->ncols + col];
+}
+
+/* A cell holding an integer, as a number; 0 for SQL NULL. */
+static inline long long
+ts_db_cell_ll(const struct ts_db_rows *r, size_t row, size_t col)
+{
+	const struct ts_db_cell *c = ts_db_cell(r, row, col);
+
+	return c->data != NULL ? strtoll(c->data, NULL, 10) : 0;
 }
 
 /* Makes a handle; no connection is opened until first use. NULL out of memory.

@@ -52,6 +52,12 @@
 #define TS_DEFAULT_MAX_RESPONSE_BYTES (8 * 1024 * 1024)
 #define TS_FLOOR_MAX_RESPONSE_BYTES (64 * 1024)
 #define TS_CEILING_MAX_RESPONSE_BYTES (256 * 1024 * 1024)
+/* What a list's envelope may add to its items (ids, has_more, total...). */
+#define TS_LIST_ENVELOPE_BYTES 512
+/* A message object's member names, punctuation and fixed-width values. */
+#define TS_MESSAGE_FIXED_BYTES 1024
+/* A filtered list's total is counted up to this; beyond it, null (§6.3). */
+#define TS_MAX_EXACT_FILTERED_TOTAL 10000
 /*
  * The per-request deadline in seconds (request_timeout): MariaDB stops a
  * statement that runs longer (max_statement_time), and the master replaces a

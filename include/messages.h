@@ -120,6 +120,21 @@ void ts_message_scratch_free(struct ts_message_scratch *sc);
 /* A new reference, NULL out of memory. */
 struct json_object *ts_message_view_json(struct ts_message_view *v);
 
+/*
+ * The rendered size of the message whose cells are c, or an upper bound of
+ * it when that bound is at most room (cheap: no rendering).
+ */
+size_t ts_message_size_within(const struct ts_db_cell *c, int with_details,
+    struct ts_message_scratch *sc, size_t room);
+
+/*
+ * How many of the n messages of page (cells in enum ts_message_col order),
+ * taken in that order, fit in budget bytes once rendered: at least one when
+ * n > 0, since a list always moves on (§11 Bounds, the response cap).
+ */
+size_t ts_message_page_fit(const struct ts_db_cell *const *page, size_t n, int with_details,
+    struct ts_message_scratch *sc, size_t budget);
+
 /* The "id" member of the message whose cells are c: a new reference, NULL
  * for a null id (or out of memory). */
 struct json_object *ts_message_id_json(const struct ts_db_cell *c);

@@ -9,6 +9,8 @@
 
 #include "handlers.h"
 #include "ids.h"
+#include "limits.h"
+#include "message_ranges.h"
 #include "messages.h"
 #include "paging.h"
 #include "params.h"
@@ -21,10 +23,12 @@
 #define TS_MESSAGE_PAGE_DEFAULT 20
 #define TS_MAX_OFFSET 100000
 #define TS_MAX_RUN_ID_POINTS 255
-#define TS_ALL_ROLES ((1 << TS_ROLE__COUNT) - 1)
 /* Messages the context route reads per round trip. */
 #define TS_CONTEXT_PAGE 50
 #define TS_MAX_CONTEXT_TOKENS 10000000LL
+/* max_messages of the context route (§6.5): 1 to 10,000, default 1,000. */
+#define TS_MAX_CONTEXT_MESSAGES 10000
+#define TS_DEFAULT_CONTEXT_MESSAGES 1000
 
 struct msg_filters {
 	int role_mask;
@@ -110,37 +114,20 @@ filtered(const struct msg_filters *f)
 	return f->role_mask != TS_ALL_ROLES || f->run_id != NULL || f->has_after || f->has_before;
 }
 
-/* The filter parameters as the statements take them (8 of them): run_id
- * three times (the index match, then the exact one: utf8mb4_bin ignores
- * trailing spaces, and "run-1 " must not match "run-1"). */
-static size_t
-filter_params(const struct msg_filters *f, struct ts_db_param *p)
+/* The range the filters select, before any cursor (time bounds still to
+ * be narrowed by ts_msg_time_bounds). Borrows f and tid. */
+static struct ts_msg_range
+filter_range(const unsigned char *tid, const struct msg_filters *f, int upward)
 {
-	p[0] = f->run_id != NULL ? ts_p_str(f->run_id, strlen(f->run_id)) : ts_p_null();
-	p[1] = p[0];
-	p[2] = p[0];
-	p[3] = f->has_after ? ts_p_str(f->after, TS_DB_TIME_LEN) : ts_p_null();
-	p[4] = p[3];
-	p[5] = f->has_before ? ts_p_str(f->before, TS_DB_TIME_LEN) : ts_p_null();
-	p[6] = p[5];
-	p[7] = ts_p_int(f->role_mask);
-	return 8;
-}
+	struct ts_msg_range r;
 
-/* Reads one page: keys beyond bound in the scan's direction. */
-static enum ts_db_status
-fetch_messages(struct ts_ctx *ctx, const unsigned char *tid, int upward, long long bound,
-    const struct msg_filters *f, long long limit, long long offset, struct ts_db_rows *rows)
-{
-	struct ts_db_param p[12];
-	size_t n = 0;
-
-	p[n++] = ts_p_blob(tid, 16);
-	p[n++] = ts_p_int(bound);
-	n += filter_params(f, p + n);
-	p[n++] = ts_p_int(limit);
-	p[n++] = ts_p_int(offset);
-	return ts_db_exec(ctx->app->db, upward ? TS_SQL_MESSAGES_UP : TS_SQL_MESSAGES_DOWN, p, n, rows, NULL);
+	r.tid = tid;
+	r.lo = 0;
+	r.hi = LLONG_MAX;
+	r.role_mask = f->role_mask;
+	r.run_id = f->run_id;
+	r.upward = upward;
+	return r;
 }
 
 /* Turns page around when flip is set. */
@@ -181,28 +168,29 @@ cursor_seq(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_page_re
 	return 0;
 }
 
-/* total: the thread's counter when unfiltered, else one COUNT over the range. */
+/*
+ * total (§6.3): the thread's counters when unfiltered or filtered by role
+ * only (exact at any size); with run_id or created_* filters a count of the
+ * range that stops past TS_MAX_EXACT_FILTERED_TOTAL (then -1: null).
+ */
 static int
-count_total(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_thread *t,
-    const struct msg_filters *f, long long *total)
+count_total(struct ts_ctx *ctx, const struct ts_thread *t, const struct msg_filters *f,
+    const struct ts_msg_range *r, long long *total)
 {
-	struct ts_db_param p[9];
-	struct ts_db_rows r;
 	enum ts_db_status st;
-	size_t n;
+	int role;
 
-	if (!filtered(f)) {
-		*total = strtoll(ts_db_cell(&t->rows, 0, TS_TC_MESSAGE_COUNT)->data, NULL, 10);
+	if (f->run_id == NULL && !f->has_after && !f->has_before) {
+		*total = 0;
+		for (role = 0; role < TS_ROLE__COUNT; role++)
+			if (f->role_mask & (1 << role))
+				*total += ts_db_cell_ll(&t->rows, 0, TS_TC_USER_COUNT + role);
 		return 0;
 	}
-	p[0] = ts_p_blob(tid, 16);
-	n = 1 + filter_params(f, p + 1);
-	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGES_COUNT, p, n, &r, NULL)) != TS_DB_OK) {
+	if ((st = ts_msg_range_count(ctx->app->db, r, TS_MAX_EXACT_FILTERED_TOTAL, total)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return -1;
 	}
-	*total = strtoll(ts_db_cell(&r, 0, 0)->data, NULL, 10);
-	ts_db_rows_free(&r);
 	return 0;
 }
 
@@ -244,7 +232,7 @@ respond_list(struct ts_ctx *ctx, const struct ts_db_cell *const *page, size_t nr
 	if (env == NULL) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 	} else {
-		json_object_object_add(env, "total", json_object_new_int64(total));
+		json_object_object_add(env, "total", total >= 0 ? json_object_new_int64(total) : NULL);
 		ts_response_json(ctx->res, 200, env);
 	}
 	ts_message_scratch_free(&scratch);
@@ -272,20 +260,35 @@ read_list_query(struct ts_ctx *ctx, struct list_query *q)
 	return 0;
 }
 
-/* Answers the page in rows, whose message columns start at column col, in
- * the order asked. */
+/*
+ * Answers the page in rows, whose message columns start at column col, in
+ * the order asked. The page stops before the message that would take the
+ * body past the response cap (counted in reading order, nearest the cursor
+ * first); the messages left out are then "more".
+ */
 static void
 respond_page_rows(struct ts_ctx *ctx, const struct ts_db_rows *rows, size_t col,
     const struct list_query *q, long long total)
 {
 	const struct ts_db_cell *page[TS_MESSAGE_PAGE_MAX + 1];
-	size_t n = 0, i;
+	struct ts_message_scratch scratch;
+	struct ts_page_request pr = q->pr;
+	size_t n = 0, i, fit, budget;
 
 	for (i = 0; i < rows->nrows && n < TS_MESSAGE_PAGE_MAX + 1; i++)
 		page[n++] = ts_db_cell(rows, i, col);
+	budget = ctx->app->cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES;
+	if (ts_message_scratch_init(&scratch) != 0) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return;
+	}
+	fit = ts_message_page_fit(page, page_len(n, &pr), q->with_details, &scratch, budget);
+	ts_message_scratch_free(&scratch);
+	if (fit < page_len(n, &pr))
+		pr.limit = (long long)fit;      /* n > limit: has_more */
 	/* rows are read nearest-first; a before page is turned around */
-	reverse_cells(page, page_len(n, &q->pr), q->scan.reverse);
-	respond_list(ctx, page, n, &q->pr, q->with_details, total);
+	reverse_cells(page, page_len(n, &pr), q->scan.reverse);
+	respond_list(ctx, page, n, &pr, q->with_details, total);
 }
 
 /*
@@ -335,9 +338,10 @@ ts_h_messages_list(struct ts_ctx *ctx)
 {
 	struct ts_thread t;
 	struct list_query q;
+	struct ts_msg_range r;
 	struct ts_db_rows rows;
 	enum ts_db_status st;
-	long long bound, total;
+	long long cursor, total;
 	uuid_t tid;
 
 	ts_uuid_parse(ctx->match->params[0], tid);
@@ -358,13 +362,23 @@ ts_h_messages_list(struct ts_ctx *ctx)
 		return;
 	if (read_list_query(ctx, &q) != 0)
 		goto out;
-	bound = q.scan.upward ? 0 : LLONG_MAX;
-	if (q.pr.kind != TS_CURSOR_NONE && cursor_seq(ctx, tid, &q.pr, &bound) != 0)
+	r = filter_range(tid, &q.f, q.scan.upward);
+	if ((st = ts_msg_time_bounds(ctx->app->db, &r, q.f.has_after ? q.f.after : NULL,
+	    q.f.has_before ? q.f.before : NULL)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
 		goto out;
-	if (count_total(ctx, tid, &t, &q.f, &total) != 0)
+	}
+	if (count_total(ctx, &t, &q.f, &r, &total) != 0)
 		goto out;
-	st = fetch_messages(ctx, tid, q.scan.upward, bound, &q.f, q.pr.limit + 1, q.offset, &rows);
-	if (st != TS_DB_OK) {
+	if (q.pr.kind != TS_CURSOR_NONE) {
+		if (cursor_seq(ctx, tid, &q.pr, &cursor) != 0)
+			goto out;
+		if (q.scan.upward && cursor > r.lo)
+			r.lo = cursor;
+		else if (!q.scan.upward && cursor < r.hi)
+			r.hi = cursor;
+	}
+	if ((st = ts_msg_range_read(ctx->app->db, &r, q.pr.limit + 1, q.offset, &rows)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		goto out;
 	}
@@ -380,45 +394,73 @@ struct selection {
 	struct json_object *picked;     /* message objects, any order */
 	long long budget;               /* tokens left */
 	long long used;
+	long long count, max_count;     /* messages taken, and max_messages */
+	size_t bytes, max_bytes;        /* their rendered size, and the cap */
+	struct ts_message_scratch scratch;
 	int truncated;
 };
 
+/* Whether row i of rows still fits (tokens, max_messages, the response cap);
+ * if so it is taken. */
+static int
+take_row(struct selection *s, const struct ts_db_rows *rows, size_t i)
+{
+	long long cost = ts_message_cost(rows, i);
+	size_t room = s->max_bytes > s->bytes ? s->max_bytes - s->bytes : 0, size;
+
+	if (s->count >= s->max_count || cost > s->budget)
+		return 0;
+	size = ts_message_size_within(ts_db_cell(rows, i, 0), 1, &s->scratch, room) + 1;
+	/* the first message is answered whole, whatever its size (§11 Bounds) */
+	if (size > room && s->count > 0)
+		return 0;
+	s->budget -= cost;
+	s->used += cost;
+	s->count++;
+	s->bytes += size;
+	json_object_array_add(s->picked, ts_message_json(rows, i, 1));
+	return 1;
+}
+
 /*
- * Takes messages of role_mask newest first while they fit, a page at a
- * time; stops at the first that does not fit. skip_mask: roles already taken.
+ * Takes messages of role_mask newest first while they fit, a page at a time;
+ * stops at the first that does not fit. A page asks for one message more
+ * than max_messages still allows, so the read stays within what is returned
+ * plus one page.
  */
 static int
 take_newest(struct ts_ctx *ctx, const unsigned char *tid, int role_mask, struct selection *s)
 {
-	struct msg_filters f;
+	struct ts_msg_range r;
 	struct ts_db_rows rows;
 	enum ts_db_status st;
-	long long bound = LLONG_MAX;
+	long long want;
 	size_t i;
 
-	memset(&f, 0, sizeof(f));
-	f.role_mask = role_mask;
+	r.tid = tid;
+	r.lo = 0;
+	r.hi = LLONG_MAX;
+	r.role_mask = role_mask;
+	r.run_id = NULL;
+	r.upward = 0;
 	for (;;) {
-		st = fetch_messages(ctx, tid, 0, bound, &f, TS_CONTEXT_PAGE, 0, &rows);
-		if (st != TS_DB_OK) {
+		want = s->max_count - s->count + 1;
+		if ((st = ts_msg_range_read(ctx->app->db, &r, want < TS_CONTEXT_PAGE ? want : TS_CONTEXT_PAGE,
+		    0, &rows)) != TS_DB_OK) {
 			ts_respond_db_error(ctx, st);
 			return -1;
 		}
 		for (i = 0; i < rows.nrows; i++) {
-			long long cost = ts_message_cost(&rows, i);
-			if (cost > s->budget) {
+			if (!take_row(s, &rows, i)) {
 				s->truncated = 1;
 				ts_db_rows_free(&rows);
 				return 0;
 			}
-			s->budget -= cost;
-			s->used += cost;
-			json_object_array_add(s->picked, ts_message_json(&rows, i, 1));
-			bound = strtoll(ts_db_cell(&rows, i, TS_MC_SEQ)->data, NULL, 10);
+			r.hi = ts_db_cell_ll(&rows, i, TS_MC_SEQ);
 		}
 		i = rows.nrows;
 		ts_db_rows_free(&rows);
-		if (i < TS_CONTEXT_PAGE)
+		if (i < (size_t)(want < TS_CONTEXT_PAGE ? want : TS_CONTEXT_PAGE))
 			return 0;
 	}
 }
@@ -433,11 +475,13 @@ by_seq(const void *a, const void *b)
 }
 
 static int
-read_context_body(struct ts_ctx *ctx, long long *max_tokens, int *include_system)
+read_context_body(struct ts_ctx *ctx, long long *max_tokens, int *include_system,
+    long long *max_messages)
 {
-	static const char *const fields[] = { "max_tokens", "include_system", NULL };
+	static const char *const fields[] = { "max_tokens", "include_system", "max_messages", NULL };
 	static const char *const loc_max[] = { "body", "max_tokens", NULL };
 	static const char *const loc_sys[] = { "body", "include_system", NULL };
+	static const char *const loc_count[] = { "body", "max_messages", NULL };
 	struct json_object *v;
 
 	if (ts_v_body_object(ctx) != 0 || ts_v_known_fields(ctx, fields) != 0)
@@ -455,6 +499,14 @@ read_context_body(struct ts_ctx *ctx, long long *max_tokens, int *include_system
 		}
 		*include_system = json_object_get_boolean(v);
 	}
+	*max_messages = TS_DEFAULT_CONTEXT_MESSAGES;
+	if (json_object_object_get_ex(ctx->body, "max_messages", &v) && v != NULL) {
+		if (!json_object_is_type(v, json_type_int) || (*max_messages = json_object_get_int64(v)) < 1 ||
+		    *max_messages > TS_MAX_CONTEXT_MESSAGES) {
+			ts_fail_validation(ctx, loc_count, "must be an integer from 1 to 10000", "range");
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -464,8 +516,8 @@ ts_h_messages_context(struct ts_ctx *ctx)
 	struct ts_thread t;
 	struct selection s;
 	struct json_object *o;
-	long long max_tokens;
-	int include_system;
+	long long max_tokens, max_messages;
+	int include_system, rc;
 	uuid_t tid;
 
 	if (!ctx->has_body) {
@@ -476,14 +528,22 @@ ts_h_messages_context(struct ts_ctx *ctx)
 	if (ts_thread_load(ctx, tid, TS_OP_READ, &t) != 0)
 		return;
 	ts_thread_release(&t);
-	if (read_context_body(ctx, &max_tokens, &include_system) != 0)
+	if (read_context_body(ctx, &max_tokens, &include_system, &max_messages) != 0)
 		return;
 	memset(&s, 0, sizeof(s));
-	s.picked = json_object_new_array();
+	if (ts_message_scratch_init(&s.scratch) != 0 || (s.picked = json_object_new_array()) == NULL) {
+		ts_message_scratch_free(&s.scratch);
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return;
+	}
 	s.budget = max_tokens;
+	s.max_count = max_messages;
+	s.max_bytes = ctx->app->cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES;
 	/* System messages first when asked; the rest of the budget to the tail. */
-	if ((include_system && take_newest(ctx, tid, 1 << TS_ROLE_SYSTEM, &s) != 0) ||
-	    take_newest(ctx, tid, include_system ? TS_ALL_ROLES & ~(1 << TS_ROLE_SYSTEM) : TS_ALL_ROLES, &s) != 0) {
+	rc = (include_system && take_newest(ctx, tid, 1 << TS_ROLE_SYSTEM, &s) != 0) ||
+	    take_newest(ctx, tid, include_system ? TS_ALL_ROLES & ~(1 << TS_ROLE_SYSTEM) : TS_ALL_ROLES, &s) != 0;
+	ts_message_scratch_free(&s.scratch);
+	if (rc) {
 		json_object_put(s.picked);
 		return;
 	}

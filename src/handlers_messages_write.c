@@ -92,6 +92,7 @@ out:
 struct delete_args {
 	const unsigned char *tid;
 	const unsigned char *mid;       /* NULL: every message of the thread */
+	int role;                       /* the message's role (roles never change) */
 	unsigned long long deleted;
 };
 
@@ -102,8 +103,10 @@ delete_txn(struct ts_db *db, void *arg)
 	struct delete_args *a = arg;
 	struct ts_db_param one[] = { ts_p_blob(a->mid, 16), ts_p_blob(a->tid, 16) };
 	struct ts_db_param all[] = { ts_p_blob(a->tid, 16) };
-	struct ts_db_param counters[3];
+	struct ts_db_param counters[3 + TS_ROLE__COUNT];
 	enum ts_db_status st;
+	size_t n = 0;
+	int r;
 
 	if (a->mid == NULL) {
 		st = ts_db_exec(db, TS_SQL_THREAD_DELETE_MESSAGES, all, 1, NULL, &a->deleted);
@@ -112,10 +115,12 @@ delete_txn(struct ts_db *db, void *arg)
 	if ((st = ts_db_exec(db, TS_SQL_MESSAGE_DELETE, one, 2, NULL, &a->deleted)) != TS_DB_OK ||
 	    a->deleted == 0)
 		return st;
-	counters[0] = ts_p_int((long long)a->deleted);
-	counters[1] = ts_p_blob(a->tid, 16);
-	counters[2] = ts_p_blob(a->tid, 16);
-	return ts_db_exec(db, TS_SQL_THREAD_AFTER_DELETE, counters, 3, NULL, NULL);
+	counters[n++] = ts_p_int((long long)a->deleted);
+	for (r = 0; r < TS_ROLE__COUNT; r++)
+		counters[n++] = ts_p_int(r == a->role ? (long long)a->deleted : 0);
+	counters[n++] = ts_p_blob(a->tid, 16);
+	counters[n++] = ts_p_blob(a->tid, 16);
+	return ts_db_exec(db, TS_SQL_THREAD_AFTER_DELETE, counters, n, NULL, NULL);
 }
 
 void
@@ -128,6 +133,7 @@ ts_h_message_delete(struct ts_ctx *ctx)
 
 	if (load_message(ctx, tid, mid, &row) != 0)
 		return;
+	a.role = (int)ts_db_cell_ll(&row, 0, TS_MC_ROLE);
 	ts_db_rows_free(&row);
 	a.tid = tid;
 	a.mid = mid;
@@ -154,6 +160,7 @@ ts_h_messages_clear(struct ts_ctx *ctx)
 	ts_thread_release(&t);
 	a.tid = tid;
 	a.mid = NULL;
+	a.role = -1;
 	a.deleted = 0;
 	if ((st = ts_db_transaction(ctx->app->db, delete_txn, &a)) != TS_DB_OK)
 		ts_respond_db_error(ctx, st);

@@ -119,29 +119,53 @@ read_query(struct ts_ctx *ctx, struct list_query *q)
 	return resolve_cursor(ctx, q);
 }
 
+/*
+ * The statement for a listing's filters and direction (src/sql.c): each
+ * combination has an index whose range is in row_id order. On the public
+ * directory a visibility filter other than public selects nothing, and
+ * public itself adds nothing.
+ */
+static enum ts_sql
+page_statement(const struct list_query *q, int upward)
+{
+	static const enum ts_sql own[2][2][2] = {       /* [namespace][visibility][upward] */
+		{ { TS_SQL_THREADS_OWN_DOWN, TS_SQL_THREADS_OWN_UP },
+		  { TS_SQL_THREADS_OWN_VIS_DOWN, TS_SQL_THREADS_OWN_VIS_UP } },
+		{ { TS_SQL_THREADS_OWN_NS_DOWN, TS_SQL_THREADS_OWN_NS_UP },
+		  { TS_SQL_THREADS_OWN_NS_VIS_DOWN, TS_SQL_THREADS_OWN_NS_VIS_UP } } };
+	static const enum ts_sql pub[2][2] = {          /* [namespace][upward] */
+		{ TS_SQL_THREADS_PUBLIC_DOWN, TS_SQL_THREADS_PUBLIC_UP },
+		{ TS_SQL_THREADS_PUBLIC_NS_DOWN, TS_SQL_THREADS_PUBLIC_NS_UP } };
+	int ns = q->namespace_ != NULL, up = upward != 0;
+
+	if (q->public_scope)
+		return pub[ns][up];
+	return own[ns][q->visibility >= 0][up];
+}
+
 static enum ts_db_status
 fetch_page(struct ts_ctx *ctx, const struct list_query *q, int upward, struct ts_db_rows *rows)
 {
-	struct ts_db_param p[9];
+	struct ts_db_param p[6];
 	size_t n = 0;
-	enum ts_sql id;
 	const char *ns = q->namespace_;
 
-	if (q->public_scope) {
-		id = upward ? TS_SQL_THREADS_PUBLIC_UP : TS_SQL_THREADS_PUBLIC_DOWN;
-	} else {
-		id = upward ? TS_SQL_THREADS_OWN_UP : TS_SQL_THREADS_OWN_DOWN;
+	if (q->public_scope && q->visibility >= 0 && q->visibility != TS_VIS_PUBLIC) {
+		memset(rows, 0, sizeof(*rows));
+		return TS_DB_OK;
+	}
+	if (!q->public_scope) {
 		p[n++] = ts_p_str(ctx->principal.sub, strlen(ctx->principal.sub));
 		p[n++] = ts_p_str(ctx->principal.sub, strlen(ctx->principal.sub));
 	}
+	if (ns != NULL)
+		p[n++] = ts_p_str(ns, strlen(ns));
+	if (!q->public_scope && q->visibility >= 0)
+		p[n++] = ts_p_int(q->visibility);
 	p[n++] = ts_p_int(q->bound);
-	p[n++] = ns != NULL ? ts_p_str(ns, strlen(ns)) : ts_p_null();
-	p[n++] = ns != NULL ? ts_p_str(ns, strlen(ns)) : ts_p_null();
-	p[n++] = q->visibility >= 0 ? ts_p_int(q->visibility) : ts_p_null();
-	p[n++] = q->visibility >= 0 ? ts_p_int(q->visibility) : ts_p_null();
 	/* One row more than the page tells whether there is more. */
 	p[n++] = ts_p_int(q->page.limit + 1);
-	return ts_db_exec(ctx->app->db, id, p, n, rows, NULL);
+	return ts_db_exec(ctx->app->db, page_statement(q, upward), p, n, rows, NULL);
 }
 
 static void

@@ -123,26 +123,92 @@ insert_one(struct ts_db *db, struct ts_create *c, size_t i)
 }
 
 /*
+ * The counter UPDATE's parameters: n new messages (all, then per role) at
+ * c->now, for the thread if the caller owns it and its newest message is not
+ * dated after c->now.
+ */
+static size_t
+counter_params(const struct ts_create *c, size_t n, struct ts_db_param *p)
+{
+	long long per_role[TS_ROLE__COUNT] = { 0 };
+	size_t i, k = 0;
+	int r;
+
+	for (i = 0; i < c->n; i++)
+		if (!c->existing[i])
+			per_role[c->items[i].role]++;
+	p[k++] = ts_p_int((long long)n);
+	p[k++] = ts_p_int((long long)n);
+	for (r = 0; r < TS_ROLE__COUNT; r++)
+		p[k++] = ts_p_int(per_role[r]);
+	p[k++] = ts_p_str(c->now, TS_DB_TIME_LEN);
+	p[k++] = ts_p_str(c->now, TS_DB_TIME_LEN);
+	p[k++] = ts_p_blob(c->thread_id, 16);
+	p[k++] = ts_p_str(c->owner, strlen(c->owner));
+	p[k++] = ts_p_str(c->now, TS_DB_TIME_LEN);
+	return k;
+}
+
+/*
+ * When the counter UPDATE matched nothing: either no thread of this owner,
+ * or its newest message is dated after our clock (another writer's clock ran
+ * ahead). The thread row is locked and its time read; the new messages then
+ * take that time, so created_at never decreases along seq. *again: run the
+ * UPDATE once more.
+ */
+static enum ts_db_status
+catch_up_time(struct ts_db *db, struct ts_create *c, int *again)
+{
+	struct ts_db_param p[] = { ts_p_blob(c->thread_id, 16), ts_p_str(c->owner, strlen(c->owner)) };
+	struct ts_db_rows r;
+	enum ts_db_status st;
+	const struct ts_db_cell *last;
+
+	*again = 0;
+	if ((st = ts_db_exec(db, TS_SQL_THREAD_LOCK_TIME, p, 2, &r, NULL)) != TS_DB_OK)
+		return st;
+	if (r.nrows != 1) {
+		c->outcome = TS_CREATE_NO_THREAD;
+	} else {
+		last = ts_db_cell(&r, 0, 0);
+		if (last->data != NULL && last->len == TS_DB_TIME_LEN && strcmp(last->data, c->now) > 0)
+			memcpy(c->now, last->data, TS_DB_TIME_LEN + 1);
+		*again = 1;
+	}
+	ts_db_rows_free(&r);
+	return TS_DB_OK;
+}
+
+/*
  * Takes n contiguous seq numbers from the thread's counter and counts the
  * messages in, in one statement that also locks the thread row until COMMIT
  * (so no seq becomes visible after a higher one). *first is the first
  * number: LAST_INSERT_ID(expr) hands the new counter back with the
- * statement's answer. 0 rows changed: no such thread of this owner.
+ * statement's answer. 0 rows changed: no such thread of this owner, or a
+ * clock behind the thread's (catch_up_time).
  */
 static enum ts_db_status
 take_seqs(struct ts_db *db, struct ts_create *c, size_t n, long long *first)
 {
-	struct ts_db_param p[] = { ts_p_int((long long)n), ts_p_int((long long)n),
-	    ts_p_str(c->now, TS_DB_TIME_LEN), ts_p_str(c->now, TS_DB_TIME_LEN), ts_p_blob(c->thread_id, 16),
-	    ts_p_str(c->owner, strlen(c->owner)) };
+	struct ts_db_param p[16];
 	unsigned long long changed = 0;
 	enum ts_db_status st;
+	size_t np;
+	int again;
 
-	if ((st = ts_db_exec(db, TS_SQL_THREAD_NEXT_SEQ, p, 6, NULL, &changed)) != TS_DB_OK)
+	np = counter_params(c, n, p);
+	if ((st = ts_db_exec(db, TS_SQL_THREAD_NEXT_SEQ, p, np, NULL, &changed)) != TS_DB_OK)
 		return st;
 	if (changed != 1) {
-		c->outcome = TS_CREATE_NO_THREAD;
-		return TS_DB_OK;
+		if ((st = catch_up_time(db, c, &again)) != TS_DB_OK || !again)
+			return st;
+		np = counter_params(c, n, p);
+		if ((st = ts_db_exec(db, TS_SQL_THREAD_NEXT_SEQ, p, np, NULL, &changed)) != TS_DB_OK)
+			return st;
+		if (changed != 1) {
+			c->outcome = TS_CREATE_NO_THREAD;
+			return TS_DB_OK;
+		}
 	}
 	*first = (long long)ts_db_insert_id(db, TS_SQL_THREAD_NEXT_SEQ) - (long long)n + 1;
 	return TS_DB_OK;

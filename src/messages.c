@@ -673,6 +673,69 @@ ts_message_view_json(struct ts_message_view *v)
 	return o;
 }
 
+/*
+ * Most bytes the §6.1 object of cells can take, without rendering it: every
+ * cell escaped at worst (a control byte becomes six) plus the member names
+ * and punctuation. Stored JSON texts are copied as they are, so this is
+ * loose, but it settles almost every page without a second rendering.
+ */
+static size_t
+view_size_bound(const struct ts_db_cell *c)
+{
+	size_t total = TS_MESSAGE_FIXED_BYTES;
+	int i;
+
+	for (i = 0; i < TS_MC__COUNT; i++)
+		total += 6 * (size_t)c[i].len;
+	return total;
+}
+
+/* The exact length of the view's serialisation (0 out of memory). */
+static size_t
+view_size(struct ts_message_view *v)
+{
+	struct printbuf *pb = printbuf_new();
+	struct json_object *o = ts_message_view_json(v);
+	size_t n = 0;
+
+	if (pb != NULL && o != NULL && view_to_json(o, pb, 0,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) == 0)
+		n = (size_t)pb->bpos;
+	json_object_put(o);
+	if (pb != NULL)
+		printbuf_free(pb);
+	return n;
+}
+
+size_t
+ts_message_size_within(const struct ts_db_cell *c, int with_details, struct ts_message_scratch *sc,
+    size_t room)
+{
+	struct ts_message_view v;
+	size_t bound = view_size_bound(c);
+
+	if (bound <= room)
+		return bound;
+	v.cells = c;
+	v.with_details = with_details;
+	v.scratch = sc;
+	return view_size(&v);
+}
+
+size_t
+ts_message_page_fit(const struct ts_db_cell *const *page, size_t n, int with_details,
+    struct ts_message_scratch *sc, size_t budget)
+{
+	size_t i, used = 0;
+
+	for (i = 0; i < n; i++) {
+		used += ts_message_size_within(page[i], with_details, sc, budget - (used < budget ? used : budget)) + 1;
+		if (used > budget)
+			return i > 0 ? i : 1;
+	}
+	return n;
+}
+
 struct json_object *
 ts_message_id_json(const struct ts_db_cell *c)
 {

@@ -5,17 +5,26 @@
 #include "sql.h"
 
 #define THREAD_COLS "id, owner_id, title, visibility, namespace, metadata, " \
-	"message_count, last_message_at, created_at, updated_at, row_id"
+	"message_count, last_message_at, created_at, updated_at, row_id, " \
+	"user_count, assistant_count, system_count, tool_count"
 
 /*
- * Listing pages: keyset ranges on row_id (creation order, unique). Optional
- * filters are "? IS NULL OR col = ?" so one prepared statement serves every
- * combination; the range on (owner_id, row_id) or (visibility, row_id) is
- * what the index answers, the filters only thin the rows it yields.
+ * Listing pages: keyset ranges on row_id (creation order, unique). Each
+ * combination of filters has its own statement and index (sql/002), whose
+ * equality prefix leaves a range already in row_id order: a page reads its
+ * rows and no more, however many threads the filters skip.
+ * owner_id = ? uses the index; BINARY ... = BINARY ? makes the match exact
+ * (utf8mb4_bin ignores trailing spaces: "alice " must not list alice's).
+ * Parameters: [owner, owner,] [namespace,] [visibility,] bound, LIMIT.
  */
-/* owner_id = ? uses the index; BINARY ... = BINARY ? makes the match exact
- * (utf8mb4_bin ignores trailing spaces: "alice " must not list alice's). */
-#define THREAD_FILTERS " AND (? IS NULL OR namespace = ?) AND (? IS NULL OR visibility = ?)"
+#define OWN_THREADS(index, filters, cmp, dir) "SELECT " THREAD_COLS " FROM threads FORCE INDEX (" index ")" \
+	" WHERE owner_id = ? AND BINARY owner_id = BINARY ?" filters " AND row_id " cmp " ?" \
+	" ORDER BY row_id " dir " LIMIT ?"
+#define PUBLIC_THREADS(index, filters, cmp, dir) "SELECT " THREAD_COLS " FROM threads FORCE INDEX (" index ")" \
+	" WHERE visibility = 2" filters " AND row_id " cmp " ?" \
+	" ORDER BY row_id " dir " LIMIT ?"
+#define NS " AND namespace = ?"
+#define VIS " AND visibility = ?"
 
 /* The message columns (enum ts_message_col), each name after prefix p. */
 #define MESSAGE_COLS_OF(p) p "thread_id, " p "seq, " p "id, " p "role, " p "content_text, " \
@@ -26,13 +35,36 @@
 #define MESSAGE_COLS MESSAGE_COLS_OF("")
 
 /*
- * Message pages: one range of the clustered key (thread_id, seq). Filters are
- * "? IS NULL OR ..." so one statement serves every combination; the role
- * filter is a bit mask (bit r set: role r wanted; 15 = all).
+ * Bounded message ranges (src/message_ranges.c): messages of one thread with
+ * lo < seq < hi, in seq order, LIMIT ? OFFSET ?. Without a role or run_id
+ * filter that is one range of the clustered key. With one, it is a union of
+ * one index range per role (an unwanted role is bound to 255, which names no
+ * role and reads nothing), each already in seq order and cut at LIMIT, so a
+ * page reads at most four times its rows plus its offset, never the thread;
+ * only the seqs are merged, then the page's rows are read by primary key.
+ * The run_id match is exact: BINARY, since utf8mb4_bin ignores trailing
+ * spaces and "run-1 " must not match "run-1".
+ * Branch parameters: thread, [run_id, run_id,] role, lo, hi, LIMIT.
  */
-#define MESSAGE_FILTERS " AND (? IS NULL OR (run_id = ? AND BINARY run_id = BINARY ?))" \
-	" AND (? IS NULL OR created_at > ?) AND (? IS NULL OR created_at < ?)" \
-	" AND ((? >> role) & 1) = 1"
+#define RANGE_PK(dir) "SELECT " MESSAGE_COLS " FROM messages FORCE INDEX (PRIMARY)" \
+	" WHERE thread_id = ? AND seq > ? AND seq < ? ORDER BY seq " dir " LIMIT ? OFFSET ?"
+#define ROLE_BRANCH(what, dir) "(SELECT " what " FROM messages FORCE INDEX (messages_role)" \
+	" WHERE thread_id = ? AND role = ? AND seq > ? AND seq < ? ORDER BY seq " dir " LIMIT ?)"
+#define RUN_BRANCH(what, dir) "(SELECT " what " FROM messages FORCE INDEX (messages_run_role)" \
+	" WHERE thread_id = ? AND run_id = ? AND BINARY run_id = BINARY ? AND role = ?" \
+	" AND seq > ? AND seq < ? ORDER BY seq " dir " LIMIT ?)"
+#define UNION4(b) b " UNION ALL " b " UNION ALL " b " UNION ALL " b
+/* parameters: the four branches, LIMIT, OFFSET, thread */
+#define MERGED(b, dir) "SELECT " MESSAGE_COLS_OF("m.") " FROM messages m JOIN (" UNION4(b) \
+	" ORDER BY seq " dir " LIMIT ? OFFSET ?) k ON m.thread_id = ? AND m.seq = k.seq ORDER BY m.seq " dir
+/* Counting stops at LIMIT (in each branch): a total is exact up to a cap. */
+#define COUNT_PK "SELECT COUNT(*) FROM (SELECT 1 FROM messages FORCE INDEX (PRIMARY)" \
+	" WHERE thread_id = ? AND seq > ? AND seq < ? LIMIT ?) x"
+#define COUNT_MERGED(b) "SELECT COUNT(*) FROM (" UNION4(b) ") x"
+/* A created_at bound as a seq: the newest message at or before (< for the
+ * second) a time. created_at never decreases along seq (src/message_store.c). */
+#define SEQ_AT(cmp) "(SELECT seq FROM messages FORCE INDEX (messages_created)" \
+	" WHERE thread_id = ? AND created_at " cmp " ? ORDER BY created_at DESC, seq DESC LIMIT 1)"
 
 /*
  * A page of messages in one statement (enum ts_page_col): each row is a
@@ -103,22 +135,21 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_THREAD_CURSOR] = {
 		"SELECT row_id, owner_id, visibility FROM threads WHERE id = ?",
 		TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_UP] = {
-		"SELECT " THREAD_COLS " FROM threads WHERE owner_id = ? AND BINARY owner_id = BINARY ? AND row_id > ?"
-		THREAD_FILTERS " ORDER BY row_id ASC LIMIT ?",
-		TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_DOWN] = {
-		"SELECT " THREAD_COLS " FROM threads WHERE owner_id = ? AND BINARY owner_id = BINARY ? AND row_id < ?"
-		THREAD_FILTERS " ORDER BY row_id DESC LIMIT ?",
-		TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_PUBLIC_UP] = {
-		"SELECT " THREAD_COLS " FROM threads WHERE visibility = 2 AND row_id > ?"
-		THREAD_FILTERS " ORDER BY row_id ASC LIMIT ?",
-		TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_PUBLIC_DOWN] = {
-		"SELECT " THREAD_COLS " FROM threads WHERE visibility = 2 AND row_id < ?"
-		THREAD_FILTERS " ORDER BY row_id DESC LIMIT ?",
-		TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_OWN_UP] = { OWN_THREADS("threads_owner", "", ">", "ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_OWN_DOWN] = { OWN_THREADS("threads_owner", "", "<", "DESC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_OWN_NS_UP] = { OWN_THREADS("threads_owner_ns", NS, ">", "ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_OWN_NS_DOWN] = { OWN_THREADS("threads_owner_ns", NS, "<", "DESC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_OWN_VIS_UP] = { OWN_THREADS("threads_owner_vis", VIS, ">", "ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_OWN_VIS_DOWN] = { OWN_THREADS("threads_owner_vis", VIS, "<", "DESC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_OWN_NS_VIS_UP] = {
+		OWN_THREADS("threads_owner_ns_vis", NS VIS, ">", "ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_OWN_NS_VIS_DOWN] = {
+		OWN_THREADS("threads_owner_ns_vis", NS VIS, "<", "DESC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_PUBLIC_UP] = { PUBLIC_THREADS("threads_public", "", ">", "ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_PUBLIC_DOWN] = { PUBLIC_THREADS("threads_public", "", "<", "DESC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_PUBLIC_NS_UP] = { PUBLIC_THREADS("threads_public_ns", NS, ">", "ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_THREADS_PUBLIC_NS_DOWN] = {
+		PUBLIC_THREADS("threads_public_ns", NS, "<", "DESC"), TS_SQLF_REPEATABLE },
 	[TS_SQL_MESSAGE_BY_ID] = {
 		"SELECT " MESSAGE_COLS " FROM messages WHERE id = ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_MESSAGE_IN_THREAD] = {
@@ -138,10 +169,23 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_THREAD_LOCK] = {
 		"SELECT last_seq FROM threads WHERE id = ? AND BINARY owner_id = BINARY ? FOR UPDATE",
 		TS_SQLF_NONE },
+	/*
+	 * The counters for n new messages (n, then n per role). The new
+	 * messages' time must not be before the thread's newest message's
+	 * (created_at follows seq, which the created_* filters rely on): when it
+	 * would be (another worker's clock ran ahead), nothing changes and the
+	 * caller takes the thread's time instead (TS_SQL_THREAD_LOCK_TIME).
+	 */
 	[TS_SQL_THREAD_NEXT_SEQ] = {
 		"UPDATE threads SET last_seq = LAST_INSERT_ID(last_seq + ?), "
-		"message_count = message_count + ?, last_message_at = ?, updated_at = ? "
-		"WHERE id = ? AND BINARY owner_id = BINARY ?",
+		"message_count = message_count + ?, user_count = user_count + ?, "
+		"assistant_count = assistant_count + ?, system_count = system_count + ?, "
+		"tool_count = tool_count + ?, last_message_at = ?, updated_at = ? "
+		"WHERE id = ? AND BINARY owner_id = BINARY ? "
+		"AND (last_message_at IS NULL OR last_message_at <= ?)",
+		TS_SQLF_NONE },
+	[TS_SQL_THREAD_LOCK_TIME] = {
+		"SELECT last_message_at FROM threads WHERE id = ? AND BINARY owner_id = BINARY ? FOR UPDATE",
 		TS_SQLF_NONE },
 	[TS_SQL_THREAD_LAST_SEQ] = { "SELECT LAST_INSERT_ID()", TS_SQLF_NONE },
 	[TS_SQL_MESSAGE_INSERT] = {
@@ -158,28 +202,34 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		TS_SQLF_NONE },
 	[TS_SQL_MESSAGE_DELETE] = {
 		"DELETE FROM messages WHERE id = ? AND thread_id = ?", TS_SQLF_NONE },
-	/* Counters after deleting: the count, and the newest remaining message's time. */
+	/* Counters after deleting: the counts (all, then per role), and the newest
+	 * remaining message's time. */
 	[TS_SQL_THREAD_AFTER_DELETE] = {
-		"UPDATE threads SET message_count = message_count - ?, "
+		"UPDATE threads SET message_count = message_count - ?, user_count = user_count - ?, "
+		"assistant_count = assistant_count - ?, system_count = system_count - ?, "
+		"tool_count = tool_count - ?, "
 		"last_message_at = (SELECT created_at FROM messages WHERE thread_id = ? "
 		"ORDER BY seq DESC LIMIT 1), updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
 		TS_SQLF_NONE },
 	[TS_SQL_THREAD_CLEAR_COUNTERS] = {
-		"UPDATE threads SET message_count = 0, last_message_at = NULL, "
+		"UPDATE threads SET message_count = 0, user_count = 0, assistant_count = 0, "
+		"system_count = 0, tool_count = 0, last_message_at = NULL, "
 		"updated_at = UTC_TIMESTAMP(3) WHERE id = ?", TS_SQLF_NONE },
-	[TS_SQL_MESSAGES_UP] = {
-		"SELECT " MESSAGE_COLS " FROM messages WHERE thread_id = ? AND seq > ?"
-		MESSAGE_FILTERS " ORDER BY seq ASC LIMIT ? OFFSET ?", TS_SQLF_REPEATABLE },
-	[TS_SQL_MESSAGES_DOWN] = {
-		"SELECT " MESSAGE_COLS " FROM messages WHERE thread_id = ? AND seq < ?"
-		MESSAGE_FILTERS " ORDER BY seq DESC LIMIT ? OFFSET ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_UP] = { RANGE_PK("ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_DOWN] = { RANGE_PK("DESC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_ROLES_UP] = { MERGED(ROLE_BRANCH("seq", "ASC"), "ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_ROLES_DOWN] = { MERGED(ROLE_BRANCH("seq", "DESC"), "DESC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_RUN_UP] = { MERGED(RUN_BRANCH("seq", "ASC"), "ASC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_RUN_DOWN] = { MERGED(RUN_BRANCH("seq", "DESC"), "DESC"), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_COUNT] = { COUNT_PK, TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_ROLES_COUNT] = { COUNT_MERGED(ROLE_BRANCH("1", "ASC")), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_RUN_COUNT] = { COUNT_MERGED(RUN_BRANCH("1", "ASC")), TS_SQLF_REPEATABLE },
+	/* parameters: thread, created_after (NULL: none), thread, created_before */
+	[TS_SQL_TIME_BOUNDS] = { "SELECT " SEQ_AT("<=") ", " SEQ_AT("<"), TS_SQLF_REPEATABLE },
 	/* parameters: thread, LIMIT */
 	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
 	/* parameters: thread, cursor, LIMIT */
 	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
-	[TS_SQL_MESSAGES_COUNT] = {
-		"SELECT COUNT(*) FROM messages WHERE thread_id = ?" MESSAGE_FILTERS,
-		TS_SQLF_REPEATABLE },
 };
