@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "limits.h"
 #include "ids.h"
 #include "message_store.h"
 #include "messages.h"
@@ -238,13 +239,18 @@ parse_batch(struct ts_ctx *ctx, struct json_object *list, struct ts_message_inpu
 	return 0;
 }
 
-/* Renders the created batch, in the given order, as stored. */
+/*
+ * Renders the created batch, in the given order, as stored. Like a page, the
+ * answer stops before the item that would take it past the response cap (an
+ * item repeated idempotently comes back as stored, details and all); it then
+ * says "has_more": true, and the rest, all created, are read with the list.
+ */
 static void
 respond_batch(struct ts_ctx *ctx, const struct ts_create *c)
 {
 	struct json_object *data = json_object_new_array(), *o = json_object_new_object(), *m;
-	size_t i;
-	int gone;
+	size_t i, len, used = TS_LIST_ENVELOPE_BYTES;
+	int gone, cut = 0;
 
 	if (o == NULL || data == NULL) {
 		json_object_put(data);
@@ -259,11 +265,21 @@ respond_batch(struct ts_ctx *ctx, const struct ts_create *c)
 			return;
 		}
 		/* an existing item deleted since the commit is left out */
-		if (m != NULL)
-			json_object_array_add(data, m);
+		if (m == NULL)
+			continue;
+		json_object_to_json_string_length(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+		used += len + 1;
+		if (used > ctx->app->cfg->max_response_bytes && json_object_array_length(data) > 0) {
+			json_object_put(m);
+			cut = 1;
+			break;
+		}
+		json_object_array_add(data, m);
 	}
 	json_object_object_add(o, "object", json_object_new_string("list"));
 	json_object_object_add(o, "data", data);
+	if (cut)
+		json_object_object_add(o, "has_more", json_object_new_boolean(1));
 	if (ts_response_json(ctx->res, 201, o) != 0)
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 }

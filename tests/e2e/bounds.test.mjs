@@ -11,6 +11,7 @@
 // take an hour) and kept: the sanitizer pass of the suite finds it in place.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { before } from 'node:test';
 import { request, env, bearer, signToken } from './lib.mjs';
 import {
@@ -251,4 +252,24 @@ htest('health and a plain page answer promptly while 8 clients loop the most exp
   assert.ok(done >= 8, 'the expensive loops ran');
   assert.ok(median < 500, `median ${median} ms`);
   assert.ok(times[times.length - 1] < 3000, `worst ${times[times.length - 1]} ms`);
+});
+
+htest('a batch answer stops at the 8 MiB cap with has_more when repeated items come back with large details', async () => {
+  const owner = caller('bounds-batch');
+  const t = await newThread(owner);
+  const details = { blob: 'y'.repeat(900 * 1024) };
+  const items = [];
+  for (let i = 0; i < 10; i++) {
+    const message_id = randomUUID();
+    await createMessage(owner, t.id, { role: 'user', content: `b${i}`, message_id, details });
+    items.push({ role: 'user', content: `b${i}`, message_id });
+  }
+  const res = await request('POST', `${msgsPath(t.id)}/batch`, json(owner.headers, { messages: items }));
+  assert.equal(res.status, 201, res.text.slice(0, 200));
+  assert.ok(Buffer.byteLength(res.text) <= 8 * 1024 * 1024, `${Buffer.byteLength(res.text)} bytes`);
+  assert.equal(res.json.has_more, true);
+  assert.ok(res.json.data.length >= 1 && res.json.data.length < 10);
+  assert.deepEqual(res.json.data.map((m) => m.id), items.slice(0, res.json.data.length).map((m) => m.message_id));
+  const small = await request('POST', `${msgsPath(t.id)}/batch`, json(owner.headers, { messages: [{ role: 'user', content: 'small' }] }));
+  assert.deepEqual(Object.keys(small.json).sort(), ['data', 'object'], 'an answer under the cap has no has_more');
 });
