@@ -13,13 +13,12 @@
  *
  * A worker is single-threaded: poll the listen socket, FCGX_Accept_r,
  * ts_handle_request, FCGX_Finish_r, and after max_requests it exits to be
- * replaced (recycling). Stop signals are blocked except inside ppoll(), so a
- * SIGTERM is only ever taken between requests: the request in flight always
- * finishes, and there is no window between checking the stop flag and
- * blocking in accept() where the signal could be lost. The listen socket is
- * non-blocking, so a worker that loses the race for a connection to another
- * worker gets EAGAIN from accept() instead of sleeping in it with its stop
- * signals blocked.
+ * replaced (recycling). Stop signals are always blocked and read from a
+ * signalfd polled beside the listen socket (see struct stop_watch), so a
+ * SIGTERM is only ever taken between requests, the request in flight always
+ * finishes, and a stop is seen however busy the socket is. The listen socket
+ * is non-blocking, so a worker that loses the race for a connection to
+ * another worker gets EAGAIN from accept() instead of sleeping in it.
  *
  * Started by a web server (mod_fcgid, spawn-fcgi) with the socket on fd 0,
  * the program is one such worker; as CGI it answers one request.
@@ -38,6 +37,7 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #endif
 
 #include <fcgiapp.h>
@@ -67,44 +67,50 @@
 #define WEB_SERVER_ADDRS_ENV "FCGI_WEB_SERVER_ADDRS"
 #define WEB_SERVER_ADDRS_DEFAULT "127.0.0.1"
 
-/* Set by a worker's stop signal (SIGTERM, SIGINT, SIGUSR1). */
-static volatile sig_atomic_t worker_stop;
-
-static void
-worker_on_stop_signal(int sig)
-{
-	(void)sig;
-	worker_stop = 1;
-	/* Makes libfcgi's accept loop give up too; a plain store, signal safe. */
-	FCGX_ShutdownPending();
-}
-
 static void
 on_sigchld(int sig)
 {
 	(void)sig;
 }
 
-/* The signals that stop a worker gracefully. SIGUSR1 is libfcgi's convention. */
+/*
+ * A worker's stop signals (SIGTERM, SIGINT, and SIGUSR1, libfcgi's
+ * convention) stay blocked for its whole life and are read, never handled.
+ * On Linux a signalfd sits next to the listen socket in the one poll(), so a
+ * stop is seen at the next poll even when the listen socket is always ready,
+ * at no extra system call per request. (ppoll() with the signals unblocked
+ * was not enough: Linux lets a signal in only when no descriptor is ready,
+ * so a worker under load never saw SIGTERM.) Without signalfd, poll() wakes
+ * every WORKER_STOP_CHECK_MS and sigpending() looks. Either way the request
+ * in hand always finishes: the signal is only looked at between requests.
+ */
+struct stop_watch {
+	sigset_t set;
+	int fd;                 /* the signalfd, or -1 */
+};
+
+/* How often an idle worker without signalfd looks for a stop signal. */
+#define WORKER_STOP_CHECK_MS 100
+
 static void
-worker_stop_set(sigset_t *set)
+stop_watch_close(struct stop_watch *w)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGUSR1);
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
 }
 
 /*
- * Installs the worker's handlers (after FCGX_Init, which installs its own)
- * and blocks the stop signals; *poll_mask is the mask to wait with.
+ * Sets the worker's dispositions (after FCGX_Init, which installs its own),
+ * blocks the stop signals and opens w's descriptor.
  */
 static int
-worker_signals(sigset_t *poll_mask)
+worker_signals(struct stop_watch *w)
 {
 	struct sigaction sa;
-	sigset_t stop, other;
+	sigset_t other;
 
+	w->fd = -1;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = SIG_IGN;
@@ -117,12 +123,6 @@ worker_signals(sigset_t *poll_mask)
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) != 0)
 		return -1;
-	/* No SA_RESTART: the handler must end ppoll(). */
-	sa.sa_handler = worker_on_stop_signal;
-	sa.sa_flags = 0;
-	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
-	    sigaction(SIGUSR1, &sa, NULL) != 0)
-		return -1;
 
 	/* A forked worker inherits the master's mask: let the rest through. */
 	sigemptyset(&other);
@@ -130,13 +130,31 @@ worker_signals(sigset_t *poll_mask)
 	sigaddset(&other, SIGCHLD);
 	if (sigprocmask(SIG_UNBLOCK, &other, NULL) != 0)
 		return -1;
-	worker_stop_set(&stop);
-	if (sigprocmask(SIG_BLOCK, &stop, poll_mask) != 0)
+	sigemptyset(&w->set);
+	sigaddset(&w->set, SIGTERM);
+	sigaddset(&w->set, SIGINT);
+	sigaddset(&w->set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &w->set, NULL) != 0)
 		return -1;
-	sigdelset(poll_mask, SIGTERM);
-	sigdelset(poll_mask, SIGINT);
-	sigdelset(poll_mask, SIGUSR1);
+#ifdef __linux__
+	if ((w->fd = signalfd(-1, &w->set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		return -1;
+#endif
 	return 0;
+}
+
+/* Whether a stop signal is pending; pfd is w's entry of the last poll(). */
+static int
+stop_requested(const struct stop_watch *w, const struct pollfd *pfd)
+{
+	sigset_t pending;
+
+	if (w->fd >= 0)
+		return (pfd->revents & POLLIN) != 0;
+	if (sigpending(&pending) != 0)
+		return 0;
+	return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1 ||
+	    sigismember(&pending, SIGUSR1) == 1;
 }
 
 static int
@@ -173,13 +191,14 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 	struct ts_app app;
 	struct ts_request_source src;
 	struct ts_response_sink sink;
+	struct stop_watch stop;
 	FCGX_Request req;
-	struct pollfd pfd;
-	sigset_t poll_mask;
+	struct pollfd pfd[2];
 	unsigned long served = 0;
 	int rc, status = EXIT_FAILURE, req_ready = 0;
 
 	memset(&app, 0, sizeof(app));
+	stop.fd = -1;
 	app.cfg = cfg;
 	/* A forked worker must not go on with its parent's request ids. */
 	ts_request_ids_reset();
@@ -187,7 +206,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 		ts_log(TS_LOG_ERROR, "worker: FCGX_Init failed (%d)", rc);
 		goto out;
 	}
-	if (worker_signals(&poll_mask) != 0) {
+	if (worker_signals(&stop) != 0) {
 		ts_log(TS_LOG_ERROR, "worker: signals: %s", strerror(errno));
 		goto out;
 	}
@@ -204,24 +223,27 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 	req_ready = 1;
 	ts_log(TS_LOG_DEBUG, "worker started");
 
-	pfd.fd = listen_fd;
-	pfd.events = POLLIN;
-	while (!worker_stop) {
-		/* The only place a stop signal is let in. */
-		rc = ppoll(&pfd, 1, NULL, &poll_mask);
-		if (worker_stop)
-			break;
-		if (rc < 0) {
-			if (errno == EINTR)
-				continue;
+	pfd[0].fd = listen_fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = stop.fd;    /* -1 without signalfd: poll() skips it */
+	pfd[1].events = POLLIN;
+	pfd[1].revents = 0;
+	for (;;) {
+		rc = poll(pfd, 2, stop.fd >= 0 ? -1 : WORKER_STOP_CHECK_MS);
+		if (rc < 0 && errno != EINTR) {
 			ts_log(TS_LOG_ERROR, "worker: poll: %s", strerror(errno));
 			goto out;
 		}
-		if (pfd.revents & (POLLERR | POLLNVAL)) {
+		/* Looked at first: a busy listen socket must not hide a stop. */
+		if (stop_requested(&stop, &pfd[1]))
+			break;
+		if (rc <= 0)
+			continue;
+		if (pfd[0].revents & (POLLERR | POLLNVAL)) {
 			ts_log(TS_LOG_ERROR, "worker: the listen socket failed");
 			goto out;
 		}
-		if (!(pfd.revents & POLLIN))
+		if (!(pfd[0].revents & POLLIN))
 			continue;
 		rc = FCGX_Accept_r(&req);
 		if (rc < 0) {
@@ -245,6 +267,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 out:
 	if (req_ready)
 		FCGX_Free(&req, 1);
+	stop_watch_close(&stop);
 	ts_db_free(app.db);
 	ts_auth_cache_free(app.auth_cache);
 	return status;
