@@ -482,16 +482,22 @@ restrict_tcp_peers(const struct ts_listener *lis)
 }
 
 unsigned int
+ts_workers_for_cpus(long cpus)
+{
+	/* Compared before multiplying: a huge count must not overflow. */
+	if (cpus > TS_MAX_DEFAULT_WORKERS / TS_WORKERS_PER_CPU)
+		return TS_MAX_DEFAULT_WORKERS;
+	if (cpus < 1)
+		cpus = 1;       /* sysconf failed: assume the smallest machine */
+	if (cpus * TS_WORKERS_PER_CPU < TS_MIN_DEFAULT_WORKERS)
+		return TS_MIN_DEFAULT_WORKERS;
+	return (unsigned int)(cpus * TS_WORKERS_PER_CPU);
+}
+
+unsigned int
 ts_default_workers(void)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long n = (cpus > 0 ? cpus : 1) * TS_WORKERS_PER_CPU;
-
-	if (n < TS_MIN_DEFAULT_WORKERS)
-		n = TS_MIN_DEFAULT_WORKERS;
-	if (n > TS_MAX_DEFAULT_WORKERS)
-		n = TS_MAX_DEFAULT_WORKERS;
-	return (unsigned int)n;
+	return ts_workers_for_cpus(sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 int
