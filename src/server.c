@@ -9,7 +9,9 @@
  * allowed to spin. SIGTERM or SIGINT: the master passes SIGTERM on, waits
  * TS_SHUTDOWN_GRACE_SECONDS, kills stragglers, removes the socket, returns 0.
  * SIGHUP: every worker finishes its request and is replaced (new database
- * connections; the configuration is not read again).
+ * connections; the configuration is not read again). A worker still on one
+ * request request_timeout + TS_DEADLINE_GRACE_SECONDS after taking it is
+ * killed and replaced (see "The scoreboard").
  *
  * A worker is single-threaded: poll the listen socket, FCGX_Accept_r,
  * ts_handle_request, FCGX_Finish_r, and after max_requests it exits to be
@@ -27,9 +29,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -60,8 +65,11 @@
 #define WORKER_CRASH_LIMIT 10
 #define WORKER_CRASH_WINDOW_SECONDS 1
 #define WORKER_CRASH_PAUSE_SECONDS 1
-/* How often an idle master wakes up on its own (to retry a failed fork). */
-#define MASTER_TICK_SECONDS 1
+/*
+ * How often the master wakes up on its own: to read the scoreboard (a stuck
+ * worker is killed at most this late) and to retry a failed fork.
+ */
+#define MASTER_TICK_SECONDS 0.2
 
 /* libfcgi only reads FCGI_WEB_SERVER_ADDRS (in FCGX_Init), and only checks IPv4 peers. */
 #define WEB_SERVER_ADDRS_ENV "FCGI_WEB_SERVER_ADDRS"
@@ -71,6 +79,39 @@ static void
 on_sigchld(int sig)
 {
 	(void)sig;
+}
+
+/*
+ * The scoreboard: one slot per worker, in memory the master maps shared
+ * before the first fork. A worker writes the CLOCK_MONOTONIC millisecond at
+ * which it takes a connection (before libfcgi reads the request, so a client
+ * that sends its request slowly is timed too) and 0 when it has answered.
+ * The master reads the slots on its tick and kills a worker whose request is
+ * older than request_timeout + TS_DEADLINE_GRACE_SECONDS: by then the worker
+ * has had its chance to answer 503 itself, and it is stuck where no deadline
+ * reaches (a client that never finishes its body, a hung system call), as
+ * php-fpm's request_terminate_timeout does. One writer a slot, read a tick
+ * late at worst: relaxed atomics are enough.
+ */
+typedef _Atomic uint_least64_t ts_slot;
+
+static uint_least64_t
+mono_ms(void)
+{
+	struct timespec ts;
+	uint_least64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ms = (uint_least64_t)ts.tv_sec * 1000u + (uint_least64_t)ts.tv_nsec / 1000000u;
+	return ms != 0 ? ms : 1;        /* 0 means idle */
+}
+
+/* slot is NULL for a worker without a master (inherited socket). */
+static void
+slot_set(ts_slot *slot, uint_least64_t v)
+{
+	if (slot != NULL)
+		atomic_store_explicit(slot, v, memory_order_relaxed);
 }
 
 /*
@@ -186,7 +227,7 @@ accept_error_is_transient(int rc)
  * the worker cannot go on (the master then counts it as a crash).
  */
 static int
-worker_loop(const struct ts_config *cfg, int listen_fd)
+worker_loop(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 {
 	struct ts_app app;
 	struct ts_request_source src;
@@ -245,8 +286,10 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
+		slot_set(slot, mono_ms());
 		rc = FCGX_Accept_r(&req);
 		if (rc < 0) {
+			slot_set(slot, 0);
 			if (accept_error_is_transient(rc))
 				continue;
 			ts_log(TS_LOG_ERROR, "worker: accept failed: %s",
@@ -257,6 +300,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 		ts_fcgi_sink(&req, &sink);
 		ts_handle_request(&app, &src, &sink);
 		FCGX_Finish_r(&req);
+		slot_set(slot, 0);
 		served++;
 		if (cfg->max_requests > 0 && served >= cfg->max_requests) {
 			ts_log(TS_LOG_DEBUG, "worker recycled after %lu requests", served);
@@ -278,6 +322,8 @@ struct master {
 	const struct ts_config *cfg;
 	struct ts_listener *lis;
 	pid_t *pids;                    /* one slot per worker, 0 when empty */
+	ts_slot *board;                 /* the scoreboard, shared with the workers */
+	unsigned char *overdue;         /* per slot: killed for its deadline */
 	unsigned int nworkers;
 	unsigned int live;
 	pid_t self;
@@ -302,7 +348,7 @@ now_mono(struct timespec *ts)
 
 /* The child side of a fork: never returns into the caller's code. */
 static void __attribute__((noreturn))
-worker_main(struct master *m)
+worker_main(struct master *m, unsigned int i)
 {
 	int status;
 
@@ -311,7 +357,7 @@ worker_main(struct master *m)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->self)
 		_exit(EXIT_SUCCESS);
 #endif
-	status = worker_loop(m->cfg, m->lis->fd);
+	status = worker_loop(m->cfg, m->lis->fd, &m->board[i]);
 	/*
 	 * exit(), not _exit(): a sanitizer build checks the worker for leaks
 	 * here. The master flushed stdio before fork, so nothing is written
@@ -334,6 +380,8 @@ spawn_missing(struct master *m)
 		if (m->pids[i] != 0)
 			continue;
 		fflush(NULL);
+		atomic_store_explicit(&m->board[i], 0, memory_order_relaxed);
+		m->overdue[i] = 0;
 		pid = fork();
 		if (pid < 0) {
 			ts_log(TS_LOG_ERROR, "fork: %s; retrying in %d s", strerror(errno),
@@ -343,7 +391,7 @@ spawn_missing(struct master *m)
 			return;
 		}
 		if (pid == 0)
-			worker_main(m);
+			worker_main(m, i);
 		m->pids[i] = pid;
 		m->live++;
 	}
@@ -385,7 +433,11 @@ reap(struct master *m)
 			continue;
 		m->pids[i] = 0;
 		m->live--;
-		if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SUCCESS) {
+		if (m->overdue[i]) {
+			/* Killed on purpose: not a crash, so no brake. */
+			ts_log(TS_LOG_INFO, "worker %ld killed for its deadline%s", (long)pid,
+			    m->stopping ? "" : "; starting a new one");
+		} else if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SUCCESS) {
 			ts_log(TS_LOG_DEBUG, "worker %ld exited", (long)pid);
 		} else if (WIFEXITED(st)) {
 			ts_log(TS_LOG_WARN, "worker %ld exited with status %d", (long)pid,
@@ -410,6 +462,30 @@ signal_workers(struct master *m, int sig)
 	for (i = 0; i < m->nworkers; i++)
 		if (m->pids[i] != 0)
 			kill(m->pids[i], sig);
+}
+
+/* Kills every worker whose request has outlived its deadline and the grace. */
+static void
+kill_overdue(struct master *m)
+{
+	uint_least64_t now = mono_ms(), since;
+	uint_least64_t limit = 1000u * ((uint_least64_t)m->cfg->request_timeout + TS_DEADLINE_GRACE_SECONDS);
+	unsigned int i;
+
+	if (m->cfg->request_timeout == 0)
+		return;
+	for (i = 0; i < m->nworkers; i++) {
+		if (m->pids[i] == 0 || m->overdue[i])
+			continue;
+		since = atomic_load_explicit(&m->board[i], memory_order_relaxed);
+		if (since == 0 || since > now || now - since <= limit)
+			continue;
+		ts_log(TS_LOG_WARN, "worker %ld has been on one request for %.1f s "
+		    "(request_timeout %u s + %d s): killing it", (long)m->pids[i],
+		    (double)(now - since) / 1000.0, m->cfg->request_timeout, TS_DEADLINE_GRACE_SECONDS);
+		if (kill(m->pids[i], SIGKILL) == 0)
+			m->overdue[i] = 1;
+	}
 }
 
 /* Waits for one of set, at most seconds; returns the signal or 0. */
@@ -447,7 +523,9 @@ stop_workers(struct master *m, const sigset_t *set)
 		left = TS_SHUTDOWN_GRACE_SECONDS - elapsed_s(&start, &now);
 		if (left <= 0)
 			break;
-		wait_signal(set, left);
+		/* A worker stuck past its deadline need not hold the stop up. */
+		kill_overdue(m);
+		wait_signal(set, left < MASTER_TICK_SECONDS ? left : MASTER_TICK_SECONDS);
 	}
 	ts_log(TS_LOG_WARN, "%u workers still busy after %d s: killing them", m->live,
 	    TS_SHUTDOWN_GRACE_SECONDS);
@@ -536,8 +614,17 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 		goto out;
 	}
 	restrict_tcp_peers(&lis);
-	if ((m.pids = calloc(nworkers, sizeof(*m.pids))) == NULL) {
+	if ((m.pids = calloc(nworkers, sizeof(*m.pids))) == NULL ||
+	    (m.overdue = calloc(nworkers, sizeof(*m.overdue))) == NULL) {
 		ts_log(TS_LOG_ERROR, "out of memory");
+		goto out;
+	}
+	/* Zero-filled, so every slot starts idle. */
+	m.board = mmap(NULL, nworkers * sizeof(*m.board), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m.board == MAP_FAILED) {
+		m.board = NULL;
+		ts_log(TS_LOG_ERROR, "scoreboard: %s", strerror(errno));
 		goto out;
 	}
 	m.cfg = cfg;
@@ -581,12 +668,16 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 			signal_workers(&m, SIGTERM);
 		}
 		reap(&m);
+		kill_overdue(&m);
 	}
 	stop_workers(&m, &set);
 	rc = 0;
 out:
 	ts_listen_close(&lis);
+	if (m.board != NULL)
+		munmap(m.board, nworkers * sizeof(*m.board));
 	free(m.pids);
+	free(m.overdue);
 	if (have_chld)
 		sigaction(SIGCHLD, &old_chld, NULL);
 	if (have_mask)
@@ -605,7 +696,7 @@ ts_serve_inherited(const struct ts_config *cfg)
 		ts_log(TS_LOG_ERROR, "fd 0: %s", strerror(errno));
 		return EXIT_FAILURE;
 	}
-	return worker_loop(cfg, STDIN_FILENO);
+	return worker_loop(cfg, STDIN_FILENO, NULL);
 }
 
 int
