@@ -67,8 +67,9 @@ void ts_db_free(struct ts_db *db);
  * while a deadline is set asks the server to stop any statement, and any
  * lock wait, after `seconds` (MariaDB max_statement_time; MySQL
  * max_execution_time, which covers SELECTs, and innodb_lock_wait_timeout on
- * both). Call it once per request before its first statement. start is copied;
- * db may be NULL.
+ * both). Call it once per request before its first statement: it also makes
+ * the first statement check that the server has not closed the connection
+ * while it was idle. start is copied; db may be NULL.
  */
 void ts_db_set_deadline(struct ts_db *db, const struct timespec *start, unsigned int seconds);
 
@@ -79,7 +80,8 @@ enum ts_db_status ts_db_connect(struct ts_db *db);
  * Runs the prepared statement id with params. If out is not NULL the result
  * set is stored there (the caller frees it). affected, if not NULL, gets the
  * affected-row count. Outside a transaction a statement marked safe to repeat
- * is run again once after a lost connection.
+ * is run again once after a lost connection, and any statement is when the
+ * connection was found dead before the statement reached the server.
  */
 enum ts_db_status ts_db_exec(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params,
     size_t nparams, struct ts_db_rows *out, unsigned long long *affected);

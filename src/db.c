@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <mysql.h>
 #include <errmsg.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,8 @@ struct ts_db {
 	MYSQL_STMT *stmts[TS_SQL__COUNT];
 	int in_txn;
 	int lost;               /* the connection died during the last call */
+	int unsent;             /* ...and the statement provably never reached the server */
+	int check_idle;         /* a request began: look whether the server hung up */
 	unsigned int last_errno;
 	unsigned int limit_s;   /* the request timeout; 0: no deadline */
 	struct timespec deadline; /* CLOCK_MONOTONIC, when limit_s > 0 */
@@ -102,6 +105,7 @@ ts_db_set_deadline(struct ts_db *db, const struct timespec *start, unsigned int 
 	db->deadline = *start;
 	db->deadline.tv_sec += (time_t)seconds;
 	db->deadline_logged = 0;
+	db->check_idle = 1;
 }
 
 static int
@@ -238,6 +242,29 @@ ts_db_connect(struct ts_db *db)
 	db->conn = m;
 	db->lost = 0;
 	return TS_DB_OK;
+}
+
+/*
+ * At the first statement of a request: an idle connection has nothing to
+ * read, so a readable one was closed by the server (a restart, a KILL,
+ * wait_timeout) or holds its parting error. It is dropped before anything is
+ * sent on it, and the statement goes to a new connection, whatever it is.
+ */
+static void
+drop_if_closed(struct ts_db *db)
+{
+	struct pollfd p;
+
+	if (!db->check_idle || db->conn == NULL)
+		return;
+	db->check_idle = 0;
+	p.fd = (int)mysql_get_socket(db->conn);
+	p.events = POLLIN;
+	p.revents = 0;
+	if (p.fd < 0 || poll(&p, 1, 0) <= 0)
+		return;
+	ts_log(TS_LOG_WARN, "db: the server closed the idle connection; opening a new one");
+	db_close(db);
 }
 
 static enum ts_db_status
@@ -559,14 +586,23 @@ exec_once(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params, si
 	 * until the transaction is rerun: no silent autocommit on a new one. */
 	if (db->in_txn && db->conn == NULL)
 		return TS_DB_UNAVAILABLE;
+	/* Until it is executed, the statement has not run, whatever fails. */
+	db->unsent = 1;
+	if (!db->in_txn)
+		drop_if_closed(db);
 	if ((st = ts_db_connect(db)) != TS_DB_OK)
 		return st;
 	if ((st = prepared(db, id, &s)) != TS_DB_OK)
 		return st;
 	if ((st = bind_params(db, s, params, n, binds, lens)) != TS_DB_OK)
 		return st;
-	if (mysql_stmt_execute(s) != 0)
+	db->unsent = 0;
+	if (mysql_stmt_execute(s) != 0) {
+		/* Connector/C says 2006 when it could not send the command (a
+		 * connection lost after sending is 2013): it never ran. */
+		db->unsent = mysql_stmt_errno(s) == CR_SERVER_GONE_ERROR;
 		return stmt_fail(db, s, "execute");
+	}
 	if (affected != NULL)
 		*affected = mysql_stmt_affected_rows(s);
 	if (out != NULL)
@@ -587,9 +623,10 @@ ts_db_exec(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params,
 	db->lost = 0;
 	st = exec_once(db, id, params, nparams, out, affected);
 	/* A connection that died between requests (server restart, KILL, idle
-	 * timeout) is reopened once for statements that are safe to repeat. */
+	 * timeout) is reopened once for a statement that never reached the
+	 * server, and for one that is safe to repeat. */
 	if (st == TS_DB_UNAVAILABLE && db->lost && !in_txn &&
-	    (ts_sql_table[id].flags & TS_SQLF_REPEATABLE))
+	    (db->unsent || (ts_sql_table[id].flags & TS_SQLF_REPEATABLE)))
 		st = exec_once(db, id, params, nparams, out, affected);
 	return st;
 }
@@ -613,6 +650,7 @@ begin(struct ts_db *db)
 	static const char start[] = "START TRANSACTION";
 	enum ts_db_status st;
 
+	drop_if_closed(db);
 	if ((st = ts_db_connect(db)) != TS_DB_OK)
 		return st;
 	if (mysql_real_query(db->conn, start, sizeof(start) - 1) != 0)
