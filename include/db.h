@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "config.h"
 #include "sql.h"
@@ -18,7 +19,9 @@ enum ts_db_status {
 	TS_DB_UNAVAILABLE,      /* the server cannot be reached: 503 */
 	TS_DB_RETRY,            /* deadlock or lock wait timeout: run the transaction again */
 	TS_DB_DUPLICATE,        /* a unique key was violated (1062) */
-	TS_DB_ERROR             /* anything else: 500, details logged */
+	TS_DB_ERROR,            /* anything else: 500, details logged */
+	TS_DB_TIMEOUT           /* the request's deadline passed; nothing was
+	                         * committed by the call that says so: 503 */
 };
 
 struct ts_db;
@@ -66,6 +69,20 @@ ts_db_cell_ll(const struct ts_db_rows *r, size_t row, size_t col)
 struct ts_db *ts_db_new(const struct ts_config *cfg);
 void ts_db_free(struct ts_db *db);
 
+/*
+ * Starts a request: its deadline is seconds after start (CLOCK_MONOTONIC),
+ * 0 for none (the command-line tools). Past the deadline no statement is
+ * started and no transaction run again: they return TS_DB_TIMEOUT, as does
+ * a statement the server stopped for running too long. A connection opened
+ * while a deadline is set asks the server to stop any statement, and any
+ * lock wait, after `seconds` (MariaDB max_statement_time; MySQL
+ * max_execution_time, which covers SELECTs, and innodb_lock_wait_timeout on
+ * both). Call it once per request before its first statement: it also makes
+ * the first statement check that the server has not closed the connection
+ * while it was idle. start is copied; db may be NULL.
+ */
+void ts_db_set_deadline(struct ts_db *db, const struct timespec *start, unsigned int seconds);
+
 /* Opens the connection if it is not open. */
 enum ts_db_status ts_db_connect(struct ts_db *db);
 
@@ -73,7 +90,8 @@ enum ts_db_status ts_db_connect(struct ts_db *db);
  * Runs the prepared statement id with params. If out is not NULL the result
  * set is stored there (the caller frees it). affected, if not NULL, gets the
  * affected-row count. Outside a transaction a statement marked safe to repeat
- * is run again once after a lost connection.
+ * is run again once after a lost connection, and any statement is when the
+ * connection was found dead before the statement reached the server.
  */
 enum ts_db_status ts_db_exec(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params,
     size_t nparams, struct ts_db_rows *out, unsigned long long *affected);
@@ -82,7 +100,8 @@ enum ts_db_status ts_db_exec(struct ts_db *db, enum ts_sql id, const struct ts_d
  * Runs fn inside one transaction, COMMIT included in the retried part (on
  * Galera a write conflict surfaces at COMMIT). A deadlock, lock wait timeout
  * or a connection lost before COMMIT reruns fn whole, a bounded number of
- * times with a short backoff. fn returns TS_DB_OK to commit; any other status
+ * times with a short backoff, and never once the request's deadline has
+ * passed (TS_DB_TIMEOUT). fn returns TS_DB_OK to commit; any other status
  * rolls back and is returned (TS_DB_RETRY asks for another attempt).
  */
 typedef enum ts_db_status (*ts_db_txn_fn)(struct ts_db *db, void *arg);

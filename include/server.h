@@ -14,6 +14,9 @@
  * processor, within TS_MIN_DEFAULT_WORKERS..TS_MAX_DEFAULT_WORKERS. */
 unsigned int ts_default_workers(void);
 
+/* The same for a given processor count (below 1: unknown, counted as 1). */
+unsigned int ts_workers_for_cpus(long cpus);
+
 /* Serves on listen_spec ("unix:/path.sock" or "host:port") with nworkers. */
 int ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nworkers);
 

@@ -54,10 +54,17 @@ ts_fail_validation(struct ts_ctx *ctx, const char *const *loc, const char *msg, 
 	ts_response_error(ctx->res, TS_E_VALIDATION, NULL, detail);
 }
 
+/*
+ * 503 with Retry-After for what passes: the server unreachable, the
+ * request's deadline (§11 Bounds), and a lock wait or deadlock outside a
+ * transaction, which is not retried there. 500 for the rest.
+ */
 void
 ts_respond_db_error(struct ts_ctx *ctx, enum ts_db_status st)
 {
-	ts_fail(ctx, st == TS_DB_UNAVAILABLE ? TS_E_SERVICE_UNAVAILABLE : TS_E_INTERNAL, NULL);
+	int transient = st == TS_DB_UNAVAILABLE || st == TS_DB_TIMEOUT || st == TS_DB_RETRY;
+
+	ts_fail(ctx, transient ? TS_E_SERVICE_UNAVAILABLE : TS_E_INTERNAL, NULL);
 }
 
 /* Every placeholder of a route holds a UUID; anything else is 400 INVALID_ID. */
@@ -181,10 +188,13 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 	ctx.loc_index = -1;
 	ctx.req = &req;
 	ctx.res = &res;
-	if (ts_request_init(&req, src, app->cfg->base_path) != 0)
+	if (ts_request_init(&req, src, app->cfg->base_path) != 0) {
 		ts_fail(&ctx, TS_E_INTERNAL, NULL);
-	else
+	} else {
+		/* The deadline runs from the request's start (§11 Bounds). */
+		ts_db_set_deadline(app->db, &req.started, app->cfg->request_timeout);
 		dispatch(&ctx, &match);
+	}
 	/* Under /v1 every error, wherever it arose, has OpenAI's body (§10). */
 	if (ts_v1_path(req.path))
 		ts_v1_finish(&res);

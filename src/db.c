@@ -5,10 +5,15 @@
  * prepared statements behind our back. Instead a lost connection is noticed
  * here (errors 2006/2013 and kin), closed, and opened again on the next use,
  * with the statements prepared again lazily.
+ *
+ * Each request brings its deadline (ts_db_set_deadline): no statement starts
+ * and no transaction is run again past it, and the server itself stops a
+ * statement or a lock wait that runs longer than the request may.
  */
 #include <errno.h>
 #include <mysql.h>
 #include <errmsg.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +36,9 @@
 #define ER_SERVER_SHUTDOWN_NO 1053
 #define ER_CONNECTION_KILLED_NO 1927
 #define ER_CLIENT_INTERACTION_TIMEOUT_NO 4031
+/* A statement stopped by max_statement_time (MariaDB) or max_execution_time (MySQL). */
+#define ER_STATEMENT_TIMEOUT_NO 1969
+#define ER_QUERY_TIMEOUT_NO 3024
 
 struct ts_db {
 	const struct ts_config *cfg;
@@ -38,7 +46,12 @@ struct ts_db {
 	MYSQL_STMT *stmts[TS_SQL__COUNT];
 	int in_txn;
 	int lost;               /* the connection died during the last call */
+	int unsent;             /* ...and the statement provably never reached the server */
+	int check_idle;         /* a request began: look whether the server hung up */
 	unsigned int last_errno;
+	unsigned int limit_s;   /* the request timeout; 0: no deadline */
+	struct timespec deadline; /* CLOCK_MONOTONIC, when limit_s > 0 */
+	int deadline_logged;    /* this request's "deadline passed" line is written */
 };
 
 struct ts_db *
@@ -83,6 +96,40 @@ ts_db_last_errno(const struct ts_db *db)
 	return db->last_errno;
 }
 
+void
+ts_db_set_deadline(struct ts_db *db, const struct timespec *start, unsigned int seconds)
+{
+	if (db == NULL)
+		return;
+	db->limit_s = seconds;
+	db->deadline = *start;
+	db->deadline.tv_sec += (time_t)seconds;
+	db->deadline_logged = 0;
+	db->check_idle = 1;
+}
+
+static int
+past_deadline(const struct ts_db *db)
+{
+	struct timespec now;
+
+	if (db->limit_s == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > db->deadline.tv_sec ||
+	    (now.tv_sec == db->deadline.tv_sec && now.tv_nsec >= db->deadline.tv_nsec);
+}
+
+/* The answer once the deadline has passed; logged once a request. */
+static enum ts_db_status
+timed_out(struct ts_db *db, const char *why)
+{
+	if (!db->deadline_logged)
+		ts_log(TS_LOG_WARN, "db: %s: the request's %u s deadline has passed", why, db->limit_s);
+	db->deadline_logged = 1;
+	return TS_DB_TIMEOUT;
+}
+
 static int
 is_connection_error(unsigned int e)
 {
@@ -115,12 +162,46 @@ classify(struct ts_db *db, unsigned int e, const char *text, const char *what)
 		db_close(db);
 		return TS_DB_UNAVAILABLE;
 	}
+	if (e == ER_STATEMENT_TIMEOUT_NO || e == ER_QUERY_TIMEOUT_NO)
+		return timed_out(db, "the server stopped a statement");
+	/* A lock wait that ends past the deadline is not worth another try. */
+	if (e == ER_LOCK_WAIT_TIMEOUT_NO && past_deadline(db))
+		return timed_out(db, "a lock wait timed out");
 	if (e == ER_LOCK_DEADLOCK_NO || e == ER_LOCK_WAIT_TIMEOUT_NO)
 		return TS_DB_RETRY;
 	if (e == ER_DUP_ENTRY_NO)
 		return TS_DB_DUPLICATE;
 	ts_log(TS_LOG_ERROR, "db: %s failed: %u %s", what, e, text != NULL ? text : "");
 	return TS_DB_ERROR;
+}
+
+/*
+ * Asks the server to stop any statement, and any lock wait, that outlasts
+ * the request: one statement per connection, sent right after connecting.
+ * MariaDB's max_statement_time covers every statement; MySQL's
+ * max_execution_time only SELECTs, so writes rely on the lock wait limit.
+ */
+static int
+set_session_limits(struct ts_db *db, MYSQL *m)
+{
+	const char *version = mysql_get_server_info(m);
+	char sql[160];
+
+	if (db->limit_s == 0)
+		return 0;
+	if (version != NULL && strstr(version, "MariaDB") != NULL)
+		snprintf(sql, sizeof(sql), "SET SESSION max_statement_time = %u, "
+		    "SESSION innodb_lock_wait_timeout = %u", db->limit_s, db->limit_s);
+	else
+		snprintf(sql, sizeof(sql), "SET SESSION max_execution_time = %lu, "
+		    "SESSION innodb_lock_wait_timeout = %u", 1000UL * db->limit_s, db->limit_s);
+	if (mysql_real_query(m, sql, strlen(sql)) != 0) {
+		db->last_errno = mysql_errno(m);
+		ts_log(TS_LOG_ERROR, "db: cannot set the statement time limit: %u %s",
+		    db->last_errno, mysql_error(m));
+		return -1;
+	}
+	return 0;
 }
 
 enum ts_db_status
@@ -154,9 +235,36 @@ ts_db_connect(struct ts_db *db)
 		mysql_close(m);
 		return TS_DB_UNAVAILABLE;
 	}
+	if (set_session_limits(db, m) != 0) {
+		mysql_close(m);
+		return is_connection_error(db->last_errno) ? TS_DB_UNAVAILABLE : TS_DB_ERROR;
+	}
 	db->conn = m;
 	db->lost = 0;
 	return TS_DB_OK;
+}
+
+/*
+ * At the first statement of a request: an idle connection has nothing to
+ * read, so a readable one was closed by the server (a restart, a KILL,
+ * wait_timeout) or holds its parting error. It is dropped before anything is
+ * sent on it, and the statement goes to a new connection, whatever it is.
+ */
+static void
+drop_if_closed(struct ts_db *db)
+{
+	struct pollfd p;
+
+	if (!db->check_idle || db->conn == NULL)
+		return;
+	db->check_idle = 0;
+	p.fd = (int)mysql_get_socket(db->conn);
+	p.events = POLLIN;
+	p.revents = 0;
+	if (p.fd < 0 || poll(&p, 1, 0) <= 0)
+		return;
+	ts_log(TS_LOG_WARN, "db: the server closed the idle connection; opening a new one");
+	db_close(db);
 }
 
 static enum ts_db_status
@@ -478,14 +586,23 @@ exec_once(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params, si
 	 * until the transaction is rerun: no silent autocommit on a new one. */
 	if (db->in_txn && db->conn == NULL)
 		return TS_DB_UNAVAILABLE;
+	/* Until it is executed, the statement has not run, whatever fails. */
+	db->unsent = 1;
+	if (!db->in_txn)
+		drop_if_closed(db);
 	if ((st = ts_db_connect(db)) != TS_DB_OK)
 		return st;
 	if ((st = prepared(db, id, &s)) != TS_DB_OK)
 		return st;
 	if ((st = bind_params(db, s, params, n, binds, lens)) != TS_DB_OK)
 		return st;
-	if (mysql_stmt_execute(s) != 0)
+	db->unsent = 0;
+	if (mysql_stmt_execute(s) != 0) {
+		/* Connector/C says 2006 when it could not send the command (a
+		 * connection lost after sending is 2013): it never ran. */
+		db->unsent = mysql_stmt_errno(s) == CR_SERVER_GONE_ERROR;
 		return stmt_fail(db, s, "execute");
+	}
 	if (affected != NULL)
 		*affected = mysql_stmt_affected_rows(s);
 	if (out != NULL)
@@ -501,12 +618,15 @@ ts_db_exec(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params,
 	enum ts_db_status st;
 	int in_txn = db->in_txn;
 
+	if (past_deadline(db))
+		return timed_out(db, "statement not started");
 	db->lost = 0;
 	st = exec_once(db, id, params, nparams, out, affected);
 	/* A connection that died between requests (server restart, KILL, idle
-	 * timeout) is reopened once for statements that are safe to repeat. */
+	 * timeout) is reopened once for a statement that never reached the
+	 * server, and for one that is safe to repeat. */
 	if (st == TS_DB_UNAVAILABLE && db->lost && !in_txn &&
-	    (ts_sql_table[id].flags & TS_SQLF_REPEATABLE))
+	    (db->unsent || (ts_sql_table[id].flags & TS_SQLF_REPEATABLE)))
 		st = exec_once(db, id, params, nparams, out, affected);
 	return st;
 }
@@ -530,6 +650,7 @@ begin(struct ts_db *db)
 	static const char start[] = "START TRANSACTION";
 	enum ts_db_status st;
 
+	drop_if_closed(db);
 	if ((st = ts_db_connect(db)) != TS_DB_OK)
 		return st;
 	if (mysql_real_query(db->conn, start, sizeof(start) - 1) != 0)
@@ -553,6 +674,9 @@ ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg)
 	int attempt;
 
 	for (attempt = 1; attempt <= TS_DB_MAX_TXN_ATTEMPTS; attempt++) {
+		/* Work the client has stopped waiting for is not started again. */
+		if (past_deadline(db))
+			return timed_out(db, "transaction not started");
 		db->lost = 0;
 		db->in_txn = 0;
 		st = begin(db);

@@ -9,17 +9,18 @@
  * allowed to spin. SIGTERM or SIGINT: the master passes SIGTERM on, waits
  * TS_SHUTDOWN_GRACE_SECONDS, kills stragglers, removes the socket, returns 0.
  * SIGHUP: every worker finishes its request and is replaced (new database
- * connections; the configuration is not read again).
+ * connections; the configuration is not read again). A worker still on one
+ * request request_timeout + TS_DEADLINE_GRACE_SECONDS after taking it is
+ * killed and replaced (see "The scoreboard").
  *
  * A worker is single-threaded: poll the listen socket, FCGX_Accept_r,
  * ts_handle_request, FCGX_Finish_r, and after max_requests it exits to be
- * replaced (recycling). Stop signals are blocked except inside ppoll(), so a
- * SIGTERM is only ever taken between requests: the request in flight always
- * finishes, and there is no window between checking the stop flag and
- * blocking in accept() where the signal could be lost. The listen socket is
- * non-blocking, so a worker that loses the race for a connection to another
- * worker gets EAGAIN from accept() instead of sleeping in it with its stop
- * signals blocked.
+ * replaced (recycling). Stop signals are always blocked and read from a
+ * signalfd polled beside the listen socket (see struct stop_watch), so a
+ * SIGTERM is only ever taken between requests, the request in flight always
+ * finishes, and a stop is seen however busy the socket is. The listen socket
+ * is non-blocking, so a worker that loses the race for a connection to
+ * another worker gets EAGAIN from accept() instead of sleeping in it.
  *
  * Started by a web server (mod_fcgid, spawn-fcgi) with the socket on fd 0,
  * the program is one such worker; as CGI it answers one request.
@@ -28,9 +29,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -38,6 +42,7 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #endif
 
 #include <fcgiapp.h>
@@ -60,24 +65,15 @@
 #define WORKER_CRASH_LIMIT 10
 #define WORKER_CRASH_WINDOW_SECONDS 1
 #define WORKER_CRASH_PAUSE_SECONDS 1
-/* How often an idle master wakes up on its own (to retry a failed fork). */
-#define MASTER_TICK_SECONDS 1
+/*
+ * How often the master wakes up on its own: to read the scoreboard (a stuck
+ * worker is killed at most this late) and to retry a failed fork.
+ */
+#define MASTER_TICK_SECONDS 0.2
 
 /* libfcgi only reads FCGI_WEB_SERVER_ADDRS (in FCGX_Init), and only checks IPv4 peers. */
 #define WEB_SERVER_ADDRS_ENV "FCGI_WEB_SERVER_ADDRS"
 #define WEB_SERVER_ADDRS_DEFAULT "127.0.0.1"
-
-/* Set by a worker's stop signal (SIGTERM, SIGINT, SIGUSR1). */
-static volatile sig_atomic_t worker_stop;
-
-static void
-worker_on_stop_signal(int sig)
-{
-	(void)sig;
-	worker_stop = 1;
-	/* Makes libfcgi's accept loop give up too; a plain store, signal safe. */
-	FCGX_ShutdownPending();
-}
 
 static void
 on_sigchld(int sig)
@@ -85,26 +81,77 @@ on_sigchld(int sig)
 	(void)sig;
 }
 
-/* The signals that stop a worker gracefully. SIGUSR1 is libfcgi's convention. */
-static void
-worker_stop_set(sigset_t *set)
+/*
+ * The scoreboard: one slot per worker, in memory the master maps shared
+ * before the first fork. A worker writes the CLOCK_MONOTONIC millisecond at
+ * which it takes a connection (before libfcgi reads the request, so a client
+ * that sends its request slowly is timed too) and 0 when it has answered.
+ * The master reads the slots on its tick and kills a worker whose request is
+ * older than request_timeout + TS_DEADLINE_GRACE_SECONDS: by then the worker
+ * has had its chance to answer 503 itself, and it is stuck where no deadline
+ * reaches (a client that never finishes its body, a hung system call), as
+ * php-fpm's request_terminate_timeout does. One writer a slot, read a tick
+ * late at worst: relaxed atomics are enough.
+ */
+typedef _Atomic uint_least64_t ts_slot;
+
+static uint_least64_t
+mono_ms(void)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGUSR1);
+	struct timespec ts;
+	uint_least64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ms = (uint_least64_t)ts.tv_sec * 1000u + (uint_least64_t)ts.tv_nsec / 1000000u;
+	return ms != 0 ? ms : 1;        /* 0 means idle */
+}
+
+/* slot is NULL for a worker without a master (inherited socket). */
+static void
+slot_set(ts_slot *slot, uint_least64_t v)
+{
+	if (slot != NULL)
+		atomic_store_explicit(slot, v, memory_order_relaxed);
 }
 
 /*
- * Installs the worker's handlers (after FCGX_Init, which installs its own)
- * and blocks the stop signals; *poll_mask is the mask to wait with.
+ * A worker's stop signals (SIGTERM, SIGINT, and SIGUSR1, libfcgi's
+ * convention) stay blocked for its whole life and are read, never handled.
+ * On Linux a signalfd sits next to the listen socket in the one poll(), so a
+ * stop is seen at the next poll even when the listen socket is always ready,
+ * at no extra system call per request. (ppoll() with the signals unblocked
+ * was not enough: Linux lets a signal in only when no descriptor is ready,
+ * so a worker under load never saw SIGTERM.) Without signalfd, poll() wakes
+ * every WORKER_STOP_CHECK_MS and sigpending() looks. Either way the request
+ * in hand always finishes: the signal is only looked at between requests.
+ */
+struct stop_watch {
+	sigset_t set;
+	int fd;                 /* the signalfd, or -1 */
+};
+
+/* How often an idle worker without signalfd looks for a stop signal. */
+#define WORKER_STOP_CHECK_MS 100
+
+static void
+stop_watch_close(struct stop_watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
+
+/*
+ * Sets the worker's dispositions (after FCGX_Init, which installs its own),
+ * blocks the stop signals and opens w's descriptor.
  */
 static int
-worker_signals(sigset_t *poll_mask)
+worker_signals(struct stop_watch *w)
 {
 	struct sigaction sa;
-	sigset_t stop, other;
+	sigset_t other;
 
+	w->fd = -1;
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = SIG_IGN;
@@ -117,12 +164,6 @@ worker_signals(sigset_t *poll_mask)
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) != 0)
 		return -1;
-	/* No SA_RESTART: the handler must end ppoll(). */
-	sa.sa_handler = worker_on_stop_signal;
-	sa.sa_flags = 0;
-	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
-	    sigaction(SIGUSR1, &sa, NULL) != 0)
-		return -1;
 
 	/* A forked worker inherits the master's mask: let the rest through. */
 	sigemptyset(&other);
@@ -130,13 +171,31 @@ worker_signals(sigset_t *poll_mask)
 	sigaddset(&other, SIGCHLD);
 	if (sigprocmask(SIG_UNBLOCK, &other, NULL) != 0)
 		return -1;
-	worker_stop_set(&stop);
-	if (sigprocmask(SIG_BLOCK, &stop, poll_mask) != 0)
+	sigemptyset(&w->set);
+	sigaddset(&w->set, SIGTERM);
+	sigaddset(&w->set, SIGINT);
+	sigaddset(&w->set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &w->set, NULL) != 0)
 		return -1;
-	sigdelset(poll_mask, SIGTERM);
-	sigdelset(poll_mask, SIGINT);
-	sigdelset(poll_mask, SIGUSR1);
+#ifdef __linux__
+	if ((w->fd = signalfd(-1, &w->set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		return -1;
+#endif
 	return 0;
+}
+
+/* Whether a stop signal is pending; pfd is w's entry of the last poll(). */
+static int
+stop_requested(const struct stop_watch *w, const struct pollfd *pfd)
+{
+	sigset_t pending;
+
+	if (w->fd >= 0)
+		return (pfd->revents & POLLIN) != 0;
+	if (sigpending(&pending) != 0)
+		return 0;
+	return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1 ||
+	    sigismember(&pending, SIGUSR1) == 1;
 }
 
 static int
@@ -168,18 +227,19 @@ accept_error_is_transient(int rc)
  * the worker cannot go on (the master then counts it as a crash).
  */
 static int
-worker_loop(const struct ts_config *cfg, int listen_fd)
+worker_loop(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 {
 	struct ts_app app;
 	struct ts_request_source src;
 	struct ts_response_sink sink;
+	struct stop_watch stop;
 	FCGX_Request req;
-	struct pollfd pfd;
-	sigset_t poll_mask;
+	struct pollfd pfd[2];
 	unsigned long served = 0;
 	int rc, status = EXIT_FAILURE, req_ready = 0;
 
 	memset(&app, 0, sizeof(app));
+	stop.fd = -1;
 	app.cfg = cfg;
 	/* A forked worker must not go on with its parent's request ids. */
 	ts_request_ids_reset();
@@ -187,7 +247,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 		ts_log(TS_LOG_ERROR, "worker: FCGX_Init failed (%d)", rc);
 		goto out;
 	}
-	if (worker_signals(&poll_mask) != 0) {
+	if (worker_signals(&stop) != 0) {
 		ts_log(TS_LOG_ERROR, "worker: signals: %s", strerror(errno));
 		goto out;
 	}
@@ -204,27 +264,32 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 	req_ready = 1;
 	ts_log(TS_LOG_DEBUG, "worker started");
 
-	pfd.fd = listen_fd;
-	pfd.events = POLLIN;
-	while (!worker_stop) {
-		/* The only place a stop signal is let in. */
-		rc = ppoll(&pfd, 1, NULL, &poll_mask);
-		if (worker_stop)
-			break;
-		if (rc < 0) {
-			if (errno == EINTR)
-				continue;
+	pfd[0].fd = listen_fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = stop.fd;    /* -1 without signalfd: poll() skips it */
+	pfd[1].events = POLLIN;
+	pfd[1].revents = 0;
+	for (;;) {
+		rc = poll(pfd, 2, stop.fd >= 0 ? -1 : WORKER_STOP_CHECK_MS);
+		if (rc < 0 && errno != EINTR) {
 			ts_log(TS_LOG_ERROR, "worker: poll: %s", strerror(errno));
 			goto out;
 		}
-		if (pfd.revents & (POLLERR | POLLNVAL)) {
+		/* Looked at first: a busy listen socket must not hide a stop. */
+		if (stop_requested(&stop, &pfd[1]))
+			break;
+		if (rc <= 0)
+			continue;
+		if (pfd[0].revents & (POLLERR | POLLNVAL)) {
 			ts_log(TS_LOG_ERROR, "worker: the listen socket failed");
 			goto out;
 		}
-		if (!(pfd.revents & POLLIN))
+		if (!(pfd[0].revents & POLLIN))
 			continue;
+		slot_set(slot, mono_ms());
 		rc = FCGX_Accept_r(&req);
 		if (rc < 0) {
+			slot_set(slot, 0);
 			if (accept_error_is_transient(rc))
 				continue;
 			ts_log(TS_LOG_ERROR, "worker: accept failed: %s",
@@ -235,6 +300,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 		ts_fcgi_sink(&req, &sink);
 		ts_handle_request(&app, &src, &sink);
 		FCGX_Finish_r(&req);
+		slot_set(slot, 0);
 		served++;
 		if (cfg->max_requests > 0 && served >= cfg->max_requests) {
 			ts_log(TS_LOG_DEBUG, "worker recycled after %lu requests", served);
@@ -245,6 +311,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd)
 out:
 	if (req_ready)
 		FCGX_Free(&req, 1);
+	stop_watch_close(&stop);
 	ts_db_free(app.db);
 	ts_auth_cache_free(app.auth_cache);
 	return status;
@@ -255,6 +322,8 @@ struct master {
 	const struct ts_config *cfg;
 	struct ts_listener *lis;
 	pid_t *pids;                    /* one slot per worker, 0 when empty */
+	ts_slot *board;                 /* the scoreboard, shared with the workers */
+	unsigned char *overdue;         /* per slot: killed for its deadline */
 	unsigned int nworkers;
 	unsigned int live;
 	pid_t self;
@@ -279,7 +348,7 @@ now_mono(struct timespec *ts)
 
 /* The child side of a fork: never returns into the caller's code. */
 static void __attribute__((noreturn))
-worker_main(struct master *m)
+worker_main(struct master *m, unsigned int i)
 {
 	int status;
 
@@ -288,7 +357,7 @@ worker_main(struct master *m)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->self)
 		_exit(EXIT_SUCCESS);
 #endif
-	status = worker_loop(m->cfg, m->lis->fd);
+	status = worker_loop(m->cfg, m->lis->fd, &m->board[i]);
 	/*
 	 * exit(), not _exit(): a sanitizer build checks the worker for leaks
 	 * here. The master flushed stdio before fork, so nothing is written
@@ -311,6 +380,8 @@ spawn_missing(struct master *m)
 		if (m->pids[i] != 0)
 			continue;
 		fflush(NULL);
+		atomic_store_explicit(&m->board[i], 0, memory_order_relaxed);
+		m->overdue[i] = 0;
 		pid = fork();
 		if (pid < 0) {
 			ts_log(TS_LOG_ERROR, "fork: %s; retrying in %d s", strerror(errno),
@@ -320,7 +391,7 @@ spawn_missing(struct master *m)
 			return;
 		}
 		if (pid == 0)
-			worker_main(m);
+			worker_main(m, i);
 		m->pids[i] = pid;
 		m->live++;
 	}
@@ -362,7 +433,11 @@ reap(struct master *m)
 			continue;
 		m->pids[i] = 0;
 		m->live--;
-		if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SUCCESS) {
+		if (m->overdue[i]) {
+			/* Killed on purpose: not a crash, so no brake. */
+			ts_log(TS_LOG_INFO, "worker %ld killed for its deadline%s", (long)pid,
+			    m->stopping ? "" : "; starting a new one");
+		} else if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SUCCESS) {
 			ts_log(TS_LOG_DEBUG, "worker %ld exited", (long)pid);
 		} else if (WIFEXITED(st)) {
 			ts_log(TS_LOG_WARN, "worker %ld exited with status %d", (long)pid,
@@ -387,6 +462,30 @@ signal_workers(struct master *m, int sig)
 	for (i = 0; i < m->nworkers; i++)
 		if (m->pids[i] != 0)
 			kill(m->pids[i], sig);
+}
+
+/* Kills every worker whose request has outlived its deadline and the grace. */
+static void
+kill_overdue(struct master *m)
+{
+	uint_least64_t now = mono_ms(), since;
+	uint_least64_t limit = 1000u * ((uint_least64_t)m->cfg->request_timeout + TS_DEADLINE_GRACE_SECONDS);
+	unsigned int i;
+
+	if (m->cfg->request_timeout == 0)
+		return;
+	for (i = 0; i < m->nworkers; i++) {
+		if (m->pids[i] == 0 || m->overdue[i])
+			continue;
+		since = atomic_load_explicit(&m->board[i], memory_order_relaxed);
+		if (since == 0 || since > now || now - since <= limit)
+			continue;
+		ts_log(TS_LOG_WARN, "worker %ld has been on one request for %.1f s "
+		    "(request_timeout %u s + %d s): killing it", (long)m->pids[i],
+		    (double)(now - since) / 1000.0, m->cfg->request_timeout, TS_DEADLINE_GRACE_SECONDS);
+		if (kill(m->pids[i], SIGKILL) == 0)
+			m->overdue[i] = 1;
+	}
 }
 
 /* Waits for one of set, at most seconds; returns the signal or 0. */
@@ -424,7 +523,9 @@ stop_workers(struct master *m, const sigset_t *set)
 		left = TS_SHUTDOWN_GRACE_SECONDS - elapsed_s(&start, &now);
 		if (left <= 0)
 			break;
-		wait_signal(set, left);
+		/* A worker stuck past its deadline need not hold the stop up. */
+		kill_overdue(m);
+		wait_signal(set, left < MASTER_TICK_SECONDS ? left : MASTER_TICK_SECONDS);
 	}
 	ts_log(TS_LOG_WARN, "%u workers still busy after %d s: killing them", m->live,
 	    TS_SHUTDOWN_GRACE_SECONDS);
@@ -459,16 +560,22 @@ restrict_tcp_peers(const struct ts_listener *lis)
 }
 
 unsigned int
+ts_workers_for_cpus(long cpus)
+{
+	/* Compared before multiplying: a huge count must not overflow. */
+	if (cpus > TS_MAX_DEFAULT_WORKERS / TS_WORKERS_PER_CPU)
+		return TS_MAX_DEFAULT_WORKERS;
+	if (cpus < 1)
+		cpus = 1;       /* sysconf failed: assume the smallest machine */
+	if (cpus * TS_WORKERS_PER_CPU < TS_MIN_DEFAULT_WORKERS)
+		return TS_MIN_DEFAULT_WORKERS;
+	return (unsigned int)(cpus * TS_WORKERS_PER_CPU);
+}
+
+unsigned int
 ts_default_workers(void)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long n = (cpus > 0 ? cpus : 1) * TS_WORKERS_PER_CPU;
-
-	if (n < TS_MIN_DEFAULT_WORKERS)
-		n = TS_MIN_DEFAULT_WORKERS;
-	if (n > TS_MAX_DEFAULT_WORKERS)
-		n = TS_MAX_DEFAULT_WORKERS;
-	return (unsigned int)n;
+	return ts_workers_for_cpus(sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 int
@@ -507,8 +614,17 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 		goto out;
 	}
 	restrict_tcp_peers(&lis);
-	if ((m.pids = calloc(nworkers, sizeof(*m.pids))) == NULL) {
+	if ((m.pids = calloc(nworkers, sizeof(*m.pids))) == NULL ||
+	    (m.overdue = calloc(nworkers, sizeof(*m.overdue))) == NULL) {
 		ts_log(TS_LOG_ERROR, "out of memory");
+		goto out;
+	}
+	/* Zero-filled, so every slot starts idle. */
+	m.board = mmap(NULL, nworkers * sizeof(*m.board), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m.board == MAP_FAILED) {
+		m.board = NULL;
+		ts_log(TS_LOG_ERROR, "scoreboard: %s", strerror(errno));
 		goto out;
 	}
 	m.cfg = cfg;
@@ -552,12 +668,16 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 			signal_workers(&m, SIGTERM);
 		}
 		reap(&m);
+		kill_overdue(&m);
 	}
 	stop_workers(&m, &set);
 	rc = 0;
 out:
 	ts_listen_close(&lis);
+	if (m.board != NULL)
+		munmap(m.board, nworkers * sizeof(*m.board));
 	free(m.pids);
+	free(m.overdue);
 	if (have_chld)
 		sigaction(SIGCHLD, &old_chld, NULL);
 	if (have_mask)
@@ -576,7 +696,7 @@ ts_serve_inherited(const struct ts_config *cfg)
 		ts_log(TS_LOG_ERROR, "fd 0: %s", strerror(errno));
 		return EXIT_FAILURE;
 	}
-	return worker_loop(cfg, STDIN_FILENO);
+	return worker_loop(cfg, STDIN_FILENO, NULL);
 }
 
 int

@@ -487,3 +487,84 @@ test('a crash loop (30 killer records at once) is braked and the master survives
       assert.match(srv.stderr, /pausing 1 s before starting more/);
     }
   });
+
+// The harness this file needs, asserted: a test that cannot run fails.
+function assertHarness() {
+  assert.ok(!needsHarness, needsHarness || '');
+}
+
+// Keeps `clients` raw FastCGI clients asking srv for health back to back
+// until stop() is called. Returns { stop, stats }: stop() resolves when every
+// client has finished its request in hand; stats has the answered count and
+// the slowest answer in ms.
+function load(srv, clients = 64) {
+  const stats = { answered: 0, slowestMs: 0 };
+  let running = true;
+  const one = async () => {
+    while (running) {
+      const t0 = Date.now();
+      const r = await fcgi.request(srv.sock, { uri: `${srv.base}/api/health`, timeoutMs: 3000 });
+      if (r.ended) {
+        stats.answered++;
+        stats.slowestMs = Math.max(stats.slowestMs, Date.now() - t0);
+      } else {
+        await sleep(5); // the server is gone: do not spin
+      }
+    }
+  };
+  const all = Promise.all(Array.from({ length: clients }, one));
+  return { stats, stop: async () => { running = false; await all; } };
+}
+
+test('SIGTERM under 64 concurrent clients stops everything within a second plus the request in hand',
+  async (t) => {
+    assertHarness();
+    const srv = await startServer(t, { workers: 4 });
+    const workers = childrenOf(srv.child.pid);
+    const busy = load(srv, 64);
+    try {
+      // Under way: the listen socket is never idle from here on.
+      assert.ok(await waitFor(() => busy.stats.answered >= 500, 10000),
+        `the load did not get going (${busy.stats.answered} answers)`);
+      const t0 = Date.now();
+      srv.child.kill('SIGTERM');
+      let timer;
+      const late = new Promise((resolve) => { timer = setTimeout(() => resolve(null), 10000); });
+      const ex = await Promise.race([srv.exit, late]).finally(() => clearTimeout(timer));
+      assert.ok(ex, `master still running 10 s after SIGTERM under load\n${srv.stderr}`);
+      const took = ex.at - t0;
+      t.diagnostic(`stopped in ${took} ms under 64 clients (${busy.stats.answered} answers, `
+        + `slowest ${busy.stats.slowestMs} ms)`);
+      assert.equal(ex.code, 0);
+      assert.ok(took <= 1000 + busy.stats.slowestMs,
+        `the stop took ${took} ms, more than 1 s plus the slowest request (${busy.stats.slowestMs} ms)`);
+      assert.ok(workers.every((p) => !alive(p)), 'a worker outlived the master');
+    } finally {
+      await busy.stop();
+    }
+  });
+
+test('workers whose master died by SIGKILL exit within a second under 64 concurrent clients',
+  async (t) => {
+    assertHarness();
+    const srv = await startServer(t, { workers: 2 });
+    const workers = childrenOf(srv.child.pid);
+    assert.equal(workers.length, 2);
+    const busy = load(srv, 64);
+    try {
+      assert.ok(await waitFor(() => busy.stats.answered >= 500, 10000),
+        `the load did not get going (${busy.stats.answered} answers)`);
+      const t0 = Date.now();
+      srv.child.kill('SIGKILL');
+      // Orphans serve on alone until they see the SIGTERM of PR_SET_PDEATHSIG.
+      const gone = await waitFor(() => workers.every((p) => !alive(p)), 10000, 10);
+      const took = Date.now() - t0;
+      t.diagnostic(`orphaned workers lived ${took} ms (slowest request ${busy.stats.slowestMs} ms)`);
+      assert.ok(gone, `orphaned workers still alive 10 s after their master died: ${workers.filter(alive)}`);
+      assert.ok(took <= 1000 + busy.stats.slowestMs,
+        `orphaned workers lived ${took} ms, more than 1 s plus the slowest request`);
+    } finally {
+      await busy.stop();
+      for (const p of workers) if (alive(p)) process.kill(p, 'SIGKILL');
+    }
+  });
