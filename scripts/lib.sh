@@ -766,12 +766,32 @@ LoadModule mpm_event_module $mods/mod_mpm_event.so
 LoadModule authz_core_module $mods/mod_authz_core.so
 LoadModule proxy_module $mods/mod_proxy.so
 LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
+LoadModule headers_module $mods/mod_headers.so
+LoadModule unique_id_module $mods/mod_unique_id.so
 
 # Above threadstore's limits (1 MiB body, 8 KiB query), so that threadstore
 # answers every limit error itself, in JSON.
 LimitRequestBody 8388608
 LimitRequestLine 32768
 LimitRequestFieldSize 32768
+
+# Apache's own errors in the API's JSON shape, as in
+# conf/apache-proxy-fcgi.conf.example (which says why): the request id is
+# the md5 of mod_unique_id's UNIQUE_ID; 502 and 504 keep their status.
+# The whole server is threadstore's, so every error page is set here.
+ErrorDocument 400 '{"error": "Bad request", "code": "BAD_REQUEST", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 401 '{"error": "Authentication required", "code": "UNAUTHORIZED", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 403 '{"error": "Forbidden", "code": "FORBIDDEN", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 404 '{"error": "Not found", "code": "NOT_FOUND", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 413 '{"error": "Request body too large", "code": "PAYLOAD_TOO_LARGE", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 414 '{"error": "Request line too long", "code": "URI_TOO_LONG", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 500 '{"error": "Internal error", "code": "INTERNAL", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 502 '{"error": "Service unavailable", "code": "SERVICE_UNAVAILABLE", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 503 '{"error": "Service unavailable", "code": "SERVICE_UNAVAILABLE", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+ErrorDocument 504 '{"error": "Service unavailable", "code": "SERVICE_UNAVAILABLE", "request_id": "%{md5:%{reqenv:UNIQUE_ID}}"}'
+Header always set Content-Type "application/json; charset=utf-8" "expr=-z resp('X-Request-Id')"
+Header always set X-Request-Id "expr=%{md5:%{reqenv:UNIQUE_ID}}" "expr=-z resp('X-Request-Id')"
+Header always set Retry-After 1 "expr=%{REQUEST_STATUS} -in {'502', '503', '504'} && -z resp('Retry-After')"
 
 <Location "$mount/">
 	Require all granted
