@@ -25,12 +25,24 @@ enum ts_auth_status {
  * Decides who the caller is. authorization is the raw Authorization header
  * (NULL when absent; an empty or all-blank header counts as absent, since
  * some Apache setups pass an empty one on every request), remote_user the
- * REMOTE_USER parameter (NULL when absent, used only in remote_user mode,
- * where one longer than 255 bytes is TS_AUTH_INVALID_TOKEN). now is the current time (a parameter so
- * tests can move the clock).
+ * user the web server authenticated, as ts_auth_server_user gives it (NULL
+ * when none; used only in remote_user mode, where one longer than 255 bytes
+ * is TS_AUTH_INVALID_TOKEN). now is the current time (a parameter so tests
+ * can move the clock).
  */
 enum ts_auth_status ts_auth_identify(const struct ts_config *cfg, const char *authorization,
     const char *remote_user, time_t now, struct ts_principal *p);
+
+/*
+ * The user a web server vouches for, from the REMOTE_USER and AUTH_TYPE
+ * parameters (either may be NULL): remote_user when it is non-empty and
+ * AUTH_TYPE holds something besides blanks, else NULL (anonymous). A web
+ * server that authenticated the request sets AUTH_TYPE (Apache always;
+ * nginx only where the site says so with fastcgi_param); nginx's stock
+ * REMOTE_USER alone is whatever a client's Basic header claims. Returns
+ * remote_user itself, not a copy.
+ */
+const char *ts_auth_server_user(const char *remote_user, const char *auth_type);
 
 /*
  * A worker's cache of verified tokens, so a client sending the same token

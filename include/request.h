@@ -48,7 +48,9 @@ struct ts_request {
 	char *content_type;     /* NULL when absent (owned) */
 	long long content_length; /* -1 when absent */
 	char *authorization;    /* NULL when absent (owned) */
-	char *remote_user;      /* NULL when absent (owned) */
+	char *remote_user;      /* REMOTE_USER when the web server says it
+	                         * authenticated (AUTH_TYPE set), else NULL:
+	                         * ts_auth_server_user (owned) */
 	char request_id[TS_MAX_REQUEST_ID_LEN + 1];
 	char *body;             /* NUL-terminated, NULL until read (owned) */
 	size_t body_len;

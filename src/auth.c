@@ -445,6 +445,32 @@ verify_cached(struct ts_auth_cache *c, const struct ts_config *cfg, const char *
 	return TS_AUTH_OK;
 }
 
+/* Whether s holds something besides blanks. */
+static int
+has_text(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s != '\0';
+}
+
+const char *
+ts_auth_server_user(const char *remote_user, const char *auth_type)
+{
+	/*
+	 * nginx's stock fastcgi_params send REMOTE_USER from any client's
+	 * "Authorization: Basic" header, verified or not; AUTH_TYPE is never
+	 * sent by it, and Apache sets it exactly when a module authenticated
+	 * the request. So AUTH_TYPE is the web server's word that it checked
+	 * the user, and without it REMOTE_USER is only the client's claim.
+	 */
+	if (!has_text(auth_type) || remote_user == NULL || remote_user[0] == '\0')
+		return NULL;
+	return remote_user;
+}
+
 enum ts_auth_status
 ts_auth_identify(const struct ts_config *cfg, const char *authorization,
     const char *remote_user, time_t now, struct ts_principal *p)
@@ -463,7 +489,11 @@ ts_auth_identify_cached(struct ts_auth_cache *cache, const struct ts_config *cfg
 	memset(p, 0, sizeof(*p));
 
 	if (cfg->auth_mode == TS_AUTH_REMOTE_USER) {
-		/* The web server vouches for REMOTE_USER; Authorization is its business. */
+		/*
+		 * The web server vouches for remote_user (the request parser
+		 * keeps it only with AUTH_TYPE: ts_auth_server_user);
+		 * Authorization is the web server's business.
+		 */
 		if (remote_user == NULL || remote_user[0] == '\0')
 			return TS_AUTH_OK;
 		len = strnlen(remote_user, TS_MAX_SUB_BYTES + 1);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth.h"
 #include "ids.h"
 #include "request.h"
 
@@ -176,7 +177,8 @@ ts_request_init(struct ts_request *req, const struct ts_request_source *src,
 	    copy_param(src->param(src->ctx, "CONTENT_TYPE"), TS_MAX_HEADER_BYTES, &req->content_type) != 0 ||
 	    copy_param(src->param(src->ctx, "HTTP_AUTHORIZATION"),
 	    TS_MAX_TOKEN_BYTES + sizeof("Bearer  "), &req->authorization) != 0 ||
-	    copy_param(src->param(src->ctx, "REMOTE_USER"), TS_MAX_HEADER_BYTES, &req->remote_user) != 0 ||
+	    copy_param(ts_auth_server_user(src->param(src->ctx, "REMOTE_USER"),
+	    src->param(src->ctx, "AUTH_TYPE")), TS_MAX_HEADER_BYTES, &req->remote_user) != 0 ||
 	    route_path(req, base_path) != 0 || mount_point(req, base_path) != 0)
 		return -1;
 	return 0;

@@ -1485,6 +1485,76 @@ START_TEST(remote_user_of_256_bytes_is_invalid)
 }
 END_TEST
 
+/*
+ * The forgery of the issue: nginx's fastcgi_params fill REMOTE_USER from any
+ * "Authorization: Basic" header; without AUTH_TYPE nothing vouches for it.
+ */
+START_TEST(remote_user_without_auth_type_is_not_vouched_for)
+{
+	ck_assert_ptr_null(ts_auth_server_user("victim", NULL));
+	ck_assert_ptr_null(ts_auth_server_user("victim", ""));
+	ck_assert_ptr_null(ts_auth_server_user("victim", " \t "));
+}
+END_TEST
+
+START_TEST(remote_user_with_auth_type_is_vouched_for)
+{
+	const char *u = "erin";
+
+	ck_assert_ptr_eq(ts_auth_server_user(u, "Basic"), u);
+	ck_assert_ptr_eq(ts_auth_server_user(u, "Digest"), u);
+	ck_assert_ptr_eq(ts_auth_server_user(u, "sso"), u);
+}
+END_TEST
+
+START_TEST(auth_type_without_remote_user_is_anonymous)
+{
+	ck_assert_ptr_null(ts_auth_server_user(NULL, "Basic"));
+	ck_assert_ptr_null(ts_auth_server_user("", "Basic"));
+	ck_assert_ptr_null(ts_auth_server_user(NULL, NULL));
+}
+END_TEST
+
+/* The whole path in remote_user mode: the parameters, then identify. */
+static enum ts_auth_status
+identify_params(const struct ts_config *cfg, const char *authorization,
+    const char *remote_user, const char *auth_type, struct ts_principal *p)
+{
+	return ts_auth_identify(cfg, authorization, ts_auth_server_user(remote_user, auth_type),
+	    NOW, p);
+}
+
+START_TEST(forged_basic_header_is_anonymous_in_remote_user_mode)
+{
+	struct ts_config cfg = hs_config();
+	struct ts_principal p;
+
+	cfg.auth_mode = TS_AUTH_REMOTE_USER;
+	/* "curl -u victim:wrong" through nginx's stock parameters. */
+	ck_assert_int_eq(identify_params(&cfg, "Basic dmljdGltOndyb25n", "victim", NULL, &p),
+	    TS_AUTH_OK);
+	ck_assert_int_eq(p.authenticated, 0);
+	ck_assert_str_eq(p.sub, "");
+	ck_assert_int_eq(identify_params(&cfg, "Basic dmljdGltOndyb25n", "victim", "", &p),
+	    TS_AUTH_OK);
+	ck_assert_int_eq(p.authenticated, 0);
+}
+END_TEST
+
+START_TEST(authenticated_remote_user_is_the_caller_in_remote_user_mode)
+{
+	struct ts_config cfg = hs_config();
+	struct ts_principal p;
+
+	cfg.auth_mode = TS_AUTH_REMOTE_USER;
+	ck_assert_int_eq(identify_params(&cfg, "Basic ZXJpbjpyaWdodA==", "erin", "Basic", &p),
+	    TS_AUTH_OK);
+	ck_assert_int_eq(p.authenticated, 1);
+	ck_assert_int_eq(p.is_admin, 0);
+	ck_assert_str_eq(p.sub, "erin");
+}
+END_TEST
+
 /* ---- minting ---- */
 
 START_TEST(minted_token_verifies)
@@ -1698,6 +1768,11 @@ make_suite(void)
 	tcase_add_test(hdr, remote_user_mode_ignores_authorization);
 	tcase_add_test(hdr, remote_user_mode_without_user_is_anonymous);
 	tcase_add_test(hdr, remote_user_of_256_bytes_is_invalid);
+	tcase_add_test(hdr, remote_user_without_auth_type_is_not_vouched_for);
+	tcase_add_test(hdr, remote_user_with_auth_type_is_vouched_for);
+	tcase_add_test(hdr, auth_type_without_remote_user_is_anonymous);
+	tcase_add_test(hdr, forged_basic_header_is_anonymous_in_remote_user_mode);
+	tcase_add_test(hdr, authenticated_remote_user_is_the_caller_in_remote_user_mode);
 	suite_add_tcase(s, hdr);
 
 	tcase_add_test(mint, minted_token_verifies);
