@@ -67,6 +67,15 @@
 #define TS_DEFAULT_REQUEST_TIMEOUT_SECONDS 5
 #define TS_CEILING_REQUEST_TIMEOUT_SECONDS 300
 #define TS_DEADLINE_GRACE_SECONDS 2
+/*
+ * The purge of dead messages (src/purge.c): a step deletes at most
+ * TS_PURGE_CHUNK rows (tens of milliseconds), so a worker purging is back
+ * to requests quickly; an idle worker looks for work every
+ * TS_PURGE_IDLE_MS, and while work remains steps again whenever no request
+ * is waiting.
+ */
+#define TS_PURGE_CHUNK 1000
+#define TS_PURGE_IDLE_MS 1000
 /* Clock leeway for exp/nbf (§3 default 30 s) and its ceiling. */
 #define TS_DEFAULT_LEEWAY_SECONDS 30
 #define TS_CEILING_LEEWAY_SECONDS 3600

@@ -18,7 +18,9 @@ enum ts_sql {
 	TS_SQL_THREAD_INSERT,
 	TS_SQL_THREAD_GET,
 	TS_SQL_THREAD_UPDATE,
+	TS_SQL_THREAD_PURGE_STATE,
 	TS_SQL_THREAD_DELETE_MESSAGES,
+	TS_SQL_PURGE_MARK,
 	TS_SQL_THREAD_DELETE,
 	TS_SQL_THREAD_CURSOR,
 	/* thread listings: one statement per filter combination and direction */
@@ -46,6 +48,10 @@ enum ts_sql {
 	TS_SQL_MESSAGE_DELETE,
 	TS_SQL_THREAD_AFTER_DELETE,
 	TS_SQL_THREAD_CLEAR_COUNTERS,
+	TS_SQL_MESSAGE_PURGE_ONE,
+	TS_SQL_PURGE_NEXT,
+	TS_SQL_PURGE_CHUNK,
+	TS_SQL_PURGE_DONE,
 	/* bounded message ranges (src/message_ranges.c) */
 	TS_SQL_RANGE_UP,
 	TS_SQL_RANGE_DOWN,
@@ -71,6 +77,8 @@ enum ts_thread_col {
 	TS_TC_UPDATED_AT, TS_TC_ROW_ID,
 	/* per-role message counts, in enum ts_role order */
 	TS_TC_USER_COUNT, TS_TC_ASSISTANT_COUNT, TS_TC_SYSTEM_COUNT, TS_TC_TOOL_COUNT,
+	/* messages up to this seq were cleared: reads skip them */
+	TS_TC_CLEARED_SEQ,
 	TS_TC__COUNT,
 	/* TS_SQL_THREAD_GET adds the public_sharing flag after the thread's columns */
 	TS_TC_SHARING_FLAG = TS_TC__COUNT
@@ -83,7 +91,10 @@ enum ts_message_col {
 	TS_MC_ASSISTANT_ID, TS_MC_MODEL, TS_MC_SOURCE, TS_MC_TOOL_CALL_ID, TS_MC_TOOL_NAME,
 	TS_MC_TOOL_CALLS, TS_MC_TOKEN_COUNT, TS_MC_PROMPT_TOKENS, TS_MC_COMPLETION_TOKENS,
 	TS_MC_LATENCY_MS, TS_MC_COMPARISON_ID, TS_MC_CREATED_AT, TS_MC_UPDATED_AT,
-	TS_MC__COUNT
+	TS_MC__COUNT,
+	/* TS_SQL_MESSAGE_BY_ID adds whether the row is dead (cleared or its
+	 * thread deleted, still to be purged) after the message's columns */
+	TS_MC_DEAD = TS_MC__COUNT
 };
 
 /*

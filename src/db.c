@@ -108,6 +108,12 @@ ts_db_set_deadline(struct ts_db *db, const struct timespec *start, unsigned int 
 	db->check_idle = 1;
 }
 
+int
+ts_db_is_open(const struct ts_db *db)
+{
+	return db != NULL && db->conn != NULL;
+}
+
 static int
 past_deadline(const struct ts_db *db)
 {

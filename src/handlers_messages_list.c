@@ -114,15 +114,16 @@ filtered(const struct msg_filters *f)
 	return f->role_mask != TS_ALL_ROLES || f->run_id != NULL || f->has_after || f->has_before;
 }
 
-/* The range the filters select, before any cursor (time bounds still to
- * be narrowed by ts_msg_time_bounds). Borrows f and tid. */
+/* The range the filters select in thread t, before any cursor (time bounds
+ * still to be narrowed by ts_msg_time_bounds): its live messages, after
+ * those a clear left for the purge. Borrows f and tid. */
 static struct ts_msg_range
-filter_range(const unsigned char *tid, const struct msg_filters *f, int upward)
+filter_range(const unsigned char *tid, const struct ts_thread *t, const struct msg_filters *f, int upward)
 {
 	struct ts_msg_range r;
 
 	r.tid = tid;
-	r.lo = 0;
+	r.lo = ts_db_cell_ll(&t->rows, 0, TS_TC_CLEARED_SEQ);
 	r.hi = LLONG_MAX;
 	r.role_mask = f->role_mask;
 	r.run_id = f->run_id;
@@ -362,7 +363,7 @@ ts_h_messages_list(struct ts_ctx *ctx)
 		return;
 	if (read_list_query(ctx, &q) != 0)
 		goto out;
-	r = filter_range(tid, &q.f, q.scan.upward);
+	r = filter_range(tid, &t, &q.f, q.scan.upward);
 	if ((st = ts_msg_time_bounds(ctx->app->db, &r, q.f.has_after ? q.f.after : NULL,
 	    q.f.has_before ? q.f.before : NULL)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
@@ -395,6 +396,7 @@ struct selection {
 	long long budget;               /* tokens left */
 	long long used;
 	long long count, max_count;     /* messages taken, and max_messages */
+	long long cleared;              /* the thread's messages up to here were cleared */
 	size_t bytes, max_bytes;        /* their rendered size, and the cap */
 	struct ts_message_scratch scratch;
 	int truncated;
@@ -438,7 +440,7 @@ take_newest(struct ts_ctx *ctx, const unsigned char *tid, int role_mask, struct 
 	size_t i;
 
 	r.tid = tid;
-	r.lo = 0;
+	r.lo = s->cleared;
 	r.hi = LLONG_MAX;
 	r.role_mask = role_mask;
 	r.run_id = NULL;
@@ -516,7 +518,7 @@ ts_h_messages_context(struct ts_ctx *ctx)
 	struct ts_thread t;
 	struct selection s;
 	struct json_object *o;
-	long long max_tokens, max_messages;
+	long long max_tokens, max_messages, cleared;
 	int include_system, rc;
 	uuid_t tid;
 
@@ -527,6 +529,7 @@ ts_h_messages_context(struct ts_ctx *ctx)
 	ts_uuid_parse(ctx->match->params[0], tid);
 	if (ts_thread_load(ctx, tid, TS_OP_READ, &t) != 0)
 		return;
+	cleared = ts_db_cell_ll(&t.rows, 0, TS_TC_CLEARED_SEQ);
 	ts_thread_release(&t);
 	if (read_context_body(ctx, &max_tokens, &include_system, &max_messages) != 0)
 		return;
@@ -537,6 +540,7 @@ ts_h_messages_context(struct ts_ctx *ctx)
 		return;
 	}
 	s.budget = max_tokens;
+	s.cleared = cleared;
 	s.max_count = max_messages;
 	s.max_bytes = ctx->app->cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES;
 	/* System messages first when asked; the rest of the budget to the tail. */

@@ -5,6 +5,7 @@
 #include "handlers.h"
 #include "ids.h"
 #include "messages.h"
+#include "thread_store.h"
 #include "threads.h"
 
 /* Loads the path's thread for writing and its message; 0, or -1 answered. */
@@ -91,7 +92,7 @@ out:
 
 struct delete_args {
 	const unsigned char *tid;
-	const unsigned char *mid;       /* NULL: every message of the thread */
+	const unsigned char *mid;
 	int role;                       /* the message's role (roles never change) */
 	unsigned long long deleted;
 };
@@ -102,23 +103,17 @@ delete_txn(struct ts_db *db, void *arg)
 {
 	struct delete_args *a = arg;
 	struct ts_db_param one[] = { ts_p_blob(a->mid, 16), ts_p_blob(a->tid, 16) };
-	struct ts_db_param all[] = { ts_p_blob(a->tid, 16) };
-	struct ts_db_param counters[3 + TS_ROLE__COUNT];
+	struct ts_db_param counters[2 + TS_ROLE__COUNT];
 	enum ts_db_status st;
 	size_t n = 0;
 	int r;
 
-	if (a->mid == NULL) {
-		st = ts_db_exec(db, TS_SQL_THREAD_DELETE_MESSAGES, all, 1, NULL, &a->deleted);
-		return st != TS_DB_OK ? st : ts_db_exec(db, TS_SQL_THREAD_CLEAR_COUNTERS, all, 1, NULL, NULL);
-	}
 	if ((st = ts_db_exec(db, TS_SQL_MESSAGE_DELETE, one, 2, NULL, &a->deleted)) != TS_DB_OK ||
 	    a->deleted == 0)
 		return st;
 	counters[n++] = ts_p_int((long long)a->deleted);
 	for (r = 0; r < TS_ROLE__COUNT; r++)
 		counters[n++] = ts_p_int(r == a->role ? (long long)a->deleted : 0);
-	counters[n++] = ts_p_blob(a->tid, 16);
 	counters[n++] = ts_p_blob(a->tid, 16);
 	return ts_db_exec(db, TS_SQL_THREAD_AFTER_DELETE, counters, n, NULL, NULL);
 }
@@ -150,20 +145,18 @@ void
 ts_h_messages_clear(struct ts_ctx *ctx)
 {
 	struct ts_thread t;
-	struct delete_args a;
 	enum ts_db_status st;
+	int done;
 	uuid_t tid;
 
 	ts_uuid_parse(ctx->match->params[0], tid);
 	if (ts_thread_load(ctx, tid, TS_OP_WRITE, &t) != 0)
 		return;
 	ts_thread_release(&t);
-	a.tid = tid;
-	a.mid = NULL;
-	a.role = -1;
-	a.deleted = 0;
-	if ((st = ts_db_transaction(ctx->app->db, delete_txn, &a)) != TS_DB_OK)
+	if ((st = ts_thread_store_clear(ctx->app->db, tid, ctx->principal.sub, &done)) != TS_DB_OK)
 		ts_respond_db_error(ctx, st);
+	else if (!done)
+		ts_fail(ctx, TS_E_NOT_FOUND, "Thread not found");
 	else
 		ts_response_empty(ctx->res, 204);
 }

@@ -11,6 +11,7 @@
 #include "params.h"
 #include "query.h"
 #include "settings_store.h"
+#include "thread_store.h"
 #include "threads.h"
 #include "validate.h"
 
@@ -141,7 +142,7 @@ void
 ts_h_threads_create(struct ts_ctx *ctx)
 {
 	struct thread_fields f;
-	struct ts_db_param p[6];
+	struct ts_thread_new row;
 	enum ts_db_status st;
 
 	memset(&f, 0, sizeof(f));
@@ -153,13 +154,13 @@ ts_h_threads_create(struct ts_ctx *ctx)
 		goto out;
 	if (!f.has_id)
 		ts_uuid_generate(f.id);
-	p[0] = ts_p_blob(f.id, 16);
-	p[1] = ts_p_str(ctx->principal.sub, strlen(ctx->principal.sub));
-	p[2] = str_or_null(f.has_title ? f.title : NULL);
-	p[3] = ts_p_int(f.has_visibility ? f.visibility : TS_VIS_PRIVATE);
-	p[4] = ts_p_str(f.has_namespace ? f.namespace_ : "", f.has_namespace ? strlen(f.namespace_) : 0);
-	p[5] = f.has_metadata ? ts_p_str(f.metadata, strlen(f.metadata)) : ts_p_str("{}", 2);
-	st = ts_db_exec(ctx->app->db, TS_SQL_THREAD_INSERT, p, 6, NULL, NULL);
+	row.id = f.id;
+	row.owner = ctx->principal.sub;
+	row.title = f.has_title ? f.title : NULL;
+	row.visibility = f.has_visibility ? f.visibility : TS_VIS_PRIVATE;
+	row.namespace_ = f.has_namespace ? f.namespace_ : "";
+	row.metadata = f.has_metadata ? f.metadata : "{}";
+	st = ts_thread_store_insert(ctx->app->db, &row);
 	if (st == TS_DB_DUPLICATE && f.has_id)
 		respond_existing(ctx, f.id);
 	else if (st != TS_DB_OK)
@@ -227,46 +228,22 @@ out:
 	free(f.metadata);
 }
 
-struct delete_args {
-	const unsigned char *id;
-	const char *owner;
-	unsigned long long deleted;
-};
-
-/* The thread and all its messages, in one transaction. */
-static enum ts_db_status
-delete_thread(struct ts_db *db, void *arg)
-{
-	struct delete_args *a = arg;
-	struct ts_db_param pm[] = { ts_p_blob(a->id, 16) };
-	struct ts_db_param pt[] = { ts_p_blob(a->id, 16), ts_p_str(a->owner, strlen(a->owner)) };
-	enum ts_db_status st;
-
-	st = ts_db_exec(db, TS_SQL_THREAD_DELETE_MESSAGES, pm, 1, NULL, NULL);
-	if (st == TS_DB_OK)
-		st = ts_db_exec(db, TS_SQL_THREAD_DELETE, pt, 2, NULL, &a->deleted);
-	return st;
-}
-
 void
 ts_h_thread_delete(struct ts_ctx *ctx)
 {
 	struct ts_thread t;
-	struct delete_args a;
 	enum ts_db_status st;
+	int deleted;
 	uuid_t id;
 
 	ts_uuid_parse(ctx->match->params[0], id);
 	if (ts_thread_load(ctx, id, TS_OP_WRITE, &t) != 0)
 		return;
 	ts_thread_release(&t);
-	a.id = id;
-	a.owner = ctx->principal.sub;
-	a.deleted = 0;
-	st = ts_db_transaction(ctx->app->db, delete_thread, &a);
+	st = ts_thread_store_delete(ctx->app->db, id, ctx->principal.sub, &deleted);
 	if (st != TS_DB_OK)
 		ts_respond_db_error(ctx, st);
-	else if (a.deleted == 0)
+	else if (!deleted)
 		ts_fail(ctx, TS_E_NOT_FOUND, "Thread not found");
 	else
 		ts_response_empty(ctx->res, 204);

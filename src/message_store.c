@@ -34,6 +34,20 @@ same_message(const struct ts_db_rows *r, const struct ts_message_input *in)
 	return same;
 }
 
+/*
+ * A dead row (cleared, or of a deleted thread, not purged yet) holding a
+ * message_id that is used again: it goes now, in this transaction, so the id
+ * is free as it would be once purged.
+ */
+static enum ts_db_status
+purge_dead(struct ts_db *db, const struct ts_db_rows *r)
+{
+	struct ts_db_param p[] = { ts_p_blob(ts_db_cell(r, 0, TS_MC_THREAD_ID)->data, 16),
+	    ts_p_int(ts_db_cell_ll(r, 0, TS_MC_SEQ)) };
+
+	return ts_db_exec(db, TS_SQL_MESSAGE_PURGE_ONE, p, 2, NULL, NULL);
+}
+
 /* Repeated message_ids: mark the items that exist already, or a conflict. */
 static enum ts_db_status
 check_existing(struct ts_db *db, struct ts_create *c)
@@ -51,6 +65,13 @@ check_existing(struct ts_db *db, struct ts_create *c)
 			continue;
 		if ((st = ts_db_exec(db, TS_SQL_MESSAGE_BY_ID, p, 1, &r, NULL)) != TS_DB_OK)
 			return st;
+		if (r.nrows == 1 && ts_db_cell_ll(&r, 0, TS_MC_DEAD) != 0) {
+			st = purge_dead(db, &r);
+			ts_db_rows_free(&r);
+			if (st != TS_DB_OK)
+				return st;
+			continue;
+		}
 		if (r.nrows == 1) {
 			if (memcmp(ts_db_cell(&r, 0, TS_MC_THREAD_ID)->data, c->thread_id, 16) != 0 ||
 			    !same_message(&r, in))

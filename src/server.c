@@ -54,6 +54,7 @@
 #include "limits.h"
 #include "listen.h"
 #include "log.h"
+#include "purge.h"
 #include "server.h"
 
 /*
@@ -221,6 +222,48 @@ accept_error_is_transient(int rc)
 	return e == EAGAIN || e == EINTR || e == ECONNABORTED || e == EPROTO;
 }
 
+/* When the worker purges dead messages next (src/purge.c). */
+struct purge_clock {
+	uint_least64_t due;     /* mono_ms() of the next step */
+	int more;               /* the last step left work: step whenever idle */
+};
+
+/*
+ * One purge step between requests, under the request deadline and on the
+ * scoreboard like a request, so a stuck one is stopped the same way. Only
+ * on an open connection: a worker whose database is down must not spend
+ * its idle time connecting.
+ */
+static void
+purge_between_requests(struct ts_app *app, ts_slot *slot, struct purge_clock *pc)
+{
+	struct timespec start;
+	enum ts_purge_result r = TS_PURGE_IDLE;
+
+	pc->more = 0;
+	pc->due = mono_ms() + TS_PURGE_IDLE_MS;
+	if (!ts_db_is_open(app->db))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ts_db_set_deadline(app->db, &start, app->cfg->request_timeout);
+	slot_set(slot, mono_ms());
+	r = ts_purge_step(app->db);
+	slot_set(slot, 0);
+	pc->more = r == TS_PURGE_MORE;
+}
+
+/* How long poll() may wait: until a stop check (without signalfd) or the
+ * next purge step, whichever is first; -1 for no limit. */
+static int
+poll_timeout(const struct stop_watch *stop, const struct purge_clock *pc)
+{
+	uint_least64_t now = mono_ms();
+	int t = stop->fd >= 0 ? -1 : WORKER_STOP_CHECK_MS;
+	long until = pc->more ? 0 : (pc->due > now ? (long)(pc->due - now) : 0);
+
+	return t < 0 || until < t ? (int)until : t;
+}
+
 /*
  * One worker's life on listen_fd (already non-blocking). Returns the exit
  * status: EXIT_SUCCESS after a stop signal or max_requests, EXIT_FAILURE when
@@ -235,6 +278,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 	struct stop_watch stop;
 	FCGX_Request req;
 	struct pollfd pfd[2];
+	struct purge_clock pc = { 0, 0 };
 	unsigned long served = 0;
 	int rc, status = EXIT_FAILURE, req_ready = 0;
 
@@ -270,7 +314,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 	pfd[1].events = POLLIN;
 	pfd[1].revents = 0;
 	for (;;) {
-		rc = poll(pfd, 2, stop.fd >= 0 ? -1 : WORKER_STOP_CHECK_MS);
+		rc = poll(pfd, 2, poll_timeout(&stop, &pc));
 		if (rc < 0 && errno != EINTR) {
 			ts_log(TS_LOG_ERROR, "worker: poll: %s", strerror(errno));
 			goto out;
@@ -278,6 +322,9 @@ worker_loop(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 		/* Looked at first: a busy listen socket must not hide a stop. */
 		if (stop_requested(&stop, &pfd[1]))
 			break;
+		/* Requests first: the purge only takes time no request is waiting for. */
+		if (rc == 0 && (pc.more || mono_ms() >= pc.due))
+			purge_between_requests(&app, slot, &pc);
 		if (rc <= 0)
 			continue;
 		if (pfd[0].revents & (POLLERR | POLLNVAL)) {
@@ -716,6 +763,11 @@ ts_serve_cgi(const struct ts_config *cfg)
 	ts_cgi_source(&src);
 	ts_cgi_sink(&sink);
 	ts_handle_request(&app, &src, &sink);
+	/* Plain CGI has no idle time: each request takes one purge step after
+	 * its answer, so dead messages still go (src/purge.c). */
+	fflush(stdout);
+	if (ts_db_is_open(app.db))
+		ts_purge_step(app.db);
 	ts_db_free(app.db);
 	return 0;
 }

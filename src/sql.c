@@ -6,7 +6,7 @@
 
 #define THREAD_COLS "id, owner_id, title, visibility, namespace, metadata, " \
 	"message_count, last_message_at, created_at, updated_at, row_id, " \
-	"user_count, assistant_count, system_count, tool_count"
+	"user_count, assistant_count, system_count, tool_count, cleared_seq"
 
 /*
  * Listing pages: keyset ranges on row_id (creation order, unique). Each
@@ -79,10 +79,11 @@
  */
 #define PAGE_SELECT "SELECT t.owner_id, t.visibility, t.message_count, s.value, " \
 	MESSAGE_COLS_OF("m.") " FROM threads t LEFT JOIN system_settings s ON s.name = 'public_sharing'"
-#define PAGE_ALL PAGE_SELECT " JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id WHERE t.id = ?"
-#define PAGE_FROM(cmp) PAGE_SELECT " JOIN messages c ON c.thread_id = t.id" \
+#define PAGE_ALL PAGE_SELECT " JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id" \
+	" AND m.seq > t.cleared_seq WHERE t.id = ?"
+#define PAGE_FROM(cmp) PAGE_SELECT " JOIN messages c ON c.thread_id = t.id AND c.seq > t.cleared_seq" \
 	" JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id AND m.seq " cmp " c.seq" \
-	" WHERE t.id = ? AND c.id = ?"
+	" AND m.seq > t.cleared_seq WHERE t.id = ? AND c.id = ?"
 
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
@@ -108,9 +109,14 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_MIGRATION_RECORD] = {
 		"INSERT INTO schema_migrations (version, name, applied_at) "
 		"VALUES (?, ?, UTC_TIMESTAMP(3))", TS_SQLF_NONE },
+	/* A thread whose id names one deleted moments ago, whose messages are not
+	 * all purged yet, numbers its messages on after them (and reads skip
+	 * them): parameters id, owner, title, visibility, namespace, metadata, id. */
 	[TS_SQL_THREAD_INSERT] = {
 		"INSERT INTO threads (id, owner_id, title, visibility, namespace, metadata, "
-		"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+		"last_seq, cleared_seq, created_at, updated_at) "
+		"SELECT ?, ?, ?, ?, ?, ?, COALESCE(MAX(through_seq), 0), COALESCE(MAX(through_seq), 0), "
+		"UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) FROM message_purges WHERE thread_id = ?",
 		TS_SQLF_NONE },
 	/* The thread and the sharing flag in one round trip (§4: no cache). */
 	[TS_SQL_THREAD_GET] = {
@@ -128,8 +134,25 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"metadata = CASE WHEN ? THEN ? ELSE metadata END, "
 		"updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND BINARY owner_id = BINARY ?",
 		TS_SQLF_NONE },
+	/*
+	 * Deleting a thread or clearing its messages (src/thread_store.c): a
+	 * small thread's messages go in the request; a larger one's are marked
+	 * dead up to its last seq, in O(1), and workers delete them later a
+	 * chunk at a time (src/purge.c). The state locks the owner's row and
+	 * says how many messages it has and whether a purge is pending.
+	 */
+	[TS_SQL_THREAD_PURGE_STATE] = {
+		"SELECT t.message_count, EXISTS (SELECT 1 FROM message_purges p WHERE p.thread_id = t.id) "
+		"FROM threads t WHERE t.id = ? AND BINARY t.owner_id = BINARY ? FOR UPDATE",
+		TS_SQLF_NONE },
 	[TS_SQL_THREAD_DELETE_MESSAGES] = {
 		"DELETE FROM messages WHERE thread_id = ?", TS_SQLF_NONE },
+	/* parameters: thread, owner */
+	[TS_SQL_PURGE_MARK] = {
+		"INSERT INTO message_purges (thread_id, through_seq) "
+		"SELECT id, last_seq FROM threads WHERE id = ? AND BINARY owner_id = BINARY ? AND last_seq > 0 "
+		"ON DUPLICATE KEY UPDATE through_seq = GREATEST(through_seq, VALUES(through_seq))",
+		TS_SQLF_NONE },
 	[TS_SQL_THREAD_DELETE] = {
 		"DELETE FROM threads WHERE id = ? AND BINARY owner_id = BINARY ?", TS_SQLF_NONE },
 	[TS_SQL_THREAD_CURSOR] = {
@@ -150,13 +173,21 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_THREADS_PUBLIC_NS_UP] = { PUBLIC_THREADS("threads_public_ns", NS, ">", "ASC"), TS_SQLF_REPEATABLE },
 	[TS_SQL_THREADS_PUBLIC_NS_DOWN] = {
 		PUBLIC_THREADS("threads_public_ns", NS, "<", "DESC"), TS_SQLF_REPEATABLE },
+	/* By id in any thread, with whether it is dead (cleared, or its thread
+	 * deleted) and only waits to be purged (src/message_store.c). */
 	[TS_SQL_MESSAGE_BY_ID] = {
-		"SELECT " MESSAGE_COLS " FROM messages WHERE id = ?", TS_SQLF_REPEATABLE },
+		"SELECT " MESSAGE_COLS_OF("m.") ", t.id IS NULL OR m.seq <= t.cleared_seq OR p.thread_id IS NOT NULL "
+		"FROM messages m LEFT JOIN threads t ON t.id = m.thread_id "
+		"LEFT JOIN message_purges p ON p.thread_id = m.thread_id AND p.through_seq >= m.seq "
+		"WHERE m.id = ?", TS_SQLF_REPEATABLE },
+	/* A live message of a thread (not cleared): parameters message, thread. */
 	[TS_SQL_MESSAGE_IN_THREAD] = {
-		"SELECT " MESSAGE_COLS " FROM messages WHERE id = ? AND thread_id = ?",
+		"SELECT " MESSAGE_COLS_OF("m.") " FROM messages m JOIN threads t ON t.id = m.thread_id "
+		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq",
 		TS_SQLF_REPEATABLE },
 	[TS_SQL_MESSAGE_SEQ_OF] = {
-		"SELECT seq FROM messages WHERE id = ? AND thread_id = ?", TS_SQLF_REPEATABLE },
+		"SELECT m.seq FROM messages m JOIN threads t ON t.id = m.thread_id "
+		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq", TS_SQLF_REPEATABLE },
 	/*
 	 * seq allocation: the thread row's lock orders concurrent writers, and
 	 * LAST_INSERT_ID(expr) hands back the new counter with no gap or reuse.
@@ -201,20 +232,33 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND thread_id = ?",
 		TS_SQLF_NONE },
 	[TS_SQL_MESSAGE_DELETE] = {
-		"DELETE FROM messages WHERE id = ? AND thread_id = ?", TS_SQLF_NONE },
+		"DELETE m FROM messages m JOIN threads t ON t.id = m.thread_id "
+		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq", TS_SQLF_NONE },
 	/* Counters after deleting: the counts (all, then per role), and the newest
 	 * remaining message's time. */
 	[TS_SQL_THREAD_AFTER_DELETE] = {
 		"UPDATE threads SET message_count = message_count - ?, user_count = user_count - ?, "
 		"assistant_count = assistant_count - ?, system_count = system_count - ?, "
 		"tool_count = tool_count - ?, "
-		"last_message_at = (SELECT created_at FROM messages WHERE thread_id = ? "
-		"ORDER BY seq DESC LIMIT 1), updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+		"last_message_at = (SELECT m.created_at FROM messages m WHERE m.thread_id = threads.id "
+		"AND m.seq > threads.cleared_seq ORDER BY m.seq DESC LIMIT 1), "
+		"updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
 		TS_SQLF_NONE },
 	[TS_SQL_THREAD_CLEAR_COUNTERS] = {
-		"UPDATE threads SET message_count = 0, user_count = 0, assistant_count = 0, "
-		"system_count = 0, tool_count = 0, last_message_at = NULL, "
+		"UPDATE threads SET cleared_seq = last_seq, message_count = 0, user_count = 0, "
+		"assistant_count = 0, system_count = 0, tool_count = 0, last_message_at = NULL, "
 		"updated_at = UTC_TIMESTAMP(3) WHERE id = ?", TS_SQLF_NONE },
+	/* A dead row in the way of a message_id used again: parameters thread, seq. */
+	[TS_SQL_MESSAGE_PURGE_ONE] = {
+		"DELETE FROM messages WHERE thread_id = ? AND seq = ?", TS_SQLF_NONE },
+	/* The purge (src/purge.c): a thread with dead messages, a chunk of them
+	 * (one range of the primary key), and the mark once nothing is left. */
+	[TS_SQL_PURGE_NEXT] = {
+		"SELECT thread_id, through_seq FROM message_purges LIMIT 1", TS_SQLF_REPEATABLE },
+	[TS_SQL_PURGE_CHUNK] = {
+		"DELETE FROM messages WHERE thread_id = ? AND seq <= ? ORDER BY seq LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PURGE_DONE] = {
+		"DELETE FROM message_purges WHERE thread_id = ? AND through_seq = ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_RANGE_UP] = { RANGE_PK("ASC"), TS_SQLF_REPEATABLE },
 	[TS_SQL_RANGE_DOWN] = { RANGE_PK("DESC"), TS_SQLF_REPEATABLE },
 	[TS_SQL_RANGE_ROLES_UP] = { MERGED(ROLE_BRANCH("seq", "ASC"), "ASC"), TS_SQLF_REPEATABLE },

@@ -2,24 +2,19 @@
 #include <string.h>
 
 #include "access.h"
+#include "thread_store.h"
 #include "v1_store.h"
 
 static enum ts_db_status
 store_txn(struct ts_db *db, void *arg)
 {
 	struct ts_v1_new_thread *t = arg;
-	struct ts_db_param p[] = {
-		ts_p_blob(t->id, 16),
-		ts_p_str(t->owner, strlen(t->owner)),
-		ts_p_null(),                            /* title */
-		ts_p_int(TS_VIS_PRIVATE),
-		ts_p_str("", 0),                        /* namespace */
-		ts_p_str(t->metadata, strlen(t->metadata)),
-	};
+	/* Private, no title, namespace "" (§11 /v1). */
+	struct ts_thread_new row = { t->id, t->owner, NULL, TS_VIS_PRIVATE, "", t->metadata };
 	enum ts_db_status st;
 
 	/* A rerun after a deadlock starts over from a rolled-back state. */
-	if ((st = ts_db_exec(db, TS_SQL_THREAD_INSERT, p, 6, NULL, NULL)) != TS_DB_OK ||
+	if ((st = ts_thread_store_insert(db, &row)) != TS_DB_OK ||
 	    (st = ts_messages_create_txn(db, t->create)) != TS_DB_OK)
 		return st;
 	/* Fresh ids, no parents, the caller's own new thread: nothing else can
