@@ -83,6 +83,9 @@ void ts_db_free(struct ts_db *db);
  */
 void ts_db_set_deadline(struct ts_db *db, const struct timespec *start, unsigned int seconds);
 
+/* Whether the database answers (a round trip; connects when needed). */
+enum ts_db_status ts_db_ping(struct ts_db *db);
+
 /* Whether the connection is open now (nothing is sent to find out). */
 int ts_db_is_open(const struct ts_db *db);
 

@@ -19,6 +19,47 @@ struct ts_thread_new {
 };
 
 /*
+ * The thread id with the public_sharing flag, in one round trip (no cache:
+ * a change of either is seen at once). rows holds the thread columns (enum
+ * ts_thread_col) and TS_TC_SHARING_FLAG; no row when there is no such
+ * thread. The caller frees rows.
+ */
+enum ts_db_status ts_thread_store_get(struct ts_db *db, const unsigned char *id, struct ts_db_rows *rows);
+
+/* The fields a PATCH changes; a field changes only when its has_ is set. */
+struct ts_thread_patch {
+	int has_title, has_visibility, has_namespace, has_metadata;
+	const char *title;              /* NULL: no title */
+	int visibility;
+	const char *namespace_;
+	const char *metadata;           /* canonical JSON text */
+};
+
+/* Changes thread id of owner, in one statement (two PATCHes of different
+ * fields cannot undo each other). Nothing to change: nothing is sent. */
+enum ts_db_status ts_thread_store_update(struct ts_db *db, const unsigned char *id, const char *owner,
+    const struct ts_thread_patch *p);
+
+/* A listing cursor: the thread's row_id, owner and visibility (columns 0-2),
+ * or no row. The caller frees rows. */
+enum ts_db_status ts_thread_store_cursor(struct ts_db *db, const unsigned char *id, struct ts_db_rows *rows);
+
+/* One page of a listing: the caller's own threads (owner set) or the public
+ * directory (owner NULL), filtered, keyset beyond bound in the scan's
+ * direction; limit rows at most, with the thread columns. */
+struct ts_thread_page_query {
+	const char *owner;              /* NULL: the public directory */
+	const char *namespace_;         /* NULL: any */
+	int visibility;                 /* -1: any */
+	long long bound;                /* row_id the scan starts beyond */
+	int upward;
+	long long limit;
+};
+
+enum ts_db_status ts_thread_store_page(struct ts_db *db, const struct ts_thread_page_query *q,
+    struct ts_db_rows *rows);
+
+/*
  * Inserts t. TS_DB_DUPLICATE when the id exists. An id whose thread was
  * deleted moments ago, with messages still to purge, numbers its messages
  * on after the old ones (which no read shows).

@@ -108,6 +108,12 @@ ts_db_set_deadline(struct ts_db *db, const struct timespec *start, unsigned int 
 	db->check_idle = 1;
 }
 
+enum ts_db_status
+ts_db_ping(struct ts_db *db)
+{
+	return ts_db_exec(db, TS_SQL_PING, NULL, 0, NULL, NULL);
+}
+
 int
 ts_db_is_open(const struct ts_db *db)
 {

@@ -5,7 +5,7 @@ void
 ts_h_health(struct ts_ctx *ctx)
 {
 	struct json_object *o = json_object_new_object();
-	int up = ts_db_exec(ctx->app->db, TS_SQL_PING, NULL, 0, NULL, NULL) == TS_DB_OK;
+	int up = ts_db_ping(ctx->app->db) == TS_DB_OK;
 
 	if (o == NULL) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);

@@ -10,6 +10,7 @@
 #include "limits.h"
 #include "ids.h"
 #include "message_store.h"
+#include "message_table.h"
 #include "messages.h"
 #include "params.h"
 #include "threads.h"
@@ -56,12 +57,11 @@ answer_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char
 static struct json_object *
 stored_message(struct ts_ctx *ctx, const unsigned char *tid, const unsigned char *mid, int *gone)
 {
-	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
 	struct ts_db_rows r;
 	struct json_object *o;
 	enum ts_db_status st;
 
-	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
+	if ((st = ts_message_table_get(ctx->app->db, tid, mid, &r)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return NULL;
 	}
@@ -344,7 +344,6 @@ out:
 void
 ts_h_message_get(struct ts_ctx *ctx)
 {
-	struct ts_db_param p[2];
 	struct ts_db_rows r;
 	enum ts_db_status st;
 	uuid_t tid, mid;
@@ -353,9 +352,7 @@ ts_h_message_get(struct ts_ctx *ctx)
 	if (load_path_thread(ctx, TS_OP_READ, tid) != 0)
 		return;
 	ts_uuid_parse(ctx->match->params[1], mid);
-	p[0] = ts_p_blob(mid, 16);
-	p[1] = ts_p_blob(tid, 16);
-	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, &r, NULL)) != TS_DB_OK) {
+	if ((st = ts_message_table_get(ctx->app->db, tid, mid, &r)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return;
 	}

@@ -11,6 +11,7 @@
 #include "ids.h"
 #include "limits.h"
 #include "message_ranges.h"
+#include "message_table.h"
 #include "messages.h"
 #include "paging.h"
 #include "params.h"
@@ -148,20 +149,13 @@ reverse_cells(const struct ts_db_cell **page, size_t n, int flip)
 static int
 cursor_seq(struct ts_ctx *ctx, const unsigned char *tid, const struct ts_page_request *pr, long long *seq)
 {
-	struct ts_db_param p[] = { ts_p_blob(pr->cursor, 16), ts_p_blob(tid, 16) };
-	struct ts_db_rows r;
 	enum ts_db_status st;
-	int found;
 
-	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL)) != TS_DB_OK) {
+	if ((st = ts_message_table_seq(ctx->app->db, tid, pr->cursor, seq)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return -1;
 	}
-	found = r.nrows == 1;
-	if (found)
-		*seq = strtoll(ts_db_cell(&r, 0, 0)->data, NULL, 10);
-	ts_db_rows_free(&r);
-	if (!found) {
+	if (*seq == 0) {
 		const char *loc[] = { "query", pr->cursor_param, NULL };
 		ts_fail_validation(ctx, loc, "does not name a message of this thread", "cursor");
 		return -1;
@@ -304,20 +298,13 @@ respond_page_rows(struct ts_ctx *ctx, const struct ts_db_rows *rows, size_t col,
 static int
 list_page(struct ts_ctx *ctx, const unsigned char *tid, const struct list_query *q)
 {
-	static const enum ts_sql ids[2][2] = {
-		{ TS_SQL_PAGE_DOWN, TS_SQL_PAGE_UP }, { TS_SQL_PAGE_DOWN_FROM, TS_SQL_PAGE_UP_FROM } };
 	const struct ts_db_cell *first;
-	int from = q->pr.kind != TS_CURSOR_NONE;
-	struct ts_db_param p[3];
 	struct ts_db_rows rows;
 	enum ts_db_status st;
-	size_t n = 0;
 
-	p[n++] = ts_p_blob(tid, 16);
-	if (from)
-		p[n++] = ts_p_blob(q->pr.cursor, 16);
-	p[n++] = ts_p_int(q->pr.limit + 1);
-	if ((st = ts_db_exec(ctx->app->db, ids[from][q->scan.upward], p, n, &rows, NULL)) != TS_DB_OK) {
+	st = ts_message_table_page(ctx->app->db, tid, q->pr.kind != TS_CURSOR_NONE ? q->pr.cursor : NULL,
+	    q->scan.upward, q->pr.limit + 1, &rows);
+	if (st != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return 0;
 	}

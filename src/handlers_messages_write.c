@@ -4,6 +4,7 @@
 
 #include "handlers.h"
 #include "ids.h"
+#include "message_table.h"
 #include "messages.h"
 #include "thread_store.h"
 #include "threads.h"
@@ -20,12 +21,9 @@ load_message(struct ts_ctx *ctx, uuid_t tid, uuid_t mid, struct ts_db_rows *row)
 	if (ts_thread_load(ctx, tid, TS_OP_WRITE, &t) != 0)
 		return -1;
 	ts_thread_release(&t);
-	{
-		struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
-		if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, p, 2, row, NULL)) != TS_DB_OK) {
-			ts_respond_db_error(ctx, st);
-			return -1;
-		}
+	if ((st = ts_message_table_get(ctx->app->db, tid, mid, row)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return -1;
 	}
 	if (row->nrows != 1) {
 		ts_db_rows_free(row);
@@ -35,18 +33,12 @@ load_message(struct ts_ctx *ctx, uuid_t tid, uuid_t mid, struct ts_db_rows *row)
 	return 0;
 }
 
-static struct ts_db_param
-opt_text(const char *s)
-{
-	return s != NULL ? ts_p_str(s, strlen(s)) : ts_p_null();
-}
-
 void
 ts_h_message_patch(struct ts_ctx *ctx)
 {
 	struct ts_message_patch mp;
+	struct ts_message_change change;
 	struct ts_db_rows row, after;
-	struct ts_db_param p[10];
 	enum ts_db_status st;
 	uuid_t tid, mid;
 
@@ -59,26 +51,19 @@ ts_h_message_patch(struct ts_ctx *ctx)
 		return;
 	if (ts_message_parse_patch(ctx, ts_db_cell(&row, 0, TS_MC_CONTENT_EXTRA), &mp) != 0)
 		goto out;
-	p[0] = ts_p_int(mp.has_text);
-	p[1] = mp.has_text ? ts_p_str(mp.text, mp.text_len) : ts_p_str("", 0);
-	p[2] = ts_p_int(mp.has_extra);
-	p[3] = opt_text(mp.content_extra);
-	p[4] = ts_p_int(mp.has_metadata);
-	p[5] = mp.has_metadata ? opt_text(mp.metadata) : ts_p_str("{}", 2);
-	p[6] = ts_p_int(mp.has_details);
-	p[7] = opt_text(mp.details);
-	p[8] = ts_p_blob(mid, 16);
-	p[9] = ts_p_blob(tid, 16);
-	if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_UPDATE, p, 10, NULL, NULL)) != TS_DB_OK) {
+	change.has_text = mp.has_text;
+	change.text = mp.text;
+	change.text_len = mp.text_len;
+	change.has_extra = mp.has_extra;
+	change.content_extra = mp.content_extra;
+	change.has_metadata = mp.has_metadata;
+	change.metadata = mp.metadata;
+	change.has_details = mp.has_details;
+	change.details = mp.details;
+	if ((st = ts_message_table_update(ctx->app->db, tid, mid, &change)) != TS_DB_OK ||
+	    (st = ts_message_table_get(ctx->app->db, tid, mid, &after)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		goto out;
-	}
-	{
-		struct ts_db_param q[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
-		if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_IN_THREAD, q, 2, &after, NULL)) != TS_DB_OK) {
-			ts_respond_db_error(ctx, st);
-			goto out;
-		}
 	}
 	if (after.nrows == 1)
 		ts_response_json(ctx->res, 200, ts_message_json(&after, 0, 1));
@@ -90,52 +75,21 @@ out:
 	ts_db_rows_free(&row);
 }
 
-struct delete_args {
-	const unsigned char *tid;
-	const unsigned char *mid;
-	int role;                       /* the message's role (roles never change) */
-	unsigned long long deleted;
-};
-
-/* Deletes and keeps the thread's counters true, in one transaction. */
-static enum ts_db_status
-delete_txn(struct ts_db *db, void *arg)
-{
-	struct delete_args *a = arg;
-	struct ts_db_param one[] = { ts_p_blob(a->mid, 16), ts_p_blob(a->tid, 16) };
-	struct ts_db_param counters[2 + TS_ROLE__COUNT];
-	enum ts_db_status st;
-	size_t n = 0;
-	int r;
-
-	if ((st = ts_db_exec(db, TS_SQL_MESSAGE_DELETE, one, 2, NULL, &a->deleted)) != TS_DB_OK ||
-	    a->deleted == 0)
-		return st;
-	counters[n++] = ts_p_int((long long)a->deleted);
-	for (r = 0; r < TS_ROLE__COUNT; r++)
-		counters[n++] = ts_p_int(r == a->role ? (long long)a->deleted : 0);
-	counters[n++] = ts_p_blob(a->tid, 16);
-	return ts_db_exec(db, TS_SQL_THREAD_AFTER_DELETE, counters, n, NULL, NULL);
-}
-
 void
 ts_h_message_delete(struct ts_ctx *ctx)
 {
 	struct ts_db_rows row;
-	struct delete_args a;
 	enum ts_db_status st;
+	int role, deleted;
 	uuid_t tid, mid;
 
 	if (load_message(ctx, tid, mid, &row) != 0)
 		return;
-	a.role = (int)ts_db_cell_ll(&row, 0, TS_MC_ROLE);
+	role = (int)ts_db_cell_ll(&row, 0, TS_MC_ROLE);
 	ts_db_rows_free(&row);
-	a.tid = tid;
-	a.mid = mid;
-	a.deleted = 0;
-	if ((st = ts_db_transaction(ctx->app->db, delete_txn, &a)) != TS_DB_OK)
+	if ((st = ts_message_table_delete(ctx->app->db, tid, mid, role, &deleted)) != TS_DB_OK)
 		ts_respond_db_error(ctx, st);
-	else if (a.deleted == 0)
+	else if (!deleted)
 		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
 	else
 		ts_response_empty(ctx->res, 204);

@@ -76,23 +76,16 @@ parse_fields(struct ts_ctx *ctx, int patch, struct thread_fields *f)
 	return 0;
 }
 
-static struct ts_db_param
-str_or_null(const char *s)
-{
-	return s != NULL ? ts_p_str(s, strlen(s)) : ts_p_null();
-}
-
 /* Answers status with the thread id as it is in the database now. */
 static void
 respond_thread(struct ts_ctx *ctx, const uuid_t id, int status)
 {
-	struct ts_db_param p[] = { ts_p_blob(id, 16) };
 	struct ts_db_rows rows;
 	struct json_object *o;
 	char sid[TS_UUID_STR_LEN + 1], location[TS_MAX_PATH_BYTES + 64];
 	enum ts_db_status st;
 
-	st = ts_db_exec(ctx->app->db, TS_SQL_THREAD_GET, p, 1, &rows, NULL);
+	st = ts_thread_store_get(ctx->app->db, id, &rows);
 	if (st != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return;
@@ -119,12 +112,11 @@ respond_thread(struct ts_ctx *ctx, const uuid_t id, int status)
 static void
 respond_existing(struct ts_ctx *ctx, const uuid_t id)
 {
-	struct ts_db_param p[] = { ts_p_blob(id, 16) };
 	struct ts_db_rows rows;
 	enum ts_db_status st;
 	int own;
 
-	st = ts_db_exec(ctx->app->db, TS_SQL_THREAD_GET, p, 1, &rows, NULL);
+	st = ts_thread_store_get(ctx->app->db, id, &rows);
 	if (st != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return;
@@ -190,8 +182,7 @@ ts_h_thread_patch(struct ts_ctx *ctx)
 {
 	struct thread_fields f;
 	struct ts_thread t;
-	struct ts_db_param p[10];
-	unsigned long long affected = 0;
+	struct ts_thread_patch patch;
 	enum ts_db_status st;
 	uuid_t id;
 
@@ -206,22 +197,17 @@ ts_h_thread_patch(struct ts_ctx *ctx)
 	ts_thread_release(&t);
 	if (parse_fields(ctx, 1, &f) != 0)
 		goto out;
-	p[0] = ts_p_int(f.has_title);
-	p[1] = str_or_null(f.title);
-	p[2] = ts_p_int(f.has_visibility);
-	p[3] = ts_p_int(f.visibility);
-	p[4] = ts_p_int(f.has_namespace);
-	p[5] = str_or_null(f.has_namespace ? f.namespace_ : "");
-	p[6] = ts_p_int(f.has_metadata);
-	p[7] = str_or_null(f.has_metadata ? f.metadata : "{}");
-	p[8] = ts_p_blob(id, 16);
-	p[9] = ts_p_str(ctx->principal.sub, strlen(ctx->principal.sub));
-	if (f.has_title || f.has_visibility || f.has_namespace || f.has_metadata) {
-		st = ts_db_exec(ctx->app->db, TS_SQL_THREAD_UPDATE, p, 10, NULL, &affected);
-		if (st != TS_DB_OK) {
-			ts_respond_db_error(ctx, st);
-			goto out;
-		}
+	patch.has_title = f.has_title;
+	patch.title = f.title;
+	patch.has_visibility = f.has_visibility;
+	patch.visibility = f.visibility;
+	patch.has_namespace = f.has_namespace;
+	patch.namespace_ = f.namespace_;
+	patch.has_metadata = f.has_metadata;
+	patch.metadata = f.metadata;
+	if ((st = ts_thread_store_update(ctx->app->db, id, ctx->principal.sub, &patch)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		goto out;
 	}
 	respond_thread(ctx, id, 200);
 out:

@@ -12,6 +12,7 @@
 #include "params.h"
 #include "query.h"
 #include "settings_store.h"
+#include "thread_store.h"
 #include "threads.h"
 
 #define TS_THREAD_PAGE_MAX 200
@@ -69,7 +70,6 @@ check_listing_access(struct ts_ctx *ctx, int public_scope)
 static int
 resolve_cursor(struct ts_ctx *ctx, struct list_query *q)
 {
-	struct ts_db_param p[] = { ts_p_blob(q->page.cursor, 16) };
 	struct ts_db_rows r;
 	enum ts_db_status st;
 	int ok;
@@ -78,7 +78,7 @@ resolve_cursor(struct ts_ctx *ctx, struct list_query *q)
 		q->bound = ts_page_scan_for(q->page.order, q->page.kind).upward ? 0 : LLONG_MAX;
 		return 0;
 	}
-	if ((st = ts_db_exec(ctx->app->db, TS_SQL_THREAD_CURSOR, p, 1, &r, NULL)) != TS_DB_OK) {
+	if ((st = ts_thread_store_cursor(ctx->app->db, q->page.cursor, &r)) != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return -1;
 	}
@@ -119,53 +119,19 @@ read_query(struct ts_ctx *ctx, struct list_query *q)
 	return resolve_cursor(ctx, q);
 }
 
-/*
- * The statement for a listing's filters and direction (src/sql.c): each
- * combination has an index whose range is in row_id order. On the public
- * directory a visibility filter other than public selects nothing, and
- * public itself adds nothing.
- */
-static enum ts_sql
-page_statement(const struct list_query *q, int upward)
-{
-	static const enum ts_sql own[2][2][2] = {       /* [namespace][visibility][upward] */
-		{ { TS_SQL_THREADS_OWN_DOWN, TS_SQL_THREADS_OWN_UP },
-		  { TS_SQL_THREADS_OWN_VIS_DOWN, TS_SQL_THREADS_OWN_VIS_UP } },
-		{ { TS_SQL_THREADS_OWN_NS_DOWN, TS_SQL_THREADS_OWN_NS_UP },
-		  { TS_SQL_THREADS_OWN_NS_VIS_DOWN, TS_SQL_THREADS_OWN_NS_VIS_UP } } };
-	static const enum ts_sql pub[2][2] = {          /* [namespace][upward] */
-		{ TS_SQL_THREADS_PUBLIC_DOWN, TS_SQL_THREADS_PUBLIC_UP },
-		{ TS_SQL_THREADS_PUBLIC_NS_DOWN, TS_SQL_THREADS_PUBLIC_NS_UP } };
-	int ns = q->namespace_ != NULL, up = upward != 0;
-
-	if (q->public_scope)
-		return pub[ns][up];
-	return own[ns][q->visibility >= 0][up];
-}
-
 static enum ts_db_status
 fetch_page(struct ts_ctx *ctx, const struct list_query *q, int upward, struct ts_db_rows *rows)
 {
-	struct ts_db_param p[6];
-	size_t n = 0;
-	const char *ns = q->namespace_;
+	struct ts_thread_page_query pq;
 
-	if (q->public_scope && q->visibility >= 0 && q->visibility != TS_VIS_PUBLIC) {
-		memset(rows, 0, sizeof(*rows));
-		return TS_DB_OK;
-	}
-	if (!q->public_scope) {
-		p[n++] = ts_p_str(ctx->principal.sub, strlen(ctx->principal.sub));
-		p[n++] = ts_p_str(ctx->principal.sub, strlen(ctx->principal.sub));
-	}
-	if (ns != NULL)
-		p[n++] = ts_p_str(ns, strlen(ns));
-	if (!q->public_scope && q->visibility >= 0)
-		p[n++] = ts_p_int(q->visibility);
-	p[n++] = ts_p_int(q->bound);
+	pq.owner = q->public_scope ? NULL : ctx->principal.sub;
+	pq.namespace_ = q->namespace_;
+	pq.visibility = q->visibility;
+	pq.bound = q->bound;
+	pq.upward = upward;
 	/* One row more than the page tells whether there is more. */
-	p[n++] = ts_p_int(q->page.limit + 1);
-	return ts_db_exec(ctx->app->db, page_statement(q, upward), p, n, rows, NULL);
+	pq.limit = q->page.limit + 1;
+	return ts_thread_store_page(ctx->app->db, &pq, rows);
 }
 
 static void

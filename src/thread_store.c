@@ -1,8 +1,95 @@
 /* The threads table's writes (see thread_store.h). */
 #include <string.h>
 
+#include "access.h"
 #include "limits.h"
 #include "thread_store.h"
+
+enum ts_db_status
+ts_thread_store_get(struct ts_db *db, const unsigned char *id, struct ts_db_rows *rows)
+{
+	struct ts_db_param p[] = { ts_p_blob(id, 16) };
+
+	return ts_db_exec(db, TS_SQL_THREAD_GET, p, 1, rows, NULL);
+}
+
+static struct ts_db_param
+str_or_null(const char *s)
+{
+	return s != NULL ? ts_p_str(s, strlen(s)) : ts_p_null();
+}
+
+enum ts_db_status
+ts_thread_store_update(struct ts_db *db, const unsigned char *id, const char *owner,
+    const struct ts_thread_patch *f)
+{
+	struct ts_db_param p[] = {
+		ts_p_int(f->has_title), str_or_null(f->title),
+		ts_p_int(f->has_visibility), ts_p_int(f->visibility),
+		ts_p_int(f->has_namespace), str_or_null(f->has_namespace ? f->namespace_ : ""),
+		ts_p_int(f->has_metadata), str_or_null(f->has_metadata ? f->metadata : "{}"),
+		ts_p_blob(id, 16), ts_p_str(owner, strlen(owner)),
+	};
+
+	if (!f->has_title && !f->has_visibility && !f->has_namespace && !f->has_metadata)
+		return TS_DB_OK;
+	return ts_db_exec(db, TS_SQL_THREAD_UPDATE, p, sizeof(p) / sizeof(p[0]), NULL, NULL);
+}
+
+enum ts_db_status
+ts_thread_store_cursor(struct ts_db *db, const unsigned char *id, struct ts_db_rows *rows)
+{
+	struct ts_db_param p[] = { ts_p_blob(id, 16) };
+
+	return ts_db_exec(db, TS_SQL_THREAD_CURSOR, p, 1, rows, NULL);
+}
+
+/*
+ * The statement for a listing's filters and direction (src/sql.c): each
+ * combination has an index whose range is in row_id order. On the public
+ * directory a visibility filter other than public selects nothing, and
+ * public itself adds nothing.
+ */
+static enum ts_sql
+page_statement(const struct ts_thread_page_query *q)
+{
+	static const enum ts_sql own[2][2][2] = {       /* [namespace][visibility][upward] */
+		{ { TS_SQL_THREADS_OWN_DOWN, TS_SQL_THREADS_OWN_UP },
+		  { TS_SQL_THREADS_OWN_VIS_DOWN, TS_SQL_THREADS_OWN_VIS_UP } },
+		{ { TS_SQL_THREADS_OWN_NS_DOWN, TS_SQL_THREADS_OWN_NS_UP },
+		  { TS_SQL_THREADS_OWN_NS_VIS_DOWN, TS_SQL_THREADS_OWN_NS_VIS_UP } } };
+	static const enum ts_sql pub[2][2] = {          /* [namespace][upward] */
+		{ TS_SQL_THREADS_PUBLIC_DOWN, TS_SQL_THREADS_PUBLIC_UP },
+		{ TS_SQL_THREADS_PUBLIC_NS_DOWN, TS_SQL_THREADS_PUBLIC_NS_UP } };
+	int ns = q->namespace_ != NULL, up = q->upward != 0;
+
+	if (q->owner == NULL)
+		return pub[ns][up];
+	return own[ns][q->visibility >= 0][up];
+}
+
+enum ts_db_status
+ts_thread_store_page(struct ts_db *db, const struct ts_thread_page_query *q, struct ts_db_rows *rows)
+{
+	struct ts_db_param p[6];
+	size_t n = 0;
+
+	if (q->owner == NULL && q->visibility >= 0 && q->visibility != TS_VIS_PUBLIC) {
+		memset(rows, 0, sizeof(*rows));
+		return TS_DB_OK;
+	}
+	if (q->owner != NULL) {
+		p[n++] = ts_p_str(q->owner, strlen(q->owner));
+		p[n++] = ts_p_str(q->owner, strlen(q->owner));
+	}
+	if (q->namespace_ != NULL)
+		p[n++] = ts_p_str(q->namespace_, strlen(q->namespace_));
+	if (q->owner != NULL && q->visibility >= 0)
+		p[n++] = ts_p_int(q->visibility);
+	p[n++] = ts_p_int(q->bound);
+	p[n++] = ts_p_int(q->limit);
+	return ts_db_exec(db, page_statement(q), p, n, rows, NULL);
+}
 
 enum ts_db_status
 ts_thread_store_insert(struct ts_db *db, const struct ts_thread_new *t)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ids.h"
+#include "thread_store.h"
 #include "threads.h"
 #include "timefmt.h"
 
@@ -37,12 +38,11 @@ ts_thread_access(struct ts_ctx *ctx, const struct ts_db_cell *flag, const struct
 int
 ts_thread_load(struct ts_ctx *ctx, const uuid_t id, enum ts_op op, struct ts_thread *t)
 {
-	struct ts_db_param p[] = { ts_p_blob(id, 16) };
 	const struct ts_db_cell *flag;
 	enum ts_db_status st;
 
 	memset(t, 0, sizeof(*t));
-	st = ts_db_exec(ctx->app->db, TS_SQL_THREAD_GET, p, 1, &t->rows, NULL);
+	st = ts_thread_store_get(ctx->app->db, id, &t->rows);
 	if (st != TS_DB_OK) {
 		ts_respond_db_error(ctx, st);
 		return -1;

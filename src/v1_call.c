@@ -8,6 +8,7 @@
 
 #include "ids.h"
 #include "limits.h"
+#include "message_table.h"
 #include "threads.h"
 #include "v1.h"
 
@@ -91,8 +92,8 @@ void
 ts_v1_settle_order(struct ts_ctx *ctx, enum ts_op op, int with_message)
 {
 	struct ts_thread t;
-	struct ts_db_rows r;
 	enum ts_db_status st;
+	long long seq;
 	uuid_t tid, mid;
 
 	if (!ctx->res->is_error || ctx->res->error != TS_E_VALIDATION)
@@ -104,15 +105,10 @@ ts_v1_settle_order(struct ts_ctx *ctx, enum ts_op op, int with_message)
 	ts_thread_release(&t);
 	if (!with_message || ctx->match->nparams < 2 || ts_uuid_parse(ctx->match->params[1], mid) != 0)
 		return;
-	{
-		struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
-
-		if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL)) != TS_DB_OK) {
-			ts_respond_db_error(ctx, st);
-			return;
-		}
+	if ((st = ts_message_table_seq(ctx->app->db, tid, mid, &seq)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return;
 	}
-	if (r.nrows != 1)
+	if (seq == 0)
 		ts_fail(ctx, TS_E_NOT_FOUND, "Message not found");
-	ts_db_rows_free(&r);
 }

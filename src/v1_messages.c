@@ -9,6 +9,7 @@
 
 #include "handlers.h"
 #include "ids.h"
+#include "message_table.h"
 #include "params.h"
 #include "query.h"
 #include "v1.h"
@@ -101,26 +102,19 @@ static int
 stop_seq(struct ts_ctx *ctx, const uuid_t mid, long long *seq)
 {
 	static const char *const loc[] = { "query", "before", NULL };
-	struct ts_db_rows r;
 	enum ts_db_status st;
 	uuid_t tid;
-	int found;
 
 	ts_uuid_parse(ctx->match->params[0], tid);
-	{
-		struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
-
-		if ((st = ts_db_exec(ctx->app->db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL)) != TS_DB_OK) {
-			ts_respond_db_error(ctx, st);
-			return -1;
-		}
+	if ((st = ts_message_table_seq(ctx->app->db, tid, mid, seq)) != TS_DB_OK) {
+		ts_respond_db_error(ctx, st);
+		return -1;
 	}
-	if ((found = r.nrows == 1))
-		*seq = strtoll(ts_db_cell(&r, 0, 0)->data, NULL, 10);
-	ts_db_rows_free(&r);
-	if (!found)
+	if (*seq == 0) {
 		ts_fail_validation(ctx, loc, "does not name a message of this thread", "cursor");
-	return found ? 0 : -1;
+		return -1;
+	}
+	return 0;
 }
 
 /* The id of item i of data, or JSON null when there is no such item. */

@@ -1,0 +1,106 @@
+/* The messages table's statements about existing messages (message_table.h). */
+#include <string.h>
+
+#include "message_table.h"
+#include "messages.h"
+
+enum ts_db_status
+ts_message_table_get(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
+    struct ts_db_rows *rows)
+{
+	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
+
+	return ts_db_exec(db, TS_SQL_MESSAGE_IN_THREAD, p, 2, rows, NULL);
+}
+
+enum ts_db_status
+ts_message_table_seq(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
+    long long *seq)
+{
+	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
+	struct ts_db_rows r;
+	enum ts_db_status st;
+
+	*seq = 0;
+	if ((st = ts_db_exec(db, TS_SQL_MESSAGE_SEQ_OF, p, 2, &r, NULL)) != TS_DB_OK)
+		return st;
+	if (r.nrows == 1)
+		*seq = ts_db_cell_ll(&r, 0, 0);
+	ts_db_rows_free(&r);
+	return TS_DB_OK;
+}
+
+static struct ts_db_param
+text_or_null(const char *s)
+{
+	return s != NULL ? ts_p_str(s, strlen(s)) : ts_p_null();
+}
+
+enum ts_db_status
+ts_message_table_update(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
+    const struct ts_message_change *c)
+{
+	struct ts_db_param p[] = {
+		ts_p_int(c->has_text), c->has_text ? ts_p_str(c->text, c->text_len) : ts_p_str("", 0),
+		ts_p_int(c->has_extra), text_or_null(c->content_extra),
+		ts_p_int(c->has_metadata), c->has_metadata ? text_or_null(c->metadata) : ts_p_str("{}", 2),
+		ts_p_int(c->has_details), text_or_null(c->details),
+		ts_p_blob(mid, 16), ts_p_blob(tid, 16),
+	};
+
+	return ts_db_exec(db, TS_SQL_MESSAGE_UPDATE, p, sizeof(p) / sizeof(p[0]), NULL, NULL);
+}
+
+struct delete_args {
+	const unsigned char *tid;
+	const unsigned char *mid;
+	int role;                       /* roles never change */
+	unsigned long long deleted;
+};
+
+static enum ts_db_status
+delete_txn(struct ts_db *db, void *arg)
+{
+	struct delete_args *a = arg;
+	struct ts_db_param one[] = { ts_p_blob(a->mid, 16), ts_p_blob(a->tid, 16) };
+	struct ts_db_param counters[2 + TS_ROLE__COUNT];
+	enum ts_db_status st;
+	size_t n = 0;
+	int r;
+
+	if ((st = ts_db_exec(db, TS_SQL_MESSAGE_DELETE, one, 2, NULL, &a->deleted)) != TS_DB_OK ||
+	    a->deleted == 0)
+		return st;
+	counters[n++] = ts_p_int((long long)a->deleted);
+	for (r = 0; r < TS_ROLE__COUNT; r++)
+		counters[n++] = ts_p_int(r == a->role ? (long long)a->deleted : 0);
+	counters[n++] = ts_p_blob(a->tid, 16);
+	return ts_db_exec(db, TS_SQL_THREAD_AFTER_DELETE, counters, n, NULL, NULL);
+}
+
+enum ts_db_status
+ts_message_table_delete(struct ts_db *db, const unsigned char *tid, const unsigned char *mid, int role,
+    int *deleted)
+{
+	struct delete_args a = { tid, mid, role, 0 };
+	enum ts_db_status st = ts_db_transaction(db, delete_txn, &a);
+
+	*deleted = a.deleted > 0;
+	return st;
+}
+
+enum ts_db_status
+ts_message_table_page(struct ts_db *db, const unsigned char *tid, const unsigned char *cursor,
+    int upward, long long limit, struct ts_db_rows *rows)
+{
+	static const enum ts_sql ids[2][2] = {
+		{ TS_SQL_PAGE_DOWN, TS_SQL_PAGE_UP }, { TS_SQL_PAGE_DOWN_FROM, TS_SQL_PAGE_UP_FROM } };
+	struct ts_db_param p[3];
+	size_t n = 0;
+
+	p[n++] = ts_p_blob(tid, 16);
+	if (cursor != NULL)
+		p[n++] = ts_p_blob(cursor, 16);
+	p[n++] = ts_p_int(limit);
+	return ts_db_exec(db, ids[cursor != NULL][upward != 0], p, n, rows, NULL);
+}
