@@ -17,6 +17,38 @@
 #define TS_MAX_JSON_DEPTH 32
 /* Text of one message, in UTF-8 bytes (§1, 422 above it). */
 #define TS_MAX_MESSAGE_TEXT_BYTES (512 * 1024)
+/* Writes a limit into an error message at compile time: TS_STR(TS_MAX_BATCH)
+ * is "100". Only for limits that are plain integer literals. */
+#define TS_STR_(x) #x
+#define TS_STR(x) TS_STR_(x)
+
+/* Threads (§5): a title of at most 512 code points; a namespace of at most
+ * 255 of TS_NAMESPACE_CHARS (the column compares ignoring trailing spaces,
+ * so no space may be in one). */
+#define TS_MAX_TITLE_POINTS 512
+#define TS_MAX_NAMESPACE_POINTS 255
+#define TS_NAMESPACE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-"
+/* Metadata (§7): at most 16 keys of at most 64 code points, values of at most 512. */
+#define TS_MAX_METADATA_KEYS 16
+#define TS_MAX_METADATA_KEY_POINTS 64
+#define TS_MAX_METADATA_VALUE_POINTS 512
+/* Listing pages (§5, §6.3): limit 1 to 200, default 20; offset 0 to 100,000. */
+#define TS_MAX_PAGE_LIMIT 200
+#define TS_DEFAULT_PAGE_LIMIT 20
+#define TS_MAX_OFFSET 100000
+/* run_id as a filter, like the stored strings: at most 255 code points. */
+#define TS_MAX_RUN_ID_POINTS 255
+/* A batch creates 1 to 100 messages (§6.2). */
+#define TS_MAX_BATCH 100
+/* The context route (§6.5): max_tokens 1 to 10,000,000; max_messages 1 to
+ * 10,000, default 1,000; read from the newest TS_CONTEXT_PAGE at a time. */
+#define TS_MAX_CONTEXT_TOKENS 10000000
+#define TS_MAX_CONTEXT_MESSAGES 10000
+#define TS_DEFAULT_CONTEXT_MESSAGES 1000
+#define TS_CONTEXT_PAGE 50
+/* `threadstore token --ttl`: at most a year and a day. */
+#define TS_MAX_TOKEN_TTL_SECONDS (366L * 24 * 3600)
+
 /* A bearer token longer than this is refused before any decoding. */
 #define TS_MAX_TOKEN_BYTES 8192
 /* `sub` is a user id of at most 255 bytes (§3). */

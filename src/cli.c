@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "config.h"
 #include "db.h"
+#include "limits.h"
 #include "log.h"
 #include "migrate.h"
 #include "server.h"
@@ -26,7 +27,6 @@
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 /* Longest lifetime `token` mints: a development token should not live forever. */
-#define TS_MAX_TOKEN_TTL_SECONDS (366L * 24 * 3600)
 
 static const char usage_text[] =
     "usage: threadstore [--config FILE]                  (FastCGI on fd 0, or CGI)\n"

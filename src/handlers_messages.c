@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "handlers.h"
-#include "limits.h"
 #include "ids.h"
+#include "limits.h"
 #include "message_store.h"
 #include "message_table.h"
 #include "messages.h"
@@ -16,7 +16,6 @@
 #include "threads.h"
 #include "validate.h"
 
-#define TS_MAX_BATCH 100
 
 /* with_details=true|false (default true). Returns 0, or -1 answered. */
 int
@@ -308,7 +307,7 @@ ts_h_messages_batch(struct ts_ctx *ctx)
 	if (!json_object_object_get_ex(ctx->body, "messages", &list) ||
 	    !json_object_is_type(list, json_type_array) ||
 	    (n = json_object_array_length(list)) < 1 || n > TS_MAX_BATCH) {
-		ts_fail_validation(ctx, loc, "must be an array of 1 to 100 messages", "length");
+		ts_fail_validation(ctx, loc, "must be an array of 1 to " TS_STR(TS_MAX_BATCH) " messages", "length");
 		return;
 	}
 	items = calloc(n, sizeof(*items));

@@ -20,16 +20,6 @@
 #include "timefmt.h"
 #include "validate.h"
 
-#define TS_MESSAGE_PAGE_MAX 200
-#define TS_MESSAGE_PAGE_DEFAULT 20
-#define TS_MAX_OFFSET 100000
-#define TS_MAX_RUN_ID_POINTS 255
-/* Messages the context route reads per round trip. */
-#define TS_CONTEXT_PAGE 50
-#define TS_MAX_CONTEXT_TOKENS 10000000LL
-/* max_messages of the context route (§6.5): 1 to 10,000, default 1,000. */
-#define TS_MAX_CONTEXT_MESSAGES 10000
-#define TS_DEFAULT_CONTEXT_MESSAGES 1000
 
 struct msg_filters {
 	int role_mask;
@@ -206,7 +196,7 @@ static void
 respond_list(struct ts_ctx *ctx, const struct ts_db_cell *const *page, size_t nrows,
     const struct ts_page_request *pr, int with_details, long long total)
 {
-	struct ts_message_view views[TS_MESSAGE_PAGE_MAX + 1];
+	struct ts_message_view views[TS_MAX_PAGE_LIMIT + 1];
 	struct ts_message_scratch scratch;
 	size_t n = page_len(nrows, pr), i;
 	struct json_object *data, *env;
@@ -247,7 +237,7 @@ static int
 read_list_query(struct ts_ctx *ctx, struct list_query *q)
 {
 	memset(q, 0, sizeof(*q));
-	if (ts_page_params(ctx, TS_MESSAGE_PAGE_MAX, TS_MESSAGE_PAGE_DEFAULT, &q->pr) != 0 ||
+	if (ts_page_params(ctx, TS_MAX_PAGE_LIMIT, TS_DEFAULT_PAGE_LIMIT, &q->pr) != 0 ||
 	    ts_q_int(ctx, "offset", 0, TS_MAX_OFFSET, &q->offset) < 0 || read_filters(ctx, &q->f) != 0 ||
 	    ts_q_with_details(ctx, &q->with_details) != 0)
 		return -1;
@@ -265,12 +255,12 @@ static void
 respond_page_rows(struct ts_ctx *ctx, const struct ts_db_rows *rows, size_t col,
     const struct list_query *q, long long total)
 {
-	const struct ts_db_cell *page[TS_MESSAGE_PAGE_MAX + 1];
+	const struct ts_db_cell *page[TS_MAX_PAGE_LIMIT + 1];
 	struct ts_message_scratch scratch;
 	struct ts_page_request pr = q->pr;
 	size_t n = 0, i, fit, budget;
 
-	for (i = 0; i < rows->nrows && n < TS_MESSAGE_PAGE_MAX + 1; i++)
+	for (i = 0; i < rows->nrows && n < TS_MAX_PAGE_LIMIT + 1; i++)
 		page[n++] = ts_db_cell(rows, i, col);
 	budget = ctx->app->cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES;
 	if (ts_message_scratch_init(&scratch) != 0) {
@@ -477,7 +467,7 @@ read_context_body(struct ts_ctx *ctx, long long *max_tokens, int *include_system
 		return -1;
 	if (!json_object_object_get_ex(ctx->body, "max_tokens", &v) || !json_object_is_type(v, json_type_int) ||
 	    (*max_tokens = json_object_get_int64(v)) < 1 || *max_tokens > TS_MAX_CONTEXT_TOKENS) {
-		ts_fail_validation(ctx, loc_max, "required, an integer from 1 to 10000000", "range");
+		ts_fail_validation(ctx, loc_max, "required, an integer from 1 to " TS_STR(TS_MAX_CONTEXT_TOKENS), "range");
 		return -1;
 	}
 	*include_system = 0;
@@ -492,7 +482,7 @@ read_context_body(struct ts_ctx *ctx, long long *max_tokens, int *include_system
 	if (json_object_object_get_ex(ctx->body, "max_messages", &v) && v != NULL) {
 		if (!json_object_is_type(v, json_type_int) || (*max_messages = json_object_get_int64(v)) < 1 ||
 		    *max_messages > TS_MAX_CONTEXT_MESSAGES) {
-			ts_fail_validation(ctx, loc_count, "must be an integer from 1 to 10000", "range");
+			ts_fail_validation(ctx, loc_count, "must be an integer from 1 to " TS_STR(TS_MAX_CONTEXT_MESSAGES), "range");
 			return -1;
 		}
 	}

@@ -8,6 +8,7 @@
 
 #include "handlers.h"
 #include "ids.h"
+#include "limits.h"
 #include "params.h"
 #include "query.h"
 #include "settings_store.h"
@@ -15,9 +16,6 @@
 #include "threads.h"
 #include "validate.h"
 
-#define TS_MAX_TITLE_POINTS 512
-#define TS_MAX_PAGE_LIMIT 200
-#define TS_DEFAULT_PAGE_LIMIT 20
 
 /* The writable fields of a thread as a request gave them. */
 struct thread_fields {

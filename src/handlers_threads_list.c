@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "limits.h"
 #include "paging.h"
 #include "params.h"
 #include "query.h"
@@ -15,11 +16,6 @@
 #include "thread_store.h"
 #include "threads.h"
 
-#define TS_THREAD_PAGE_MAX 200
-#define TS_THREAD_PAGE_DEFAULT 20
-#define TS_MAX_NAMESPACE_POINTS 255
-#define TS_NAMESPACE_CHARS \
-	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-"
 
 struct list_query {
 	int public_scope;
@@ -105,7 +101,7 @@ read_query(struct ts_ctx *ctx, struct list_query *q)
 
 	q->visibility = -1;
 	if (ts_q_enum(ctx, "scope", scopes, &scope) < 0 ||
-	    ts_page_params(ctx, TS_THREAD_PAGE_MAX, TS_THREAD_PAGE_DEFAULT, &q->page) != 0 ||
+	    ts_page_params(ctx, TS_MAX_PAGE_LIMIT, TS_DEFAULT_PAGE_LIMIT, &q->page) != 0 ||
 	    ts_q_string(ctx, "namespace", TS_MAX_NAMESPACE_POINTS, &q->namespace_) < 0 ||
 	    ts_q_enum(ctx, "visibility", visibilities, &q->visibility) < 0)
 		return -1;

@@ -7,10 +7,11 @@
 
 #include "handlers.h"
 #include "ids.h"
+#include "limits.h"
 #include "messages.h"
-#include "validate.h"
 #include "v1.h"
 #include "v1_store.h"
+#include "validate.h"
 
 /* The answer of an /api thread handler, as OpenAI's thread. */
 static void
@@ -124,7 +125,7 @@ create_with_messages(struct ts_ctx *ctx, struct json_object *list)
 	memset(&w, 0, sizeof(w));
 	if (!json_object_is_type(list, json_type_array) ||
 	    json_object_array_length(list) > TS_V1_MAX_INITIAL_MESSAGES) {
-		ts_fail_validation(ctx, loc, "must be an array of at most 32 messages", "length");
+		ts_fail_validation(ctx, loc, "must be an array of at most " TS_STR(TS_V1_MAX_INITIAL_MESSAGES) " messages", "length");
 		return;
 	}
 	w.n = json_object_array_length(list);

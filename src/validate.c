@@ -4,12 +4,9 @@
 
 #include "access.h"
 #include "ids.h"
+#include "limits.h"
 #include "validate.h"
 
-#define TS_MAX_METADATA_KEYS 16
-#define TS_MAX_METADATA_KEY_POINTS 64
-#define TS_MAX_METADATA_VALUE_POINTS 512
-#define TS_MAX_NAMESPACE_POINTS 255
 
 size_t
 ts_utf8_count(const char *s, size_t len)
@@ -122,12 +119,9 @@ ts_v_string(struct ts_ctx *ctx, const char *field, struct json_object *v, size_t
 int
 ts_v_namespace(struct ts_ctx *ctx, const char *field, struct json_object *v, const char **out)
 {
-	static const char allowed[] =
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-";
-
 	if (ts_v_string(ctx, field, v, TS_MAX_NAMESPACE_POINTS, 0, out) != 0)
 		return -1;
-	if (strspn(*out, allowed) != strlen(*out))
+	if (strspn(*out, TS_NAMESPACE_CHARS) != strlen(*out))
 		return fail_at(ctx, field, NULL, "may only contain A-Z a-z 0-9 . _ : / -", "value");
 	return 0;
 }
@@ -162,7 +156,7 @@ ts_v_metadata(struct ts_ctx *ctx, const char *field, struct json_object *v)
 		size_t len;
 
 		if (ts_utf8_count(key, strlen(key)) > TS_MAX_METADATA_KEY_POINTS)
-			return fail_at(ctx, field, key, "key longer than 64 characters", "length");
+			return fail_at(ctx, field, key, "key longer than " TS_STR(TS_MAX_METADATA_KEY_POINTS) " characters", "length");
 		if (!json_object_is_type(val, json_type_string))
 			return fail_at(ctx, field, key, "must be a string", "type");
 		s = json_object_get_string(val);
@@ -170,7 +164,7 @@ ts_v_metadata(struct ts_ctx *ctx, const char *field, struct json_object *v)
 		if (strlen(s) != len)
 			return fail_at(ctx, field, key, "must not contain NUL characters", "value");
 		if (ts_utf8_count(s, len) > TS_MAX_METADATA_VALUE_POINTS)
-			return fail_at(ctx, field, key, "longer than 512 characters", "length");
+			return fail_at(ctx, field, key, "longer than " TS_STR(TS_MAX_METADATA_VALUE_POINTS) " characters", "length");
 	}
 	return 0;
 }
