@@ -5,7 +5,8 @@
 // used again, and a thread made with a deleted thread's id numbers its
 // messages on after them.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { before } from 'node:test';
 import { request, env } from './lib.mjs';
 import {
@@ -22,6 +23,16 @@ function sql(query) {
     { encoding: 'utf8' }).trim();
 }
 
+// The fixture's long statements run without blocking the event loop: a
+// blocked loop misses nginx closing an idle keep-alive connection
+// (keepalive_timeout 30 s), and the next request, sent on that dead socket,
+// fails with "fetch failed" instead of reaching the server.
+const run = promisify(execFile);
+async function sqlLong(query) {
+  await run('mariadb', ['--no-defaults', '-uroot', '-S', socket, '-N', '-B', dbName, '-e', query],
+    { maxBuffer: 1 << 20 });
+}
+
 const hex = (uuid) => uuid.replace(/-/g, '');
 // The id the fixture gives message seq of thread tid, as a UUID.
 function seededId(tid, seq) {
@@ -33,11 +44,11 @@ function seededId(tid, seq) {
 async function bigThread(fields = {}) {
   const t = await newThread(owner, fields);
   const id = `UNHEX('${hex(t.id)}')`;
-  sql(`INSERT INTO messages (thread_id, seq, id, role, content_text, metadata, created_at, updated_at)
+  await sqlLong(`INSERT INTO messages (thread_id, seq, id, role, content_text, metadata, created_at, updated_at)
        SELECT ${id}, seq, UNHEX(MD5(CONCAT('${hex(t.id)}', seq))), 0, CONCAT('m', seq), '{}',
               TIMESTAMPADD(SECOND, seq, '2026-01-01'), TIMESTAMPADD(SECOND, seq, '2026-01-01')
        FROM seq_1_to_${N}`);
-  sql(`UPDATE threads SET last_seq = ${N}, message_count = ${N}, user_count = ${N},
+  await sqlLong(`UPDATE threads SET last_seq = ${N}, message_count = ${N}, user_count = ${N},
        last_message_at = TIMESTAMPADD(SECOND, ${N}, '2026-01-01') WHERE id = ${id}`);
   return t;
 }
