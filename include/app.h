@@ -6,6 +6,7 @@
 #define TS_APP_H
 
 #include "auth.h"
+#include "call.h"
 #include "config.h"
 #include "db.h"
 #include "json_in.h"
@@ -13,25 +14,41 @@
 #include "response.h"
 #include "router.h"
 
+#include <uuid/uuid.h>
+
 struct ts_app {
 	const struct ts_config *cfg;
 	struct ts_db *db;
 	struct ts_auth_cache *auth_cache; /* owned; NULL: tokens verified in full every time */
 };
 
+/*
+ * A surface: one wire format over the shared operations (/api's own, the
+ * OpenAI-compatible /v1). Its handlers parse requests and render results;
+ * this renders a problem as its error answer.
+ */
+struct ts_surface {
+	void (*answer_problem)(struct ts_response *res, const struct ts_problem *p);
+};
+
+extern const struct ts_surface ts_api_surface;     /* src/api/ */
+extern const struct ts_surface ts_v1_surface;      /* src/v1/ */
+
+/* The surface a routed path belongs to. */
+const struct ts_surface *ts_surface_of(const char *path);
+
 struct ts_ctx {
 	struct ts_app *app;
 	struct ts_request *req;
 	struct ts_response *res;
+	const struct ts_surface *surface;
 	struct ts_principal principal;
+	struct ts_call call;      /* what operations get: db, limits, principal */
 	const struct ts_match *match;
 	int has_body;             /* a JSON body was sent and parsed */
-	int loc_index;            /* >= 0 while validating item n of a batch: a
-	                           * 422's loc becomes ["body", "messages", n, ...] */
 	struct json_object *body; /* the parsed body, NULL for none or JSON null
 	                           * (owned by the dispatcher) */
-	struct ts_json_flaws body_flaws; /* what ts_v_body_object answers 422 for */
-	int body_flaws_checked;   /* ts_v_body_object looked at body_flaws once */
+	struct ts_json_flaws body_flaws; /* values parsed that are 422s (ts_v_body) */
 };
 
 /*
@@ -41,15 +58,20 @@ struct ts_ctx {
 void ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
     const struct ts_response_sink *sink);
 
-/* Maps a database failure to its response (503 with Retry-After, or 500). */
-void ts_respond_db_error(struct ts_ctx *ctx, enum ts_db_status st);
+/*
+ * Answers with problem p in the request's surface's format, adding the
+ * headers the error calls for (WWW-Authenticate on 401s, Retry-After on
+ * 503). p stays the caller's.
+ */
+void ts_answer_problem(struct ts_ctx *ctx, const struct ts_problem *p);
 
-/* Answers with error e (msg NULL: the generic message), adding the headers
- * the error calls for (WWW-Authenticate on 401s, Retry-After on 503). */
+/* Answers with the operation's problem (ctx->call.problem). */
+void ts_answer_failure(struct ts_ctx *ctx);
+
+/* Answers with error e (msg NULL: the generic message). */
 void ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg);
 
-/* Answers 422 VALIDATION_ERROR for one bad value at loc (NULL-terminated). */
-void ts_fail_validation(struct ts_ctx *ctx, const char *const *loc, const char *msg,
-    const char *type);
+/* The path parameter idx (a UUID, checked by the dispatcher). */
+void ts_path_uuid(const struct ts_ctx *ctx, size_t idx, uuid_t out);
 
 #endif

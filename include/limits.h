@@ -28,6 +28,7 @@
 #define TS_MAX_TITLE_POINTS 512
 #define TS_MAX_NAMESPACE_POINTS 255
 #define TS_NAMESPACE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-"
+#define TS_NAMESPACE_CHARS_TEXT "A-Z a-z 0-9 . _ : / -"
 /* Metadata (§7): at most 16 keys of at most 64 code points, values of at most 512. */
 #define TS_MAX_METADATA_KEYS 16
 #define TS_MAX_METADATA_KEY_POINTS 64

@@ -8,7 +8,9 @@
 #include <json-c/json.h>
 #include <uuid/uuid.h>
 
-#include "app.h"
+#include "db.h"
+#include "problem.h"
+#include "sql.h"
 
 enum ts_role { TS_ROLE_USER, TS_ROLE_ASSISTANT, TS_ROLE_SYSTEM, TS_ROLE_TOOL, TS_ROLE__COUNT };
 
@@ -24,8 +26,9 @@ enum ts_msg_str { TS_MS_RUN_ID, TS_MS_ASSISTANT_ID, TS_MS_MODEL, TS_MS_SOURCE,
 	TS_MS_TOOL_CALL_ID, TS_MS_TOOL_NAME, TS_MS_COMPARISON_ID, TS_MS__COUNT };
 
 /*
- * A validated create body. Strings are borrowed from the parsed request body
- * (which outlives the input); the JSON texts are owned and freed by
+ * A validated message to create, whatever surface it came through. Strings
+ * are borrowed from the parsed request body (which outlives the input), or
+ * from text_owner; the JSON texts are owned and freed by
  * ts_message_input_free.
  */
 struct ts_message_input {
@@ -34,6 +37,8 @@ struct ts_message_input {
 	int role;
 	const char *text;
 	size_t text_len;
+	struct json_object *text_owner; /* a string text borrows from, when not
+	                                 * the body (owned ref; NULL: none) */
 	struct json_object *content;    /* the full §6.1 content object (owned ref) */
 	char *content_extra;            /* citations/references/is_error as JSON, or NULL */
 	char *details;                  /* JSON text, or NULL */
@@ -46,10 +51,28 @@ struct ts_message_input {
 	long long ints[TS_MI__COUNT];
 };
 
-/* Validates one create body (an object). Returns 0, or -1 after answering 422. */
-int ts_message_parse(struct ts_ctx *ctx, struct json_object *body, struct ts_message_input *in);
+/*
+ * Validates one /api create body (an object; the flaws of the request body
+ * are the caller's to check first, with ts_v_body). Returns 0, or -1 with a
+ * 422 problem at ["body", ...]. Free in either way.
+ */
+int ts_message_parse(struct ts_problem *p, struct json_object *body, struct ts_message_input *in);
 
 void ts_message_input_free(struct ts_message_input *in);
+
+/*
+ * The pieces, for a surface whose body differs: _init empties in (metadata
+ * "{}", no integers); _text checks v as the message text (a string of at
+ * most TS_MAX_MESSAGE_TEXT_BYTES, no NUL; loc ["body", "content"]); _json
+ * keeps an optional JSON value as text (NULL v: none; must_be_array: 422
+ * otherwise, at ["body", field]); _seal builds in->content from the text
+ * and content_extra once everything is set. Each: 0, or -1 with the problem.
+ */
+int ts_message_input_init(struct ts_problem *p, struct ts_message_input *in);
+int ts_message_parse_text(struct ts_problem *p, struct json_object *v, struct ts_message_input *in);
+int ts_message_parse_json(struct ts_problem *p, const char *field, struct json_object *v,
+    int must_be_array, char **out);
+int ts_message_input_seal(struct ts_problem *p, struct ts_message_input *in);
 
 /* A validated PATCH body (§6.4): content, metadata, details, is_error. */
 struct ts_message_patch {
@@ -58,6 +81,8 @@ struct ts_message_patch {
 	size_t text_len;
 	int has_extra;
 	char *content_extra;            /* owned; NULL: none */
+	int has_is_error;               /* until merged into content_extra */
+	int is_error;
 	int has_metadata;
 	char *metadata;                 /* owned */
 	int has_details;
@@ -65,12 +90,23 @@ struct ts_message_patch {
 };
 
 /*
- * Validates a PATCH body against the stored content_extra (is_error merges
- * into it). Returns 0, or -1 after answering 422. ts_message_patch_free frees.
+ * Validates a PATCH body (an object, checked with ts_v_body first). Returns
+ * 0, or -1 with a 422 problem. ts_message_patch_free frees, either way.
  */
-int ts_message_parse_patch(struct ts_ctx *ctx, const struct ts_db_cell *stored_extra,
-    struct ts_message_patch *mp);
+int ts_message_parse_patch(struct ts_problem *p, struct json_object *body, struct ts_message_patch *mp);
+
+/* Merges a patch's is_error into the content kept beside the text: the
+ * patch's new content, else the stored one (stored_extra). 0, -1 out of memory. */
+int ts_message_patch_merge_error(struct ts_message_patch *mp, const struct ts_db_cell *stored_extra);
 void ts_message_patch_free(struct ts_message_patch *mp);
+
+/*
+ * A stored JSON text (a cell json-c wrote: metadata, attachments, details,
+ * tool_calls) as a node that serialises as that very text, without a
+ * parse; good only for serialising. A new reference; NULL for SQL NULL or
+ * out of memory.
+ */
+struct json_object *ts_stored_json(const struct ts_db_cell *c);
 
 /* The content object (text, citations, references, is_error) a stored row
  * renders; a new reference. */

@@ -8,7 +8,7 @@
 #include <json-c/json.h>
 #include <uuid/uuid.h>
 
-#include "app.h"
+#include "problem.h"
 
 enum ts_order { TS_ORDER_ASC, TS_ORDER_DESC };
 enum ts_cursor_kind { TS_CURSOR_NONE, TS_CURSOR_AFTER, TS_CURSOR_BEFORE };
@@ -34,9 +34,9 @@ struct ts_page_scan {
 /* The scan for an order and a cursor kind; a pure function. */
 struct ts_page_scan ts_page_scan_for(enum ts_order order, enum ts_cursor_kind kind);
 
-/* Reads limit, order, after, before, cursor; any two cursors together are 422.
- * Returns 0, or -1 after answering 422. */
-int ts_page_params(struct ts_ctx *ctx, long long max_limit, long long default_limit,
+/* Reads limit, order, after, before, cursor from the raw query; any two
+ * cursors together are 422. Returns 0, or -1 with the problem. */
+int ts_page_params(struct ts_problem *p, const char *query, long long max_limit, long long default_limit,
     struct ts_page_request *pr);
 
 /*

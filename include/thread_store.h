@@ -79,4 +79,15 @@ enum ts_db_status ts_thread_store_delete(struct ts_db *db, const unsigned char *
 enum ts_db_status ts_thread_store_clear(struct ts_db *db, const unsigned char *id, const char *owner,
     int *done);
 
+/*
+ * A new private thread (no title, namespace "") of create->owner with id
+ * create->thread_id and metadata (canonical JSON text), and its messages
+ * create->items (create->ids filled: fresh ids), in one transaction, with
+ * the message store's own transaction body: seq, message_count and
+ * last_message_at are what adding them one by one would make.
+ */
+struct ts_create;
+enum ts_db_status ts_thread_store_insert_with_messages(struct ts_db *db, const char *metadata,
+    struct ts_create *create);
+
 #endif

@@ -12,59 +12,47 @@
 #include "ids.h"
 #include "json_in.h"
 #include "log.h"
-#include "v1.h"
 
 void
-ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg)
+ts_answer_problem(struct ts_ctx *ctx, const struct ts_problem *p)
 {
 	char retry[16];
 
-	ts_response_error(ctx->res, e, msg, NULL);
-	if (e == TS_E_UNAUTHORIZED)
+	ctx->surface->answer_problem(ctx->res, p);
+	if (p->error == TS_E_UNAUTHORIZED)
 		ts_response_header(ctx->res, "WWW-Authenticate", "Bearer");
-	else if (e == TS_E_INVALID_TOKEN)
+	else if (p->error == TS_E_INVALID_TOKEN)
 		ts_response_header(ctx->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-	else if (e == TS_E_SERVICE_UNAVAILABLE) {
+	else if (p->error == TS_E_SERVICE_UNAVAILABLE) {
 		snprintf(retry, sizeof(retry), "%d", TS_RETRY_AFTER_SECONDS);
 		ts_response_header(ctx->res, "Retry-After", retry);
 	}
 }
 
 void
-ts_fail_validation(struct ts_ctx *ctx, const char *const *loc, const char *msg, const char *type)
+ts_answer_failure(struct ts_ctx *ctx)
 {
-	struct json_object *detail = ts_detail_one(loc, msg, type), *item, *l;
-	size_t i;
-
-	if (detail != NULL && ctx->loc_index >= 0 && loc[0] != NULL && strcmp(loc[0], "body") == 0) {
-		/* Inside a batch: ["body", ...] names item n of "messages". */
-		item = json_object_array_get_idx(detail, 0);
-		l = json_object_new_array();
-		json_object_array_add(l, json_object_new_string("body"));
-		json_object_array_add(l, json_object_new_string("messages"));
-		json_object_array_add(l, json_object_new_int(ctx->loc_index));
-		for (i = 1; loc[i] != NULL; i++)
-			json_object_array_add(l, json_object_new_string(loc[i]));
-		json_object_object_add(item, "loc", l);
-	}
-	if (detail == NULL) {
-		ts_fail(ctx, TS_E_INTERNAL, NULL);
-		return;
-	}
-	ts_response_error(ctx->res, TS_E_VALIDATION, NULL, detail);
+	if (!ts_problem_is_set(&ctx->call.problem))
+		ts_problem_set(&ctx->call.problem, TS_E_INTERNAL, NULL);
+	ts_answer_problem(ctx, &ctx->call.problem);
 }
 
-/*
- * 503 with Retry-After for what passes: the server unreachable, the
- * request's deadline (§11 Bounds), and a lock wait or deadlock outside a
- * transaction, which is not retried there. 500 for the rest.
- */
 void
-ts_respond_db_error(struct ts_ctx *ctx, enum ts_db_status st)
+ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg)
 {
-	int transient = st == TS_DB_UNAVAILABLE || st == TS_DB_TIMEOUT || st == TS_DB_RETRY;
+	struct ts_problem p;
 
-	ts_fail(ctx, transient ? TS_E_SERVICE_UNAVAILABLE : TS_E_INTERNAL, NULL);
+	ts_problem_init(&p);
+	ts_problem_set(&p, e, msg);
+	ts_answer_problem(ctx, &p);
+	ts_problem_free(&p);
+}
+
+void
+ts_path_uuid(const struct ts_ctx *ctx, size_t idx, uuid_t out)
+{
+	if (idx >= ctx->match->nparams || ts_uuid_parse(ctx->match->params[idx], out) != 0)
+		memset(out, 0, sizeof(uuid_t));
 }
 
 /* Every placeholder of a route holds a UUID; anything else is 400 INVALID_ID. */
@@ -185,24 +173,29 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 	memset(&res, 0, sizeof(res));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.app = app;
-	ctx.loc_index = -1;
 	ctx.req = &req;
 	ctx.res = &res;
+	ctx.surface = &ts_api_surface;
+	ctx.call.db = app->db;
+	ctx.call.cfg = app->cfg;
+	ctx.call.caller = &ctx.principal;
+	ts_problem_init(&ctx.call.problem);
 	if (ts_request_init(&req, src, app->cfg->base_path) != 0) {
 		ts_fail(&ctx, TS_E_INTERNAL, NULL);
 	} else {
 		/* The deadline runs from the request's start (§11 Bounds). */
 		ts_db_set_deadline(app->db, &req.started, app->cfg->request_timeout);
+		ctx.surface = ts_surface_of(req.path);
 		dispatch(&ctx, &match);
 	}
-	/* Under /v1 every error, wherever it arose, has OpenAI's body (§10). */
-	if (ts_v1_path(req.path))
-		ts_v1_finish(&res);
+	if (res.status == 0)
+		ts_fail(&ctx, TS_E_INTERNAL, NULL);     /* a handler that answered nothing */
 	if (ts_response_write(&res, req.request_id, req.method == TS_M_HEAD, sink) != 0)
 		ts_log(TS_LOG_WARN, "response not delivered rid=%s", req.request_id);
 	ts_log_access(ts_method_name(req.method), req.path, res.status,
 	    elapsed_ms(&req.started), req.request_id);
 	json_object_put(ctx.body);
+	ts_problem_free(&ctx.call.problem);
 	ts_response_free(&res);
 	ts_request_free(&req);
 }

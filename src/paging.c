@@ -25,7 +25,7 @@ ts_page_scan_for(enum ts_order order, enum ts_cursor_kind kind)
 }
 
 int
-ts_page_params(struct ts_ctx *ctx, long long max_limit, long long default_limit,
+ts_page_params(struct ts_problem *p, const char *query, long long max_limit, long long default_limit,
     struct ts_page_request *pr)
 {
 	static const char *const orders[] = { "asc", "desc", NULL };
@@ -37,19 +37,18 @@ ts_page_params(struct ts_ctx *ctx, long long max_limit, long long default_limit,
 
 	memset(pr, 0, sizeof(*pr));
 	pr->limit = default_limit;
-	if (ts_q_int(ctx, "limit", 1, max_limit, &pr->limit) < 0 ||
-	    ts_q_enum(ctx, "order", orders, &order) < 0)
+	if (ts_q_int(p, query, "limit", 1, max_limit, &pr->limit) < 0 ||
+	    ts_q_enum(p, query, "order", orders, &order) < 0)
 		return -1;
 	pr->order = (enum ts_order)order;
 	for (i = 0; i < 3; i++) {
-		if ((rc = ts_q_uuid(ctx, names[i], u)) < 0)
+		if ((rc = ts_q_uuid(p, query, names[i], u)) < 0)
 			return -1;
 		if (rc == 0)
 			continue;
 		if (pr->kind != TS_CURSOR_NONE) {
 			const char *loc[] = { "query", names[i], NULL };
-			ts_fail_validation(ctx, loc, "after, before and cursor exclude each other", "conflict");
-			return -1;
+			return ts_problem_invalid(p, loc, "after, before and cursor exclude each other", "conflict");
 		}
 		pr->kind = kinds[i];
 		pr->cursor_param = names[i];

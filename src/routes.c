@@ -1,5 +1,6 @@
-/* The application's route table: method, pattern, handler, flags. */
-#include "handlers.h"
+/* The application's route table (method, pattern, handler, flags), and
+ * which surface each path belongs to. */
+#include "api.h"
 #include "router.h"
 #include "v1.h"
 
@@ -33,3 +34,9 @@ const struct ts_route ts_routes[] = {
 };
 
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
+
+const struct ts_surface *
+ts_surface_of(const char *path)
+{
+	return ts_v1_path(path) ? &ts_v1_surface : &ts_api_surface;
+}

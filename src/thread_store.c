@@ -3,6 +3,7 @@
 
 #include "access.h"
 #include "limits.h"
+#include "message_store.h"
 #include "thread_store.h"
 
 enum ts_db_status
@@ -176,4 +177,37 @@ enum ts_db_status
 ts_thread_store_clear(struct ts_db *db, const unsigned char *id, const char *owner, int *done)
 {
 	return drop(db, id, owner, 0, done);
+}
+
+/* A new thread and its first messages, for ts_db_transaction. */
+struct start_args {
+	const char *metadata;
+	struct ts_create *create;
+};
+
+static enum ts_db_status
+start_txn(struct ts_db *db, void *arg)
+{
+	struct start_args *a = arg;
+	/* Private, no title, namespace "" (§11 /v1). */
+	struct ts_thread_new row = { a->create->thread_id, a->create->owner, NULL, TS_VIS_PRIVATE, "",
+	    a->metadata };
+	enum ts_db_status st;
+
+	/* A rerun after a deadlock starts over from a rolled-back state. */
+	if ((st = ts_thread_store_insert(db, &row)) != TS_DB_OK ||
+	    (st = ts_messages_create_txn(db, a->create)) != TS_DB_OK)
+		return st;
+	/* Fresh ids, no parents, the caller's own new thread: nothing else can
+	 * come out, but if it did, a thread without its messages must not be
+	 * committed. */
+	return a->create->outcome == TS_CREATE_OK ? TS_DB_OK : TS_DB_ERROR;
+}
+
+enum ts_db_status
+ts_thread_store_insert_with_messages(struct ts_db *db, const char *metadata, struct ts_create *create)
+{
+	struct start_args a = { metadata, create };
+
+	return ts_db_transaction(db, start_txn, &a);
 }

@@ -20,7 +20,7 @@ LIBS = $(shell pkg-config --libs $(PKGS)) -lfcgi
 
 # Everything but main() and the command line, as in libts.a. An archive, so
 # each target links only the objects it reaches.
-LIB_SRCS = $(filter-out src/main.c src/cli.c src/migrate.c,$(wildcard src/*.c))
+LIB_SRCS = $(filter-out src/main.c src/cli.c src/migrate.c,$(wildcard src/*.c src/*/*.c))
 LIB_OBJS = $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 TARGETS = $(patsubst tests/fuzz/%.c,$(OUT)/%,$(wildcard tests/fuzz/fuzz_*.c))
 

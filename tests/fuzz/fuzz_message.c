@@ -1,16 +1,16 @@
 /*
  * libFuzzer target: message bodies (src/messages.c, src/validate.c,
- * src/v1_input.c), which fuzz_request cannot reach: their handlers load the
- * thread from the database first. The first byte picks the way in, the rest
- * is the request body, parsed as the dispatcher parses it:
- *   0  POST /api/.../messages: ts_message_parse
- *   1  POST /v1/.../messages: ts_v1_message_body, then ts_message_parse
- *   2  PATCH /api/.../messages/{id}: ts_message_parse_patch, nothing stored
- *   3  the same over stored content {"citations":[],"is_error":true}
+ * src/v1/input.c), which fuzz_request cannot reach: their operations load
+ * the thread from the database first. The first byte picks the way in, the
+ * rest is the request body, parsed as the dispatcher parses it:
+ *   0  POST /api/.../messages: ts_v_body, then ts_message_parse
+ *   1  POST /v1/.../messages: ts_v_body, then ts_v1_parse_message
+ *   2  PATCH /api/.../messages/{id}: ts_message_parse_patch, no stored content
+ *   3  the same, merged into stored content {"citations":[],"is_error":true}
  *
  * Invariants, besides the sanitizers:
- *  - a check fails exactly when it answered, and then with a 422 whose
- *    body is strict JSON with a loc under "body";
+ *  - a parser fails exactly when it reported a problem, and then a 422
+ *    whose rendered body is strict JSON with a loc under "body";
  *  - what passes is within the contract: the text is UTF-8 without NUL
  *    and at most 512 KiB, strings at most 255 code points without NUL,
  *    counts in [0, 2^31-1], and every JSON text kept for storage (content
@@ -21,6 +21,8 @@
 #include "json_in.h"
 #include "limits.h"
 #include "messages.h"
+#include "problem.h"
+#include "response.h"
 #include "v1.h"
 #include "validate.h"
 
@@ -80,66 +82,71 @@ check_input(const struct ts_message_input *in)
 		FUZZ_CHECK(in->ints[i] >= -1 && in->ints[i] <= 2147483647LL);
 }
 
-/* rc -1 exactly when the response is a 422 with a loc under "body". */
+/* rc -1 exactly when a problem was reported: a 422 whose /api body is
+ * strict JSON with a loc under "body". */
 static void
-check_answer(struct ts_response *res, int rc)
+check_problem(struct ts_problem *p, int rc)
 {
+	struct ts_response res;
 	struct json_object *o = NULL, *detail, *loc, *first;
 
 	FUZZ_CHECK(rc == 0 || rc == -1);
-	if (rc == 0) {
-		FUZZ_CHECK(res->status == 0);
+	FUZZ_CHECK((rc == -1) == ts_problem_is_set(p));
+	if (rc == 0)
 		return;
-	}
-	FUZZ_CHECK(res->status == 422 && res->body != NULL);
-	FUZZ_CHECK(ts_json_parse(res->body, res->body_len, TS_MAX_JSON_DEPTH, &o) == TS_JSON_OK);
+	FUZZ_CHECK(p->error == TS_E_VALIDATION);
+	memset(&res, 0, sizeof(res));
+	FUZZ_CHECK(ts_response_error(&res, TS_E_VALIDATION, NULL, ts_problem_detail(p)) == 0);
+	FUZZ_CHECK(res.status == 422 && res.body != NULL);
+	FUZZ_CHECK(ts_json_parse(res.body, res.body_len, TS_MAX_JSON_DEPTH, &o) == TS_JSON_OK);
 	FUZZ_CHECK(json_object_object_get_ex(o, "detail", &detail));
 	FUZZ_CHECK(json_object_object_get_ex(json_object_array_get_idx(detail, 0), "loc", &loc));
 	first = json_object_array_get_idx(loc, 0);
 	FUZZ_CHECK(strcmp(json_object_get_string(first), "body") == 0);
 	json_object_put(o);
-	ts_response_free(res);
-	memset(res, 0, sizeof(*res));
+	ts_response_free(&res);
+	ts_problem_free(p);
 }
 
 static void
-create(struct ts_ctx *ctx, int v1)
+create(struct json_object *body, const struct ts_json_flaws *flaws, int v1)
 {
 	struct ts_message_input in;
-	struct json_object *body = ctx->body;
+	struct ts_problem p;
 	int rc;
 
 	memset(&in, 0, sizeof(in));
-	if (v1) {
-		body = ts_v1_message_body(ctx, ctx->body);
-		check_answer(ctx->res, body != NULL ? 0 : -1);
-		if (body == NULL)
-			return;
-	}
-	rc = ts_message_parse(ctx, body, &in);
-	check_answer(ctx->res, rc);
+	ts_problem_init(&p);
+	rc = ts_v_body(&p, body, flaws);
+	if (rc == 0)
+		rc = v1 ? ts_v1_parse_message(&p, body, &in) : ts_message_parse(&p, body, &in);
+	check_problem(&p, rc);
 	if (rc == 0)
 		check_input(&in);
 	ts_message_input_free(&in);
-	if (v1)
-		json_object_put(body);
 }
 
 static void
-patch(struct ts_ctx *ctx, int with_stored)
+patch(struct json_object *body, const struct ts_json_flaws *flaws, int with_stored)
 {
 	static char stored[] = "{\"citations\":[],\"is_error\":true}";
 	struct ts_db_cell cell = { NULL, 0 };
 	struct ts_message_patch mp;
+	struct ts_problem p;
 	int rc;
 
+	memset(&mp, 0, sizeof(mp));
+	ts_problem_init(&p);
 	if (with_stored) {
 		cell.data = stored;
 		cell.len = sizeof(stored) - 1;
 	}
-	rc = ts_message_parse_patch(ctx, &cell, &mp);
-	check_answer(ctx->res, rc);
+	rc = ts_v_body(&p, body, flaws);
+	if (rc == 0)
+		rc = ts_message_parse_patch(&p, body, &mp);
+	check_problem(&p, rc);
 	if (rc == 0) {
+		FUZZ_CHECK(ts_message_patch_merge_error(&mp, &cell) == 0);
 		if (mp.has_text)
 			check_text(mp.text, mp.text_len);
 		check_json_text(mp.content_extra, json_type_object);
@@ -152,27 +159,20 @@ patch(struct ts_ctx *ctx, int with_stored)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ts_response res;
-	struct ts_ctx ctx;
+	struct json_object *body = NULL;
+	struct ts_json_flaws flaws;
 	int mode;
 
 	if (size < 2)
 		return 0;
 	mode = data[0] % 4;
-	memset(&res, 0, sizeof(res));
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.res = &res;
-	ctx.loc_index = -1;
 	/* As the dispatcher's take_body: only a parsed body reaches a handler. */
-	if (ts_json_parse_body((const char *)data + 1, size - 1, TS_MAX_JSON_DEPTH, &ctx.body,
-	    &ctx.body_flaws) != TS_JSON_OK)
+	if (ts_json_parse_body((const char *)data + 1, size - 1, TS_MAX_JSON_DEPTH, &body, &flaws) != TS_JSON_OK)
 		return 0;
-	ctx.has_body = 1;
 	if (mode < 2)
-		create(&ctx, mode == 1);
+		create(body, &flaws, mode == 1);
 	else
-		patch(&ctx, mode == 3);
-	ts_response_free(&res);
-	json_object_put(ctx.body);
+		patch(body, &flaws, mode == 3);
+	json_object_put(body);
 	return 0;
 }

@@ -1,0 +1,49 @@
+/*
+ * The /api surface (§5 to §8), threadstore's own wire format: a handler per
+ * route parses the request into an operation's typed input, calls the
+ * operation (thread_ops.h, message_ops.h, settings_ops.h) and renders its
+ * result or problem. Handlers live in src/api/, one file per resource.
+ */
+#ifndef TS_API_H
+#define TS_API_H
+
+#include "app.h"
+
+void ts_h_health(struct ts_ctx *ctx);
+void ts_h_settings_get(struct ts_ctx *ctx);
+void ts_h_settings_put(struct ts_ctx *ctx);
+void ts_h_threads_create(struct ts_ctx *ctx);
+void ts_h_threads_list(struct ts_ctx *ctx);
+void ts_h_thread_get(struct ts_ctx *ctx);
+void ts_h_thread_patch(struct ts_ctx *ctx);
+void ts_h_thread_delete(struct ts_ctx *ctx);
+void ts_h_message_create(struct ts_ctx *ctx);
+void ts_h_messages_batch(struct ts_ctx *ctx);
+void ts_h_messages_list(struct ts_ctx *ctx);
+void ts_h_messages_context(struct ts_ctx *ctx);
+void ts_h_messages_clear(struct ts_ctx *ctx);
+void ts_h_message_get(struct ts_ctx *ctx);
+void ts_h_message_patch(struct ts_ctx *ctx);
+void ts_h_message_delete(struct ts_ctx *ctx);
+
+/* ---- src/api/render.c: what several /api handlers answer with. */
+
+/* The §2 error body for p. */
+void ts_api_answer_problem(struct ts_response *res, const struct ts_problem *p);
+
+/* The §5 object for row `row` of a result with the thread columns (enum
+ * ts_thread_col). A new reference, NULL out of memory. */
+struct json_object *ts_api_thread_json(const struct ts_db_rows *rows, size_t row);
+
+/* Answers status with o (taken over; NULL: 500). */
+void ts_api_answer(struct ts_ctx *ctx, int status, struct json_object *o);
+
+/* Adds Location: <mount><path> (path printf-style). */
+void ts_api_location(struct ts_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A route that needs a body: 400 without one (a body-less request never
+ * reaches the operation). 0, or -1 answered. JSON null is a body (a 422
+ * for the parser). */
+int ts_api_need_body(struct ts_ctx *ctx);
+
+#endif

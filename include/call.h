@@ -1,0 +1,35 @@
+/*
+ * What every operation is given: the database, the configured limits and
+ * who is asking; and where it reports why it failed. No request, no
+ * response: a surface parses its request into typed input, calls the
+ * operation, and renders the result or the problem in its own format.
+ */
+#ifndef TS_CALL_H
+#define TS_CALL_H
+
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "problem.h"
+
+struct ts_call {
+	struct ts_db *db;
+	const struct ts_config *cfg;
+	const struct ts_principal *caller;
+	struct ts_problem problem;      /* set when an operation returns -1 */
+};
+
+/* The caller's sub when authenticated, else NULL. */
+const char *ts_call_sub(const struct ts_call *c);
+
+/*
+ * Where an operation reaches the 422s in the contract's order: the parser's
+ * problem (invalid, NULL or unset: none) becomes the call's, and -1 is
+ * returned; 0 when there is none.
+ */
+int ts_call_check(struct ts_call *c, struct ts_problem *invalid);
+
+/* The call's problem for a database failure (ts_problem_db); -1. */
+int ts_call_db(struct ts_call *c, enum ts_db_status st);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * Paging through a thread's messages (§6.3): keyset pages on the clustered
+ * key (thread_id, seq), thinned by the filters through the bounded range
+ * reads of message_ranges.h, cut at the response cap.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "message_ops.h"
+#include "message_ranges.h"
+#include "message_table.h"
+
+void
+ts_message_query_init(struct ts_message_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->limit = TS_DEFAULT_PAGE_LIMIT;
+	q->order = TS_ORDER_DESC;
+	q->role_mask = TS_ALL_ROLES;
+	q->with_details = 1;
+}
+
+void
+ts_message_query_free(struct ts_message_query *q)
+{
+	free(q->run_id);
+	q->run_id = NULL;
+}
+
+void
+ts_message_page_free(struct ts_message_page *pg)
+{
+	ts_db_rows_free(&pg->rows);
+	memset(pg, 0, sizeof(*pg));
+}
+
+static int
+filtered(const struct ts_message_query *q)
+{
+	return q->role_mask != TS_ALL_ROLES || q->run_id != NULL || q->has_created_after ||
+	    q->has_created_before;
+}
+
+/* The cursor a page is read from: after, else before (both: after, with
+ * before as the far bound). */
+static enum ts_cursor_kind
+cursor_kind(const struct ts_message_query *q)
+{
+	return q->has_after ? TS_CURSOR_AFTER : q->has_before ? TS_CURSOR_BEFORE : TS_CURSOR_NONE;
+}
+
+/*
+ * Fills out from rows (message columns from column col, read nearest the
+ * cursor first): at most limit messages, fewer where the response cap
+ * stops the page (counted in reading order), turned around when the scan
+ * read them backwards. The messages left out are "more".
+ */
+static int
+take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int reverse,
+    struct ts_message_page *out)
+{
+	struct ts_message_scratch scratch;
+	size_t i, n, fit, budget = c->cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES;
+	const struct ts_db_cell *tmp;
+
+	for (n = 0; n < out->rows.nrows && n < TS_MAX_PAGE_LIMIT + 1; n++)
+		out->cells[n] = ts_db_cell(&out->rows, n, col);
+	out->n = n > (size_t)q->limit ? (size_t)q->limit : n;
+	if (ts_message_scratch_init(&scratch) != 0)
+		return ts_problem_set(&c->problem, TS_E_INTERNAL, NULL);
+	fit = ts_message_page_fit(out->cells, out->n, q->with_details, &scratch, budget);
+	ts_message_scratch_free(&scratch);
+	if (fit < out->n)
+		out->n = fit;
+	out->has_more = n > out->n;
+	for (i = 0; reverse && i < out->n / 2; i++) {
+		tmp = out->cells[i];
+		out->cells[i] = out->cells[out->n - 1 - i];
+		out->cells[out->n - 1 - i] = tmp;
+	}
+	return 0;
+}
+
+/*
+ * An unfiltered page in one statement (TS_SQL_PAGE_*): the rows come with
+ * the thread's owner and visibility and the sharing flag, read in the same
+ * round trip, and access is decided on them (a forbidden thread's rows are
+ * dropped here, never answered). 0 or -1: done; 1: no row came back, which
+ * the statement cannot tell apart (no such thread, a cursor that is not a
+ * message of the thread, an empty page), so the caller asks the statements
+ * that can, in §11's order.
+ */
+static int
+one_statement_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q,
+    struct ts_message_page *out)
+{
+	struct ts_page_scan scan = ts_page_scan_for(q->order, cursor_kind(q));
+	const struct ts_db_cell *first;
+	enum ts_db_status st;
+
+	st = ts_message_table_page(c->db, tid, q->has_after ? q->after : q->has_before ? q->before : NULL,
+	    scan.upward, q->limit + 1, &out->rows);
+	if (st != TS_DB_OK)
+		return ts_call_db(c, st);
+	if (out->rows.nrows == 0) {
+		ts_db_rows_free(&out->rows);
+		return 1;
+	}
+	first = ts_db_cell(&out->rows, 0, 0);
+	if (ts_thread_allows(c, &first[TS_PC_SHARING_FLAG], &first[TS_PC_VISIBILITY], first[TS_PC_OWNER].data,
+	    TS_OP_READ) != 0)
+		return -1;
+	out->total = strtoll(first[TS_PC_MESSAGE_COUNT].data, NULL, 10);
+	return take_page(c, q, TS_PC_MESSAGE, scan.reverse, out);
+}
+
+/* The seq of cursor message id, which must be a live message of the thread. */
+static int
+cursor_seq(struct ts_call *c, const uuid_t tid, const unsigned char *id, const char *param, long long *seq)
+{
+	enum ts_db_status st;
+
+	if ((st = ts_message_table_seq(c->db, tid, id, seq)) != TS_DB_OK)
+		return ts_call_db(c, st);
+	if (*seq == 0) {
+		const char *loc[] = { "query", param, NULL };
+		return ts_problem_invalid(&c->problem, loc, "does not name a message of this thread", "cursor");
+	}
+	return 0;
+}
+
+/*
+ * total (§6.3): the thread's counters when unfiltered or filtered by role
+ * only (exact at any size); with run_id or created_* filters a count of the
+ * range that stops past TS_MAX_EXACT_FILTERED_TOTAL (then -1: null).
+ */
+static int
+count_total(struct ts_call *c, const struct ts_thread *t, const struct ts_message_query *q,
+    const struct ts_msg_range *r, long long *total)
+{
+	enum ts_db_status st;
+	int role;
+
+	if (q->run_id == NULL && !q->has_created_after && !q->has_created_before) {
+		*total = 0;
+		for (role = 0; role < TS_ROLE__COUNT; role++)
+			if (q->role_mask & (1 << role))
+				*total += ts_db_cell_ll(&t->rows, 0, TS_TC_USER_COUNT + role);
+		return 0;
+	}
+	if ((st = ts_msg_range_count(c->db, r, TS_MAX_EXACT_FILTERED_TOTAL, total)) != TS_DB_OK)
+		return ts_call_db(c, st);
+	return 0;
+}
+
+/* Narrows r to the messages beyond the cursors, in the scan's terms: in
+ * ascending order after means above, before below; descending, the other
+ * way round. */
+static int
+apply_cursors(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q, struct ts_msg_range *r)
+{
+	int asc = q->order == TS_ORDER_ASC;
+	long long seq;
+
+	if (q->has_after) {
+		if (cursor_seq(c, tid, q->after, q->after_param, &seq) != 0)
+			return -1;
+		if (asc && seq > r->lo)
+			r->lo = seq;
+		else if (!asc && seq < r->hi)
+			r->hi = seq;
+	}
+	if (q->has_before) {
+		if (cursor_seq(c, tid, q->before, q->before_param, &seq) != 0)
+			return -1;
+		if (asc && seq < r->hi)
+			r->hi = seq;
+		else if (!asc && seq > r->lo)
+			r->lo = seq;
+	}
+	return 0;
+}
+
+/* Filters, an offset, both cursors, or no row from the one statement: the
+ * thread in its own statement first (§11: its 404/401/403 before a 422). */
+static int
+range_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q,
+    struct ts_problem *invalid, struct ts_message_page *out)
+{
+	struct ts_page_scan scan = ts_page_scan_for(q->order, cursor_kind(q));
+	struct ts_thread t;
+	struct ts_msg_range r;
+	enum ts_db_status st;
+	int rc = -1;
+
+	if (ts_thread_open(c, tid, TS_OP_READ, &t) != 0)
+		return -1;
+	if (ts_call_check(c, invalid) != 0)
+		goto out;
+	r.tid = tid;
+	r.lo = ts_db_cell_ll(&t.rows, 0, TS_TC_CLEARED_SEQ);
+	r.hi = LLONG_MAX;
+	r.role_mask = q->role_mask;
+	r.run_id = q->run_id;
+	r.upward = scan.upward;
+	if ((st = ts_msg_time_bounds(c->db, &r, q->has_created_after ? q->created_after : NULL,
+	    q->has_created_before ? q->created_before : NULL)) != TS_DB_OK) {
+		ts_call_db(c, st);
+		goto out;
+	}
+	if (count_total(c, &t, q, &r, &out->total) != 0 || apply_cursors(c, tid, q, &r) != 0)
+		goto out;
+	if ((st = ts_msg_range_read(c->db, &r, q->limit + 1, q->offset, &out->rows)) != TS_DB_OK) {
+		ts_call_db(c, st);
+		goto out;
+	}
+	rc = take_page(c, q, 0, scan.reverse, out);
+out:
+	ts_thread_release(&t);
+	return rc;
+}
+
+int
+ts_messages_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q,
+    struct ts_problem *invalid, struct ts_message_page *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((invalid == NULL || !ts_problem_is_set(invalid)) && !filtered(q) && q->offset == 0 &&
+	    !(q->has_after && q->has_before) && (rc = one_statement_page(c, tid, q, out)) != 1)
+		return rc;
+	return range_page(c, tid, q, invalid, out);
+}
