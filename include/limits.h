@@ -16,7 +16,7 @@
 /* JSON nesting: the outermost object or array is depth 1; 32 passes, 33 is 400. */
 #define TS_MAX_JSON_DEPTH 32
 /* Text of one message, in UTF-8 bytes (§1, 422 above it). */
-#define TS_MAX_MESSAGE_TEXT_BYTES (512 * 1024)
+#define TS_MAX_MESSAGE_TEXT_BYTES 524288   /* 512 KiB; a literal, for TS_STR */
 /* Writes a limit into an error message at compile time: TS_STR(TS_MAX_BATCH)
  * is "100". Only for limits that are plain integer literals. */
 #define TS_STR_(x) #x
@@ -39,8 +39,16 @@
 #define TS_MAX_OFFSET 100000
 /* run_id as a filter, like the stored strings: at most 255 code points. */
 #define TS_MAX_RUN_ID_POINTS 255
+/* A message's optional strings (run_id, model, tool_name, ...), in code points. */
+#define TS_MAX_MESSAGE_STR_POINTS 255
+/* A message's counts (token_count, latency_ms, ...): 0 to 2^31 - 1. */
+#define TS_MAX_INT_FIELD 2147483647
 /* A batch creates 1 to 100 messages (§6.2). */
 #define TS_MAX_BATCH 100
+/* OpenAI's limits under /v1, where they are tighter than /api's. */
+#define TS_V1_MAX_INITIAL_MESSAGES 32   /* POST /v1/threads "messages" */
+#define TS_V1_MAX_PAGE_LIMIT 100        /* list "limit" */
+#define TS_V1_DEFAULT_PAGE_LIMIT 20
 /* The context route (§6.5): max_tokens 1 to 10,000,000; max_messages 1 to
  * 10,000, default 1,000; read from the newest TS_CONTEXT_PAGE at a time. */
 #define TS_MAX_CONTEXT_TOKENS 10000000

@@ -13,12 +13,8 @@
 #include <json-c/json.h>
 
 #include "app.h"
+#include "limits.h"
 #include "messages.h"
-
-/* OpenAI's limits where they are tighter than /api's (§10). */
-#define TS_V1_MAX_INITIAL_MESSAGES 32   /* POST /v1/threads "messages" */
-#define TS_V1_MAX_PAGE_LIMIT 100        /* list "limit" */
-#define TS_V1_DEFAULT_PAGE_LIMIT 20
 
 /* The route handlers (src/v1/threads.c, src/v1/messages.c). */
 void ts_v1_thread_create(struct ts_ctx *ctx);

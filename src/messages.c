@@ -13,8 +13,6 @@
 #include "timefmt.h"
 #include "validate.h"
 
-#define TS_MAX_MESSAGE_STR_POINTS 255
-#define TS_MAX_INT_FIELD 2147483647LL
 
 static const char *const role_names[TS_ROLE__COUNT] = { "user", "assistant", "system", "tool" };
 static const char *const str_fields[TS_MS__COUNT] = {
@@ -59,7 +57,7 @@ int_field(struct ts_problem *p, const char *a, const char *b, struct json_object
 		return bad(p, a, b, "must be an integer", "type");
 	n = json_object_get_int64(v);
 	if (n < 0 || n > TS_MAX_INT_FIELD)
-		return bad(p, a, b, "must be between 0 and 2147483647", "range");
+		return bad(p, a, b, "must be between 0 and " TS_STR(TS_MAX_INT_FIELD), "range");
 	*out = n;
 	return 0;
 }
@@ -89,7 +87,7 @@ check_citation(struct ts_problem *p, struct json_object *c)
 	if (!json_object_is_type(v, json_type_string))
 		return bad(p, "content", "citations", "quote must be a string", "type");
 	if ((size_t)json_object_get_string_len(v) > TS_MAX_MESSAGE_TEXT_BYTES)
-		return bad(p, "content", "citations", "quote longer than 524288 bytes", "length");
+		return bad(p, "content", "citations", "quote longer than " TS_STR(TS_MAX_MESSAGE_TEXT_BYTES) " bytes", "length");
 	if (!json_object_object_get_ex(c, "offset", &v) || v == NULL)
 		return bad(p, "content", "citations", "offset is required", "missing");
 	if (int_field(p, "content", "citations", v, &n) != 0)
@@ -110,7 +108,7 @@ check_text(struct ts_problem *p, const char *b, struct json_object *v, struct ts
 	if (strlen(in->text) != in->text_len)
 		return bad(p, "content", b, "must not contain NUL characters", "value");
 	if (in->text_len > TS_MAX_MESSAGE_TEXT_BYTES)
-		return bad(p, "content", b, "longer than 524288 bytes", "length");
+		return bad(p, "content", b, "longer than " TS_STR(TS_MAX_MESSAGE_TEXT_BYTES) " bytes", "length");
 	return 0;
 }
 
