@@ -1,8 +1,9 @@
 /*
  * One request from parse to response, in the order §11 fixes:
  * route (404/405) -> query limit (414) -> path ids (400) -> token (401)
- * -> body size (413) -> media type (415) -> JSON (400) -> the handler, which
- * does the rest (thread lookup, access, validation, conflicts).
+ * -> body size (413) -> media type (415) -> JSON (400) -> the handler: its
+ * surface's parser, an operation (thread lookup, access, the 422s,
+ * conflicts) and its renderer (docs/design.md, "The request path").
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,48 +13,6 @@
 #include "ids.h"
 #include "json_in.h"
 #include "log.h"
-
-void
-ts_answer_problem(struct ts_ctx *ctx, const struct ts_problem *p)
-{
-	char retry[16];
-
-	ctx->surface->answer_problem(ctx->res, p);
-	if (p->error == TS_E_UNAUTHORIZED)
-		ts_response_header(ctx->res, "WWW-Authenticate", "Bearer");
-	else if (p->error == TS_E_INVALID_TOKEN)
-		ts_response_header(ctx->res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-	else if (p->error == TS_E_SERVICE_UNAVAILABLE) {
-		snprintf(retry, sizeof(retry), "%d", TS_RETRY_AFTER_SECONDS);
-		ts_response_header(ctx->res, "Retry-After", retry);
-	}
-}
-
-void
-ts_answer_failure(struct ts_ctx *ctx)
-{
-	if (!ts_problem_is_set(&ctx->call.problem))
-		ts_problem_set(&ctx->call.problem, TS_E_INTERNAL, NULL);
-	ts_answer_problem(ctx, &ctx->call.problem);
-}
-
-void
-ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg)
-{
-	struct ts_problem p;
-
-	ts_problem_init(&p);
-	ts_problem_set(&p, e, msg);
-	ts_answer_problem(ctx, &p);
-	ts_problem_free(&p);
-}
-
-void
-ts_path_uuid(const struct ts_ctx *ctx, size_t idx, uuid_t out)
-{
-	if (idx >= ctx->match->nparams || ts_uuid_parse(ctx->match->params[idx], out) != 0)
-		memset(out, 0, sizeof(uuid_t));
-}
 
 /* Every placeholder of a route holds a UUID; anything else is 400 INVALID_ID. */
 static int
