@@ -15,7 +15,8 @@
 
 #include "call.h"
 #include "message_store.h"
-#include "messages.h"
+#include "message_input.h"
+#include "message_row.h"
 #include "paging.h"
 #include "thread_ops.h"
 

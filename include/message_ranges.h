@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "db.h"
-#include "messages.h"
+#include "roles.h"
 
 /* Every role: the mask with nothing filtered out. */
 #define TS_ALL_ROLES ((1 << TS_ROLE__COUNT) - 1)

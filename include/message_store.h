@@ -6,7 +6,7 @@
 #include <uuid/uuid.h>
 
 #include "db.h"
-#include "messages.h"
+#include "message_input.h"
 #include "timefmt.h"
 
 enum ts_create_outcome {

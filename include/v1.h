@@ -14,7 +14,7 @@
 
 #include "app.h"
 #include "limits.h"
-#include "messages.h"
+#include "message_input.h"
 
 /* The route handlers (src/v1/threads.c, src/v1/messages.c). */
 void ts_v1_thread_create(struct ts_ctx *ctx);

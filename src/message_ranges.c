@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "message_ranges.h"
+#include "roles.h"
 #include "timefmt.h"
 
 /* Bound to a branch whose role is not wanted: names no role, reads nothing. */

@@ -16,7 +16,11 @@
 #include <string.h>
 
 #include "ids.h"
+#include "message_input.h"
+#include "message_json.h"
+#include "message_row.h"
 #include "message_store.h"
+#include "roles.h"
 #include "timefmt.h"
 
 /* Whether the stored row is the same message: role and content alike. */

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "message_table.h"
-#include "messages.h"
+#include "roles.h"
 
 enum ts_db_status
 ts_message_table_get(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,

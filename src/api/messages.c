@@ -8,6 +8,8 @@
 #include "api.h"
 #include "ids.h"
 #include "limits.h"
+#include "message_input.h"
+#include "message_json.h"
 #include "message_ops.h"
 #include "params.h"
 #include "validate.h"

@@ -8,10 +8,13 @@
 
 #include "api.h"
 #include "limits.h"
+#include "message_json.h"
 #include "message_ops.h"
 #include "message_ranges.h"
+#include "message_view.h"
 #include "params.h"
 #include "query.h"
+#include "roles.h"
 #include "timefmt.h"
 #include "validate.h"
 

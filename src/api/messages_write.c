@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "api.h"
+#include "message_input.h"
+#include "message_json.h"
 #include "message_ops.h"
 #include "validate.h"
 

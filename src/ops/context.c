@@ -10,6 +10,9 @@
 
 #include "message_ops.h"
 #include "message_ranges.h"
+#include "message_row.h"
+#include "message_view.h"
+#include "roles.h"
 
 void
 ts_context_free(struct ts_context *cx)

@@ -10,6 +10,8 @@
 #include "message_ops.h"
 #include "message_ranges.h"
 #include "message_table.h"
+#include "message_view.h"
+#include "roles.h"
 
 void
 ts_message_query_init(struct ts_message_query *q)

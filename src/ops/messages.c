@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "ids.h"
+#include "message_input.h"
 #include "message_ops.h"
+#include "message_row.h"
 #include "message_table.h"
 #include "thread_store.h"
 

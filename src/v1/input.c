@@ -3,12 +3,14 @@
  * OpenAI's format has is checked here (the roles OpenAI allows, text
  * parts, the fields its create and modify take); every value /api also has
  * (text length, metadata, attachments) goes through the same checks as
- * /api's (messages.h, validate.h), so the two surfaces cannot disagree.
+ * /api's (message_input.h, validate.h), so the two surfaces cannot disagree.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "message_input.h"
+#include "roles.h"
 #include "v1.h"
 #include "validate.h"
 

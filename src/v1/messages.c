@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "message_input.h"
 #include "message_ops.h"
 #include "params.h"
 #include "v1.h"

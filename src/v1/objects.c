@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "ids.h"
+#include "message_json.h"
+#include "roles.h"
 #include "timefmt.h"
 #include "v1.h"
 

@@ -7,6 +7,7 @@
 
 #include "ids.h"
 #include "limits.h"
+#include "message_input.h"
 #include "message_ops.h"
 #include "thread_ops.h"
 #include "v1.h"

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: message bodies (src/messages.c, src/validate.c,
+ * libFuzzer target: message bodies (src/message_input.c, src/validate.c,
  * src/v1/input.c), which fuzz_request cannot reach: their operations load
  * the thread from the database first. The first byte picks the way in, the
  * rest is the request body, parsed as the dispatcher parses it:
@@ -20,9 +20,10 @@
 #include "fuzz_common.h"
 #include "json_in.h"
 #include "limits.h"
-#include "messages.h"
+#include "message_input.h"
 #include "problem.h"
 #include "response.h"
+#include "roles.h"
 #include "v1.h"
 #include "validate.h"
 

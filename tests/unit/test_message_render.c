@@ -1,5 +1,5 @@
 /*
- * The two renderers of the message object (src/messages.c) agree byte for
+ * The two renderers of the message object (src/message_json.c, src/message_view.c) agree byte for
  * byte: ts_message_json_cells, which builds the object (one message, the
  * context, a batch), and ts_message_view_json, which writes it straight
  * from the cells (the list's pages). Also the size the response cap uses
@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "messages.h"
+#include "message_json.h"
+#include "message_view.h"
 
 #define FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 

@@ -1,0 +1,338 @@
+/* A page's messages written straight from the row cells, and what they weigh (§6.1, §11 Bounds). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/printbuf.h>
+
+#include "ids.h"
+#include "limits.h"
+#include "message_json.h"
+#include "message_view.h"
+#include "roles.h"
+#include "timefmt.h"
+
+/*
+ * Message views: a page's messages written straight from the row cells.
+ *
+ * ts_message_json_cells builds 24 json-c members per message; json-c 0.16
+ * starts every object with 16 hash buckets and grows them twice for those
+ * 24 keys, and the whole tree is freed again right after one serialisation.
+ * A view is instead one node whose serializer writes the same members in
+ * the same order. Free text, stored JSON's fallbacks and integers that are
+ * not plain decimal text go through json-c (set on a scratch json-c value
+ * and serialised by it: its escaping, its number format); written here are
+ * the braces, commas and our constant keys, as json-c writes them with
+ * JSON_C_TO_STRING_PLAIN, and the values whose text needs no escaping: ids
+ * and times from our own formatters, plain integers, null
+ * (append_plain_string, is_plain_decimal).
+ */
+
+/* How a member's value is written. */
+enum view_kind {
+	VK_UUID, VK_OBJECT_NAME, VK_INT, VK_ROLE, VK_CONTENT, VK_DETAILS,
+	VK_STORED_OR_OBJECT, VK_STORED_OR_ARRAY, VK_STR, VK_STORED, VK_TIME
+};
+
+/* The members of §6.1, in ts_message_json_cells' order; keys with their
+ * separator and quotes, as json-c writes them in plain mode. */
+static const struct view_member {
+	const char *key;
+	enum view_kind kind;
+	enum ts_message_col col;
+} view_members[] = {
+	{ "{\"id\":", VK_UUID, TS_MC_ID },
+	{ ",\"object\":", VK_OBJECT_NAME, TS_MC_ID },
+	{ ",\"thread_id\":", VK_UUID, TS_MC_THREAD_ID },
+	{ ",\"seq\":", VK_INT, TS_MC_SEQ },
+	{ ",\"role\":", VK_ROLE, TS_MC_ROLE },
+	{ ",\"content\":", VK_CONTENT, TS_MC_TEXT },
+	{ ",\"details\":", VK_DETAILS, TS_MC_DETAILS },
+	{ ",\"metadata\":", VK_STORED_OR_OBJECT, TS_MC_METADATA },
+	{ ",\"attachments\":", VK_STORED_OR_ARRAY, TS_MC_ATTACHMENTS },
+	{ ",\"parent_message_id\":", VK_UUID, TS_MC_PARENT_ID },
+	{ ",\"run_id\":", VK_STR, TS_MC_RUN_ID },
+	{ ",\"assistant_id\":", VK_STR, TS_MC_ASSISTANT_ID },
+	{ ",\"model\":", VK_STR, TS_MC_MODEL },
+	{ ",\"source\":", VK_STR, TS_MC_SOURCE },
+	{ ",\"tool_call_id\":", VK_STR, TS_MC_TOOL_CALL_ID },
+	{ ",\"tool_name\":", VK_STR, TS_MC_TOOL_NAME },
+	{ ",\"tool_calls\":", VK_STORED, TS_MC_TOOL_CALLS },
+	{ ",\"token_count\":", VK_INT, TS_MC_TOKEN_COUNT },
+	{ ",\"prompt_tokens\":", VK_INT, TS_MC_PROMPT_TOKENS },
+	{ ",\"completion_tokens\":", VK_INT, TS_MC_COMPLETION_TOKENS },
+	{ ",\"latency_ms\":", VK_INT, TS_MC_LATENCY_MS },
+	{ ",\"comparison_id\":", VK_STR, TS_MC_COMPARISON_ID },
+	{ ",\"created_at\":", VK_TIME, TS_MC_CREATED_AT },
+	{ ",\"updated_at\":", VK_TIME, TS_MC_UPDATED_AT },
+};
+
+int
+ts_message_scratch_init(struct ts_message_scratch *sc)
+{
+	sc->str = json_object_new_string("");
+	sc->empty = json_object_new_string("");
+	sc->num = json_object_new_int64(0);
+	if (sc->str == NULL || sc->empty == NULL || sc->num == NULL) {
+		ts_message_scratch_free(sc);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ts_message_scratch_free(struct ts_message_scratch *sc)
+{
+	json_object_put(sc->str);
+	json_object_put(sc->empty);
+	json_object_put(sc->num);
+	sc->str = sc->empty = sc->num = NULL;
+}
+
+/* Appends json-c's serialisation of v (NULL: null) to pb. */
+static int
+append_json(struct printbuf *pb, struct json_object *v, int flags)
+{
+	size_t len;
+	const char *t = json_object_to_json_string_length(v, flags, &len);
+
+	return t != NULL && len <= INT32_MAX && printbuf_memappend(pb, t, (int)len) >= 0 ? 0 : -1;
+}
+
+static int
+append_raw(struct printbuf *pb, const char *s, size_t len)
+{
+	return len <= INT32_MAX && printbuf_memappend(pb, s, (int)len) >= 0 ? 0 : -1;
+}
+
+/*
+ * A string value, escaped by json-c. The empty string has its own value:
+ * json-c 0.16 loses the buffer of a string set to "" after a longer one
+ * (it keeps the length's sign that says the buffer is its own).
+ */
+static int
+append_str(struct printbuf *pb, struct ts_message_scratch *sc, const char *s, size_t len, int flags)
+{
+	if (len == 0)
+		return append_json(pb, sc->empty, flags);
+	if (len > INT32_MAX || json_object_set_string_len(sc->str, s, (int)len) == 0)
+		return -1;
+	return append_json(pb, sc->str, flags);
+}
+
+/*
+ * Text from our own formatters that JSON needs no escape for (a UUID's hex
+ * digits and hyphens, an ISO time's digits and "-:.TZ"), quoted as it is:
+ * json-c's escaping pass would only copy it, character by character, and a
+ * page has some hundred of them.
+ */
+static int
+append_plain_string(struct printbuf *pb, const char *s, size_t len)
+{
+	char q[TS_ISO_LEN > TS_UUID_STR_LEN ? TS_ISO_LEN + 2 : TS_UUID_STR_LEN + 2];
+
+	if (len + 2 > sizeof(q))
+		return -1;
+	q[0] = '"';
+	memcpy(q + 1, s, len);
+	q[len + 1] = '"';
+	return append_raw(pb, q, len + 2);
+}
+
+/*
+ * Whether the database's text of an integer column is already its JSON
+ * number: 1 to 18 digits, no sign, no leading zero (what MariaDB sends for
+ * the unsigned columns here). Anything else goes through json-c.
+ */
+static int
+is_plain_decimal(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > 18 || (len > 1 && s[0] == '0'))
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* A nullable cell as a string, a number, a UUID or a time. */
+static int
+append_cell(struct printbuf *pb, struct ts_message_scratch *sc, enum view_kind kind,
+    const struct ts_db_cell *c, int flags)
+{
+	char s[TS_ISO_LEN > TS_UUID_STR_LEN ? TS_ISO_LEN + 1 : TS_UUID_STR_LEN + 1];
+
+	if (c->data == NULL)
+		return append_raw(pb, "null", 4);
+	switch (kind) {
+	case VK_INT:
+		if (is_plain_decimal(c->data, c->len))
+			return append_raw(pb, c->data, c->len);
+		if (json_object_set_int64(sc->num, strtoll(c->data, NULL, 10)) == 0)
+			return -1;
+		return append_json(pb, sc->num, flags);
+	case VK_UUID:
+		if (c->len != 16)
+			return append_raw(pb, "null", 4);
+		ts_uuid_format((const unsigned char *)c->data, s);
+		return append_plain_string(pb, s, TS_UUID_STR_LEN);
+	case VK_TIME:
+		if (ts_time_db_to_iso(c->data, c->len, s) != 0)
+			return append_raw(pb, "null", 4);
+		return append_plain_string(pb, s, TS_ISO_LEN);
+	default:
+		return append_str(pb, sc, c->data, c->len, flags);
+	}
+}
+
+/* A stored JSON text as it is (see stored_json); fallback when it is NULL. */
+static int
+append_stored(struct printbuf *pb, const struct ts_db_cell *c, const char *fallback, int flags)
+{
+	if (c->data != NULL)
+		return append_raw(pb, c->data, c->len);
+	return fallback != NULL ? append_raw(pb, fallback, strlen(fallback)) : append_json(pb, NULL, flags);
+}
+
+/*
+ * content: without stored extras it is {"text":..., "citations":[],
+ * "references":[], "is_error":false}; with them, the object
+ * ts_message_content_json builds (which parses them), serialised by json-c.
+ */
+static int
+append_content(struct printbuf *pb, struct ts_message_scratch *sc, const struct ts_db_cell *c, int flags)
+{
+	static const char tail[] = ",\"citations\":[],\"references\":[],\"is_error\":false}";
+	const struct ts_db_cell *text = &c[TS_MC_TEXT];
+	struct json_object *o;
+	int rc;
+
+	if (c[TS_MC_CONTENT_EXTRA].data == NULL)
+		return append_raw(pb, "{\"text\":", 8) != 0 ||
+		    append_str(pb, sc, text->data != NULL ? text->data : "", text->len, flags) != 0 ||
+		    append_raw(pb, tail, sizeof(tail) - 1) != 0 ? -1 : 0;
+	if ((o = ts_message_content_json(text, &c[TS_MC_CONTENT_EXTRA])) == NULL)
+		return -1;
+	rc = append_json(pb, o, flags);
+	json_object_put(o);
+	return rc;
+}
+
+static int
+append_member(struct printbuf *pb, const struct ts_message_view *v, const struct view_member *m, int flags)
+{
+	static const struct ts_db_cell null_cell = { NULL, 0 };
+	const struct ts_db_cell *c = &v->cells[m->col];
+	const char *role;
+
+	if (append_raw(pb, m->key, strlen(m->key)) != 0)
+		return -1;
+	switch (m->kind) {
+	case VK_OBJECT_NAME:
+		return append_str(pb, v->scratch, "thread.message", 14, flags);
+	case VK_ROLE:
+		role = ts_role_name((int)strtol(c->data, NULL, 10));
+		return append_str(pb, v->scratch, role, strlen(role), flags);
+	case VK_CONTENT:
+		return append_content(pb, v->scratch, v->cells, flags);
+	case VK_DETAILS:
+		return append_stored(pb, v->with_details ? c : &null_cell, NULL, flags);
+	case VK_STORED_OR_OBJECT:
+		return append_stored(pb, c, "{}", flags);
+	case VK_STORED_OR_ARRAY:
+		return append_stored(pb, c, "[]", flags);
+	case VK_STORED:
+		return append_stored(pb, c, NULL, flags);
+	default:
+		return append_cell(pb, v->scratch, m->kind, c, flags);
+	}
+}
+
+static int
+view_to_json(struct json_object *jso, struct printbuf *pb, int level, int flags)
+{
+	const struct ts_message_view *v = json_object_get_userdata(jso);
+	size_t i;
+
+	(void)level;
+	for (i = 0; i < sizeof(view_members) / sizeof(view_members[0]); i++)
+		if (append_member(pb, v, &view_members[i], flags) != 0)
+			return -1;
+	return append_raw(pb, "}", 1);
+}
+
+struct json_object *
+ts_message_view_json(struct ts_message_view *v)
+{
+	/* Its json-c type never shows (as for stored_json's nodes). */
+	struct json_object *o = json_object_new_boolean(0);
+
+	if (o != NULL)
+		json_object_set_serializer(o, view_to_json, v, NULL);
+	return o;
+}
+
+/*
+ * Most bytes the §6.1 object of cells can take, without rendering it: every
+ * cell escaped at worst (a control byte becomes six) plus the member names
+ * and punctuation. Stored JSON texts are copied as they are, so this is
+ * loose, but it settles almost every page without a second rendering.
+ */
+static size_t
+view_size_bound(const struct ts_db_cell *c)
+{
+	size_t total = TS_MESSAGE_FIXED_BYTES;
+	int i;
+
+	for (i = 0; i < TS_MC__COUNT; i++)
+		total += 6 * (size_t)c[i].len;
+	return total;
+}
+
+/* The exact length of the view's serialisation (0 out of memory). */
+static size_t
+view_size(struct ts_message_view *v)
+{
+	struct printbuf *pb = printbuf_new();
+	struct json_object *o = ts_message_view_json(v);
+	size_t n = 0;
+
+	if (pb != NULL && o != NULL && view_to_json(o, pb, 0,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) == 0)
+		n = (size_t)pb->bpos;
+	json_object_put(o);
+	if (pb != NULL)
+		printbuf_free(pb);
+	return n;
+}
+
+size_t
+ts_message_size_within(const struct ts_db_cell *c, int with_details, struct ts_message_scratch *sc,
+    size_t room)
+{
+	struct ts_message_view v;
+	size_t bound = view_size_bound(c);
+
+	if (bound <= room)
+		return bound;
+	v.cells = c;
+	v.with_details = with_details;
+	v.scratch = sc;
+	return view_size(&v);
+}
+
+size_t
+ts_message_page_fit(const struct ts_db_cell *const *page, size_t n, int with_details,
+    struct ts_message_scratch *sc, size_t budget)
+{
+	size_t i, used = 0;
+
+	for (i = 0; i < n; i++) {
+		used += ts_message_size_within(page[i], with_details, sc, budget - (used < budget ? used : budget)) + 1;
+		if (used > budget)
+			return i > 0 ? i : 1;
+	}
+	return n;
+}
