@@ -29,10 +29,17 @@ struct ts_app {
  */
 struct ts_surface {
 	void (*answer_problem)(struct ts_response *res, const struct ts_problem *p);
+	/* The route's placeholders as UUIDs, into out[0..m->nparams): 0, or
+	 * -1 when one is not an id of this surface (400 INVALID_ID). */
+	int (*path_ids)(const struct ts_match *m, uuid_t *out);
 };
+
+/* path_ids for a surface whose ids are plain UUIDs (/api, /v1 threads). */
+int ts_path_ids_uuid(const struct ts_match *m, uuid_t *out);
 
 extern const struct ts_surface ts_api_surface;     /* src/api/ */
 extern const struct ts_surface ts_v1_surface;      /* src/v1/ */
+extern const struct ts_surface ts_conv_surface;    /* src/conv/, errors as /v1's */
 
 /* The surface a routed path belongs to. */
 const struct ts_surface *ts_surface_of(const char *path);
@@ -45,6 +52,7 @@ struct ts_ctx {
 	struct ts_principal principal;
 	struct ts_call call;      /* what operations get: db, limits, principal */
 	const struct ts_match *match;
+	uuid_t path_ids[TS_MAX_PATH_SEGMENTS]; /* the match's ids, decoded by the surface */
 	int has_body;             /* a JSON body was sent and parsed */
 	struct json_object *body; /* the parsed body, NULL for none or JSON null
 	                           * (owned by the dispatcher) */
@@ -71,7 +79,8 @@ void ts_answer_failure(struct ts_ctx *ctx);
 /* Answers with error e (msg NULL: the generic message). */
 void ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg);
 
-/* The path parameter idx (a UUID, checked by the dispatcher). */
+/* The path parameter idx as a UUID (decoded by the surface's path_ids
+ * before the handler runs). */
 void ts_path_uuid(const struct ts_ctx *ctx, size_t idx, uuid_t out);
 
 #endif

@@ -49,6 +49,15 @@
 #define TS_V1_MAX_INITIAL_MESSAGES 32   /* POST /v1/threads "messages" */
 #define TS_V1_MAX_PAGE_LIMIT 100        /* list "limit" */
 #define TS_V1_DEFAULT_PAGE_LIMIT 20
+/* OpenAI's Conversations (/v1/conversations): items per create (both
+ * routes), an item's canonical JSON, a client's own item id, a type name,
+ * the include[] values one request may repeat (eight exist). */
+#define TS_CONV_MAX_ITEMS 20
+#define TS_CONV_MAX_ITEM_BYTES 1048576
+#define TS_CONV_MAX_ITEM_ID_BYTES 128
+#define TS_CONV_MAX_TYPE_BYTES 64
+#define TS_CONV_MAX_CALL_ID_BYTES 64
+#define TS_CONV_MAX_INCLUDES 16
 /* The context route (§6.5): max_tokens 1 to 10,000,000; max_messages 1 to
  * 10,000, default 1,000; read from the newest TS_CONTEXT_PAGE at a time. */
 #define TS_MAX_CONTEXT_TOKENS 10000000

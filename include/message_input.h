@@ -40,6 +40,7 @@ struct ts_message_input {
 	char *metadata;                 /* JSON text, "{}" when not given */
 	char *attachments;              /* JSON text, or NULL (rendered []) */
 	char *tool_calls;               /* JSON text, or NULL */
+	char *item;                     /* a conversation item's JSON text, or NULL */
 	int has_parent;
 	uuid_t parent;
 	const char *strs[TS_MS__COUNT];

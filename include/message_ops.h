@@ -48,12 +48,13 @@ int ts_messages_add(struct ts_call *c, const uuid_t tid, struct ts_message_input
     int batch, struct ts_problem *invalid, struct ts_added *out);
 
 /*
- * A new private thread of the caller's (no title, namespace "") with
- * metadata (canonical JSON text) and its first messages, all or nothing;
- * 401 anonymous, before invalid. *out is the thread as stored.
+ * A new private thread of the caller's, tid (NULL: a new id), with
+ * metadata (canonical JSON text) and its first messages (client ids kept),
+ * all or nothing; 401 anonymous, before invalid; a client id that names
+ * another thread's message is 409. *out is the thread as stored.
  */
-int ts_thread_start(struct ts_call *c, const char *metadata, struct ts_message_input *items, size_t n,
-    struct ts_problem *invalid, struct ts_thread *out);
+int ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadata,
+    struct ts_message_input *items, size_t n, struct ts_problem *invalid, struct ts_thread *out);
 
 /* Message mid of thread tid, opened for op: 404 thread, 401/403, 404
  * message, then invalid. *row: the message columns; free it. */

@@ -91,6 +91,7 @@ enum ts_message_col {
 	TS_MC_ASSISTANT_ID, TS_MC_MODEL, TS_MC_SOURCE, TS_MC_TOOL_CALL_ID, TS_MC_TOOL_NAME,
 	TS_MC_TOOL_CALLS, TS_MC_TOKEN_COUNT, TS_MC_PROMPT_TOKENS, TS_MC_COMPLETION_TOKENS,
 	TS_MC_LATENCY_MS, TS_MC_COMPARISON_ID, TS_MC_CREATED_AT, TS_MC_UPDATED_AT,
+	TS_MC_ITEM,     /* a conversation item's JSON without its id; NULL otherwise */
 	TS_MC__COUNT,
 	/* TS_SQL_MESSAGE_BY_ID adds whether the row is dead (cleared or its
 	 * thread deleted, still to be purged) after the message's columns */

@@ -48,6 +48,19 @@ ts_fail(struct ts_ctx *ctx, enum ts_error e, const char *msg)
 void
 ts_path_uuid(const struct ts_ctx *ctx, size_t idx, uuid_t out)
 {
-	if (idx >= ctx->match->nparams || ts_uuid_parse(ctx->match->params[idx], out) != 0)
+	if (idx < ctx->match->nparams)
+		memcpy(out, ctx->path_ids[idx], sizeof(uuid_t));
+	else
 		memset(out, 0, sizeof(uuid_t));
+}
+
+int
+ts_path_ids_uuid(const struct ts_match *m, uuid_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparams; i++)
+		if (ts_uuid_parse(m->params[i], out[i]) != 0)
+			return -1;
+	return 0;
 }

@@ -14,19 +14,6 @@
 #include "json_in.h"
 #include "log.h"
 
-/* Every placeholder of a route holds a UUID; anything else is 400 INVALID_ID. */
-static int
-path_ids_valid(const struct ts_match *m)
-{
-	uuid_t u;
-	size_t i;
-
-	for (i = 0; i < m->nparams; i++)
-		if (ts_uuid_parse(m->params[i], u) != 0)
-			return 0;
-	return 1;
-}
-
 /* Reads and parses the JSON body of a route that takes one. 0 to go on. */
 static int
 take_body(struct ts_ctx *ctx)
@@ -95,7 +82,7 @@ dispatch(struct ts_ctx *ctx, struct ts_match *m)
 		ts_fail(ctx, TS_E_URI_TOO_LONG, NULL);
 		return;
 	}
-	if (!path_ids_valid(m)) {
+	if (ctx->surface->path_ids(m, ctx->path_ids) != 0) {
 		ts_fail(ctx, TS_E_INVALID_ID, NULL);
 		return;
 	}

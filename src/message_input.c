@@ -265,6 +265,7 @@ ts_message_input_free(struct ts_message_input *in)
 	free(in->metadata);
 	free(in->attachments);
 	free(in->tool_calls);
+	free(in->item);
 	memset(in, 0, sizeof(*in));
 }
 

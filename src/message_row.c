@@ -65,6 +65,7 @@ ts_message_row_fill(struct ts_message_row *r, const unsigned char *tid, const un
 		cell_int(&c[int_cols[i]], r->ints[i], sizeof(r->ints[i]), in->ints[i]);
 	cell_set(&c[TS_MC_CREATED_AT], now, TS_DB_TIME_LEN);
 	cell_set(&c[TS_MC_UPDATED_AT], now, TS_DB_TIME_LEN);
+	cell_str(&c[TS_MC_ITEM], in->item);
 }
 
 long long

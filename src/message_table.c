@@ -45,6 +45,7 @@ ts_message_table_update(struct ts_db *db, const unsigned char *tid, const unsign
 		ts_p_int(c->has_extra), text_or_null(c->content_extra),
 		ts_p_int(c->has_metadata), c->has_metadata ? text_or_null(c->metadata) : ts_p_str("{}", 2),
 		ts_p_int(c->has_details), text_or_null(c->details),
+		ts_p_int(c->has_text),
 		ts_p_blob(mid, 16), ts_p_blob(tid, 16),
 	};
 

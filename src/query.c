@@ -72,3 +72,48 @@ ts_query_get(const char *query, size_t len, const char *name, char **out, size_t
 		return bad ? TS_QUERY_BAD_ENCODING : TS_QUERY_NOMEM;
 	return TS_QUERY_FOUND;
 }
+
+/* Whether the key p[0..n) is one of names. */
+static int
+key_in(const char *p, size_t n, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == n && memcmp(p, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+void
+ts_query_iter_init(struct ts_query_iter *it, const char *query, size_t len, const char *const *names)
+{
+	it->p = query;
+	it->end = query + len;
+	it->names = names;
+	it->status = TS_QUERY_ABSENT;
+}
+
+enum ts_query_status
+ts_query_iter_next(struct ts_query_iter *it, char **out, size_t *outlen)
+{
+	int bad;
+
+	*out = NULL;
+	*outlen = 0;
+	while (it->status == TS_QUERY_ABSENT && it->p < it->end) {
+		const char *amp = memchr(it->p, '&', (size_t)(it->end - it->p));
+		const char *pend = amp != NULL ? amp : it->end;
+		const char *eq = memchr(it->p, '=', (size_t)(pend - it->p));
+		const char *kend = eq != NULL ? eq : pend, *key = it->p;
+
+		it->p = pend + 1;
+		if (!key_in(key, (size_t)(kend - key), it->names))
+			continue;
+		eq = eq != NULL ? eq + 1 : pend;
+		if ((*out = decode(eq, (size_t)(pend - eq), outlen, &bad)) != NULL)
+			return TS_QUERY_FOUND;
+		it->status = bad ? TS_QUERY_BAD_ENCODING : TS_QUERY_NOMEM;
+	}
+	return it->status;
+}

@@ -1,6 +1,7 @@
 /* The application's route table (method, pattern, handler, flags), and
  * which surface each path belongs to. */
 #include "api.h"
+#include "conv.h"
 #include "router.h"
 #include "v1.h"
 
@@ -31,6 +32,17 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_GET, "/v1/threads/{thread_id}/messages/{message_id}", ts_v1_message_get, TS_R_NONE },
 	{ TS_M_POST, "/v1/threads/{thread_id}/messages/{message_id}", ts_v1_message_modify, TS_R_BODY },
 	{ TS_M_DELETE, "/v1/threads/{thread_id}/messages/{message_id}", ts_v1_message_delete, TS_R_NONE },
+	/* OpenAI's Conversations API (docs/openapi.yaml, tag conversations);
+	 * GET /v1/conversations is Azure's listing of the caller's own. */
+	{ TS_M_GET, "/v1/conversations", ts_conv_list, TS_R_NONE },
+	{ TS_M_POST, "/v1/conversations", ts_conv_create, TS_R_BODY },
+	{ TS_M_GET, "/v1/conversations/{conversation_id}", ts_conv_get, TS_R_NONE },
+	{ TS_M_POST, "/v1/conversations/{conversation_id}", ts_conv_update, TS_R_BODY },
+	{ TS_M_DELETE, "/v1/conversations/{conversation_id}", ts_conv_delete, TS_R_NONE },
+	{ TS_M_GET, "/v1/conversations/{conversation_id}/items", ts_conv_items_list, TS_R_NONE },
+	{ TS_M_POST, "/v1/conversations/{conversation_id}/items", ts_conv_items_create, TS_R_BODY },
+	{ TS_M_GET, "/v1/conversations/{conversation_id}/items/{item_id}", ts_conv_item_get, TS_R_NONE },
+	{ TS_M_DELETE, "/v1/conversations/{conversation_id}/items/{item_id}", ts_conv_item_delete, TS_R_NONE },
 };
 
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
@@ -38,5 +50,7 @@ const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
 const struct ts_surface *
 ts_surface_of(const char *path)
 {
+	if (ts_conv_path(path))
+		return &ts_conv_surface;
 	return ts_v1_path(path) ? &ts_v1_surface : &ts_api_surface;
 }

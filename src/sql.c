@@ -31,7 +31,7 @@
 	p "content_extra, " p "details, " p "metadata, " p "attachments, " p "parent_message_id, " \
 	p "run_id, " p "assistant_id, " p "model, " p "source, " p "tool_call_id, " p "tool_name, " \
 	p "tool_calls, " p "token_count, " p "prompt_tokens, " p "completion_tokens, " \
-	p "latency_ms, " p "comparison_id, " p "created_at, " p "updated_at"
+	p "latency_ms, " p "comparison_id, " p "created_at, " p "updated_at, " p "item"
 #define MESSAGE_COLS MESSAGE_COLS_OF("")
 
 /*
@@ -221,7 +221,7 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_THREAD_LAST_SEQ] = { "SELECT LAST_INSERT_ID()", TS_SQLF_NONE },
 	[TS_SQL_MESSAGE_INSERT] = {
 		"INSERT INTO messages (" MESSAGE_COLS ") VALUES "
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		TS_SQLF_NONE },
 	[TS_SQL_MESSAGE_UPDATE] = {
 		"UPDATE messages SET "
@@ -229,6 +229,9 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"content_extra = CASE WHEN ? THEN ? ELSE content_extra END, "
 		"metadata = CASE WHEN ? THEN ? ELSE metadata END, "
 		"details = CASE WHEN ? THEN ? ELSE details END, "
+		/* a new text no longer matches a conversation item's parts: the
+		 * conversation shows the message from its columns from now on */
+		"item = CASE WHEN ? THEN NULL ELSE item END, "
 		"updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND thread_id = ?",
 		TS_SQLF_NONE },
 	[TS_SQL_MESSAGE_DELETE] = {

@@ -26,7 +26,7 @@ ts_api_answer_problem(struct ts_response *res, const struct ts_problem *p)
 	ts_response_error(res, p->error, ts_problem_message(p), NULL);
 }
 
-const struct ts_surface ts_api_surface = { ts_api_answer_problem };
+const struct ts_surface ts_api_surface = { ts_api_answer_problem, ts_path_ids_uuid };
 
 void
 ts_api_answer(struct ts_ctx *ctx, int status, struct json_object *o)

@@ -157,11 +157,12 @@ ts_messages_add(struct ts_call *c, const uuid_t tid, struct ts_message_input *it
 }
 
 int
-ts_thread_start(struct ts_call *c, const char *metadata, struct ts_message_input *items, size_t n,
-    struct ts_problem *invalid, struct ts_thread *out)
+ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadata, struct ts_message_input *items,
+    size_t n, struct ts_problem *invalid, struct ts_thread *out)
 {
 	struct ts_added a;
 	enum ts_db_status st;
+	int client_ids = 0;
 	uuid_t id;
 	size_t i;
 
@@ -175,15 +176,27 @@ ts_thread_start(struct ts_call *c, const char *metadata, struct ts_message_input
 		ts_added_free(&a);
 		return ts_problem_set(&c->problem, TS_E_INTERNAL, NULL);
 	}
-	ts_uuid_generate(id);
-	for (i = 0; i < n; i++)
-		ts_uuid_generate(a.create.ids[i]);
+	if (tid != NULL)
+		memcpy(id, tid, sizeof(uuid_t));
+	else
+		ts_uuid_generate(id);
+	for (i = 0; i < n; i++) {
+		if (items[i].has_message_id)
+			memcpy(a.create.ids[i], items[i].message_id, sizeof(uuid_t));
+		else
+			ts_uuid_generate(a.create.ids[i]);
+		client_ids |= items[i].has_message_id;
+	}
 	a.create.thread_id = id;
 	a.create.owner = ts_call_sub(c);
 	a.create.items = items;
 	a.create.n = n;
 	st = ts_thread_store_insert_with_messages(c->db, metadata, &a.create);
 	ts_added_free(&a);
+	/* In a new thread no seq can race: a duplicate is a client's id that
+	 * names another thread's message (the store reports it as a retry). */
+	if (st == TS_DB_RETRY && client_ids)
+		return ts_problem_set(&c->problem, TS_E_CONFLICT, "an item id names a message that exists already");
 	if (st != TS_DB_OK)
 		return ts_call_db(c, st);
 	return ts_thread_open(c, id, TS_OP_READ, out);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conv.h"
 #include "v1.h"
 
 /* A 422's param: loc without its first item ("body", "query", "path",
@@ -19,6 +20,12 @@ int
 ts_v1_path(const char *path)
 {
 	return path != NULL && strncmp(path, "/v1", 3) == 0 && (path[3] == '\0' || path[3] == '/');
+}
+
+int
+ts_conv_path(const char *path)
+{
+	return path != NULL && strncmp(path, "/v1/conversations", 17) == 0 && (path[17] == '\0' || path[17] == '/');
 }
 
 /* OpenAI's error type for a status (the five of §11). */
@@ -114,6 +121,12 @@ ts_v1_answer_problem(struct ts_response *res, const struct ts_problem *p)
 	 * SDK's err.requestID). */
 	if (ts_response_json(res, ts_error_status(p->error), body) != 0)
 		ts_response_error(res, p->error, NULL, NULL);
+	/* OpenAI's SDK retries a 409 twice unless told not to; neither a
+	 * conflict nor a 422 goes away by asking again. */
+	if (p->error == TS_E_VALIDATION || ts_error_status(p->error) == 409)
+		ts_response_header(res, "x-should-retry", "false");
 }
 
-const struct ts_surface ts_v1_surface = { ts_v1_answer_problem };
+const struct ts_surface ts_v1_surface = { ts_v1_answer_problem, ts_path_ids_uuid };
+/* The Conversations API: /v1's errors, OpenAI-style ids (src/conv/ids.c). */
+const struct ts_surface ts_conv_surface = { ts_v1_answer_problem, ts_conv_path_ids };

@@ -103,7 +103,7 @@ ts_v1_thread_create(struct ts_ctx *ctx)
 	ts_problem_init(&invalid);
 	(void)parse_create(ctx, &invalid, &in);
 	if (in.n > 0) {
-		rc = ts_thread_start(&ctx->call, in.metadata, in.items, in.n, &invalid, &t);
+		rc = ts_thread_start(&ctx->call, NULL, in.metadata, in.items, in.n, &invalid, &t);
 	} else {
 		/* No messages: a thread as POST /api/threads makes it. */
 		f.has_metadata = in.metadata != NULL;
