@@ -12,6 +12,8 @@ import OpenAI, {
   AuthenticationError, BadRequestError, ConflictError, NotFoundError, PermissionDeniedError, UnprocessableEntityError,
 } from 'openai';
 
+import { ConversationCursorPage } from 'openai/pagination';
+
 import { BASE, needsHarness, request, signToken } from '../e2e/lib.mjs';
 
 const tag = Math.random().toString(36).slice(2, 10);
@@ -100,6 +102,17 @@ describe('openai SDK: conversations', () => {
     const page = await alice.conversations.items.list(c.id);
     assert.deepEqual(page.data, []);
     assert.equal(page.has_more, false);
+  });
+});
+
+describe('openai SDK: the conversations list (an extension, as Azure has it)', () => {
+  htest('getAPIList pages the caller\'s own conversations, newest first', async () => {
+    const me = clientOf(tokenOf(`conv-lister-${tag}`));
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push((await me.conversations.create()).id);
+    const seen = [];
+    for await (const c of me.getAPIList('/conversations', ConversationCursorPage, { query: { limit: 2 } })) seen.push(c.id);
+    assert.deepEqual(seen, [...made].reverse());
   });
 });
 
