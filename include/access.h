@@ -1,6 +1,6 @@
 /*
- * The access matrix of §4 as one pure function: no I/O, no state. Every route
- * that reads or writes a thread asks it.
+ * The access matrix as one pure function: no I/O, no state. Every route
+ * that reads or writes a thread asks it (API reference: The access matrix).
  */
 #ifndef TS_ACCESS_H
 #define TS_ACCESS_H

@@ -1,8 +1,10 @@
 /*
- * The /api surface (§5 to §8), threadstore's own wire format: a handler per
- * route parses the request into an operation's typed input, calls the
- * operation (thread_ops.h, message_ops.h, settings_ops.h) and renders its
- * result or problem. Handlers live in src/api/, one file per resource.
+ * The /api surface, threadstore's own wire format
+ * (API reference: tag threads; tag messages; tag settings; tag health):
+ * a handler per route parses the request into an operation's typed input,
+ * calls the operation (thread_ops.h, message_ops.h, settings_ops.h) and
+ * renders its result or problem. Handlers live in src/api/, one file per
+ * resource.
  */
 #ifndef TS_API_H
 #define TS_API_H
@@ -28,11 +30,12 @@ void ts_h_message_delete(struct ts_ctx *ctx);
 
 /* ---- src/api/render.c: what several /api handlers answer with. */
 
-/* The §2 error body for p. */
+/* The /api error body for p (API reference: schema Error). */
 void ts_api_answer_problem(struct ts_response *res, const struct ts_problem *p);
 
-/* The §5 object for row `row` of a result with the thread columns (enum
- * ts_thread_col). A new reference, NULL out of memory. */
+/* The thread object (API reference: schema Thread) for row `row` of a result
+ * with the thread columns (enum ts_thread_col). A new reference, NULL out of
+ * memory. */
 struct json_object *ts_api_thread_json(const struct ts_db_rows *rows, size_t row);
 
 /* Answers status with o (taken over; NULL: 500). */

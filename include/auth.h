@@ -1,6 +1,7 @@
 /*
- * Authentication (§3): a bearer JWT verified with libjwt against the one
- * configured algorithm and key, or REMOTE_USER when configured so.
+ * Authentication: a bearer JWT verified with libjwt against the one
+ * configured algorithm and key, or REMOTE_USER when configured so
+ * (API reference: Authentication).
  */
 #ifndef TS_AUTH_H
 #define TS_AUTH_H

@@ -1,6 +1,7 @@
 /*
- * The error model of §2: every error threadstore answers with is one of these,
- * and this table is the only place that maps it to an HTTP status and code.
+ * The error model (API reference: Errors): every error threadstore answers
+ * with is one of these, and this table is the only place that maps it to an
+ * HTTP status and code.
  */
 #ifndef TS_ERRORS_H
 #define TS_ERRORS_H
@@ -25,7 +26,7 @@ enum ts_error {
 };
 
 int ts_error_status(enum ts_error e);
-/* The §2 code, e.g. "NOT_FOUND". */
+/* The error's code, e.g. "NOT_FOUND" (API reference: schema ErrorCode). */
 const char *ts_error_code(enum ts_error e);
 /* A generic message for the error, used when the handler gives none. */
 const char *ts_error_message(enum ts_error e);

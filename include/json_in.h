@@ -30,8 +30,9 @@ enum ts_json_status ts_json_parse(const char *text, size_t len, int max_depth,
     struct json_object **out);
 
 /*
- * Values of well-formed JSON that the contract refuses with a 422 (§11)
- * rather than a 400, noted by ts_json_parse_body for ts_json_find_flaw.
+ * Values of well-formed JSON that are refused with a 422 rather than a 400
+ * (API reference: Requests and responses), noted by ts_json_parse_body for
+ * ts_json_find_flaw.
  * Ordinals are 1-based and count in document order; 0 means none.
  */
 struct ts_json_flaws {

@@ -6,34 +6,36 @@
 #ifndef TS_LIMITS_H
 #define TS_LIMITS_H
 
-/* Request body: §1 default 1 MiB (413 above it). */
+/* Request body: default 1 MiB, 413 above it (API reference: Limits). */
 #define TS_DEFAULT_MAX_BODY_BYTES (1024 * 1024)
 /* Largest body a configuration may allow: keeps one request's memory bounded. */
 #define TS_CEILING_MAX_BODY_BYTES (64 * 1024 * 1024)
-/* Query string: §1 default 8 KiB (414 above it). */
+/* Query string: default 8 KiB, 414 above it (API reference: Limits). */
 #define TS_DEFAULT_MAX_QUERY_BYTES 8192
 #define TS_CEILING_MAX_QUERY_BYTES (64 * 1024)
 /* JSON nesting: the outermost object or array is depth 1; 32 passes, 33 is 400. */
 #define TS_MAX_JSON_DEPTH 32
-/* Text of one message, in UTF-8 bytes (§1, 422 above it). */
+/* Text of one message, in UTF-8 bytes; 422 above it (API reference: Limits). */
 #define TS_MAX_MESSAGE_TEXT_BYTES 524288   /* 512 KiB; a literal, for TS_STR */
 /* Writes a limit into an error message at compile time: TS_STR(TS_MAX_BATCH)
  * is "100". Only for limits that are plain integer literals. */
 #define TS_STR_(x) #x
 #define TS_STR(x) TS_STR_(x)
 
-/* Threads (§5): a title of at most 512 code points; a namespace of at most
- * 255 of TS_NAMESPACE_CHARS (the column compares ignoring trailing spaces,
- * so no space may be in one). */
+/* Threads (API reference: schema Thread): a title of at most 512 code points;
+ * a namespace of at most 255 of TS_NAMESPACE_CHARS (the column compares
+ * ignoring trailing spaces, so no space may be in one). */
 #define TS_MAX_TITLE_POINTS 512
 #define TS_MAX_NAMESPACE_POINTS 255
 #define TS_NAMESPACE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-"
 #define TS_NAMESPACE_CHARS_TEXT "A-Z a-z 0-9 . _ : / -"
-/* Metadata (§7): at most 16 keys of at most 64 code points, values of at most 512. */
+/* Metadata (API reference: schema Metadata): at most 16 keys of at most 64
+ * code points, values of at most 512. */
 #define TS_MAX_METADATA_KEYS 16
 #define TS_MAX_METADATA_KEY_POINTS 64
 #define TS_MAX_METADATA_VALUE_POINTS 512
-/* Listing pages (§5, §6.3): limit 1 to 200, default 20; offset 0 to 100,000. */
+/* Listing pages: limit 1 to 200, default 20; offset 0 to 100,000
+ * (API reference: GET /api/threads; GET /api/threads/{thread_id}/messages). */
 #define TS_MAX_PAGE_LIMIT 200
 #define TS_DEFAULT_PAGE_LIMIT 20
 #define TS_MAX_OFFSET 100000
@@ -43,7 +45,8 @@
 #define TS_MAX_MESSAGE_STR_POINTS 255
 /* A message's counts (token_count, latency_ms, ...): 0 to 2^31 - 1. */
 #define TS_MAX_INT_FIELD 2147483647
-/* A batch creates 1 to 100 messages (§6.2). */
+/* A batch creates 1 to 100 messages
+ * (API reference: POST /api/threads/{thread_id}/messages/batch). */
 #define TS_MAX_BATCH 100
 /* OpenAI's limits under /v1, where they are tighter than /api's. */
 #define TS_V1_MAX_INITIAL_MESSAGES 32   /* POST /v1/threads "messages" */
@@ -58,8 +61,9 @@
 #define TS_CONV_MAX_TYPE_BYTES 64
 #define TS_CONV_MAX_CALL_ID_BYTES 64
 #define TS_CONV_MAX_INCLUDES 16
-/* The context route (§6.5): max_tokens 1 to 10,000,000; max_messages 1 to
- * 10,000, default 1,000; read from the newest TS_CONTEXT_PAGE at a time. */
+/* The context route: max_tokens 1 to 10,000,000; max_messages 1 to 10,000,
+ * default 1,000; read from the newest TS_CONTEXT_PAGE at a time
+ * (API reference: POST /api/threads/{thread_id}/messages/context). */
 #define TS_MAX_CONTEXT_TOKENS 10000000
 #define TS_MAX_CONTEXT_MESSAGES 10000
 #define TS_DEFAULT_CONTEXT_MESSAGES 1000
@@ -69,7 +73,7 @@
 
 /* A bearer token longer than this is refused before any decoding. */
 #define TS_MAX_TOKEN_BYTES 8192
-/* `sub` is a user id of at most 255 bytes (§3). */
+/* `sub` is a user id of at most 255 bytes (API reference: Authentication). */
 #define TS_MAX_SUB_BYTES 255
 /* A caller's X-Request-Id is kept only if it has at most 64 of [A-Za-z0-9._-]. */
 #define TS_MAX_REQUEST_ID_LEN 64
@@ -95,8 +99,9 @@
 #define TS_MIN_DEFAULT_WORKERS 4
 #define TS_MAX_DEFAULT_WORKERS 64
 /*
- * Response cap (§11 Bounds): lists and the context stop before the item that
- * would take the body past it; a single larger item is still answered whole.
+ * Response cap (API reference: Limits): lists and the context stop before the
+ * item that would take the body past it; a single larger item is still
+ * answered whole.
  * Configurable (max_response_bytes) between the floor and the ceiling.
  */
 #define TS_DEFAULT_MAX_RESPONSE_BYTES (8 * 1024 * 1024)
@@ -106,7 +111,8 @@
 #define TS_LIST_ENVELOPE_BYTES 512
 /* A message object's member names, punctuation and fixed-width values. */
 #define TS_MESSAGE_FIXED_BYTES 1024
-/* A filtered list's total is counted up to this; beyond it, null (§6.3). */
+/* A filtered list's total is counted up to this; beyond it, null
+ * (API reference: schema MessageList). */
 #define TS_MAX_EXACT_FILTERED_TOTAL 10000
 /*
  * The per-request deadline in seconds (request_timeout): MariaDB stops a
@@ -126,7 +132,8 @@
  */
 #define TS_PURGE_CHUNK 1000
 #define TS_PURGE_IDLE_MS 1000
-/* Clock leeway for exp/nbf (§3 default 30 s) and its ceiling. */
+/* Clock leeway for exp/nbf, default 30 s (API reference: Authentication), and
+ * its ceiling. */
 #define TS_DEFAULT_LEEWAY_SECONDS 30
 #define TS_CEILING_LEEWAY_SECONDS 3600
 /* HMAC secrets shorter than this are refused at start: a short key is guessable. */

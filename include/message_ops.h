@@ -1,11 +1,12 @@
 /*
- * The operations on messages (§6), for every surface: add one or a batch
- * (all or nothing), start a thread with its first messages, read, change
- * and remove one, clear a thread, page through a thread, and pick the
- * context. Each returns 0 with its result, or -1 with the problem in
- * call->problem; `invalid` is the surface parser's problem, reported where
- * the contract's order puts a 422 (after 404 thread, 401/403, 404 message).
- * Results hold the rows as stored; the surface renders them.
+ * The operations on messages (API reference: tag messages), for every
+ * surface: add one or a batch (all or nothing), start a thread with its
+ * first messages, read, change and remove one, clear a thread, page through
+ * a thread, and pick the context. Each returns 0 with its result, or -1 with
+ * the problem in call->problem; `invalid` is the surface parser's problem,
+ * reported where the order of checks puts a 422, after 404 thread, 401/403
+ * and 404 message (API reference: Order of checks). Results hold the rows
+ * as stored; the surface renders them.
  */
 #ifndef TS_MESSAGE_OPS_H
 #define TS_MESSAGE_OPS_H
@@ -40,7 +41,8 @@ void ts_added_free(struct ts_added *a);
  * owner's add reads nothing first: the transaction's first statement
  * matches thread and owner together (src/message_store.c); only an add
  * that cannot go on (invalid, an anonymous caller, no match) opens the
- * thread to give the §4 answer first. A parent outside the thread is 422
+ * thread to give the access matrix's answer first
+ * (API reference: The access matrix). A parent outside the thread is 422
  * at ["body", (batch: "messages", i,) "parent_message_id"]; a message_id
  * naming another message 409.
  */
@@ -108,8 +110,9 @@ int ts_messages_page(struct ts_call *c, const uuid_t tid, const struct ts_messag
 
 void ts_message_page_free(struct ts_message_page *pg);
 
-/* The context (§6.5): the newest messages that fit max_tokens and
- * max_messages (and the response cap), system messages first if asked. */
+/* The context: the newest messages that fit max_tokens and max_messages
+ * (and the response cap), system messages first if asked
+ * (API reference: POST /api/threads/{thread_id}/messages/context). */
 struct ts_context_query {
 	long long max_tokens;
 	long long max_messages;

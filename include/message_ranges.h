@@ -1,6 +1,7 @@
 /*
- * Bounded reads of a thread's messages (§6.3 "Bounds"): a range of seq
- * numbers, optionally thinned by roles and a run_id, read in seq order.
+ * Bounded reads of a thread's messages: a range of seq numbers, optionally
+ * thinned by roles and a run_id, read in seq order
+ * (API reference: GET /api/threads/{thread_id}/messages).
  * Whatever the filters, a read touches at most (offset + limit + 1) rows per
  * role asked for (four at most), never the rest of the thread: each filter
  * has an index whose range is already in seq order (sql/002), and time

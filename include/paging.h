@@ -1,6 +1,7 @@
 /*
- * Keyset paging shared by the thread and message lists (§6.3): the page
- * parameters, the scan a page needs, and the list envelope.
+ * Keyset paging shared by the thread and message lists: the page
+ * parameters, the scan a page needs, and the list envelope
+ * (API reference: schema MessageList; schema ThreadList).
  */
 #ifndef TS_PAGING_H
 #define TS_PAGING_H

@@ -1,8 +1,9 @@
 /*
- * Query parameters with their checks (§6.3, §11): each getter returns 0 when
- * the parameter is absent (the default stays), 1 when it was present and
- * valid, and -1 with a 422 problem at loc ["query", name] (500 out of
- * memory). An empty value for a number, boolean, enumeration or id is a 422.
+ * Query parameters with their checks: each getter returns 0 when the
+ * parameter is absent (the default stays), 1 when it was present and valid,
+ * and -1 with a 422 problem at loc ["query", name] (500 out of memory). An
+ * empty value for a number, boolean, enumeration or id is a 422
+ * (API reference: Requests and responses).
  * query is the request's raw query string (NUL-terminated).
  */
 #ifndef TS_PARAMS_H

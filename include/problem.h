@@ -3,7 +3,8 @@
  * table (errors.h) with, for a 422, the path of the bad value (`loc`) and
  * its type. Parsers and operations report a problem and return; they never
  * answer. The surface the request came in through renders it once, in its
- * own wire format (the §2 body under /api, OpenAI's under /v1).
+ * own wire format: /api's error body or OpenAI's under /v1
+ * (API reference: schema Error; schema OpenAIError).
  */
 #ifndef TS_PROBLEM_H
 #define TS_PROBLEM_H

@@ -39,7 +39,8 @@ int ts_response_json(struct ts_response *res, int status, struct json_object *ob
 /* Answers with no body (204, or a 200 HEAD handled by the writer). */
 void ts_response_empty(struct ts_response *res, int status);
 
-/* Answers with the §2 error body. msg NULL means the error's generic message.
+/* Answers with the /api error body (API reference: schema Error). msg NULL
+ * means the error's generic message.
  * detail, if not NULL, is an array of {loc, msg, type}; the call takes over
  * the reference. The request id is filled in at write time. */
 int ts_response_error(struct ts_response *res, enum ts_error e, const char *msg,
@@ -53,8 +54,9 @@ void ts_response_drop_header(struct ts_response *res, const char *name);
 
 /*
  * A one-item validation detail array: loc given as a NULL-terminated list of
- * strings (the path of the bad value), msg and type as §2 shows. Returns a new
- * reference, or NULL out of memory.
+ * strings (the path of the bad value), msg and type
+ * (API reference: schema ValidationDetail). Returns a new reference, or NULL
+ * out of memory.
  */
 struct json_object *ts_detail_one(const char *const *loc, const char *msg, const char *type);
 

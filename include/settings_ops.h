@@ -1,4 +1,5 @@
-/* The site-wide settings (§8): anyone reads them, admins change them. */
+/* The site-wide settings: anyone reads them, admins change them
+ * (API reference: GET /api/settings; PUT /api/settings). */
 #ifndef TS_SETTINGS_OPS_H
 #define TS_SETTINGS_OPS_H
 

@@ -1,10 +1,11 @@
 /*
- * The operations on threads (§4, §5), for every surface: open a thread
- * under the access matrix, create, change, remove, list. Each takes typed
- * input and returns 0 with its result, or -1 with the problem in
- * call->problem. An `invalid` argument is the problem the surface's parser
- * found in the request (or none): the operation reports it at the point the
- * contract's order of checks puts a 422, after 401/403/404.
+ * The operations on threads (API reference: tag threads), for every
+ * surface: open a thread under the access matrix, create, change, remove,
+ * list. Each takes typed input and returns 0 with its result, or -1 with
+ * the problem in call->problem. An `invalid` argument is the problem the
+ * surface's parser found in the request (or none): the operation reports it
+ * at the point the order of checks puts a 422, after 401/403/404
+ * (API reference: Order of checks).
  */
 #ifndef TS_THREAD_OPS_H
 #define TS_THREAD_OPS_H
@@ -26,7 +27,8 @@ struct ts_thread {
 
 void ts_thread_release(struct ts_thread *t);
 
-/* Thread id for op: 404 when there is none, then 401 or 403 (§4). */
+/* Thread id for op: 404 when there is none, then 401 or 403
+ * (API reference: The access matrix). */
 int ts_thread_open(struct ts_call *c, const uuid_t id, enum ts_op op, struct ts_thread *t);
 
 /*

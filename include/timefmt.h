@@ -26,7 +26,8 @@ void ts_time_now_db(char out[TS_DB_TIME_LEN + 1]);
 int ts_time_parse_rfc3339(const char *s, int round_up, char out[TS_DB_TIME_LEN + 1]);
 
 /* An RFC 3339 timestamp as whole unix seconds (the fraction dropped), or -1
- * when malformed. For /v1, whose timestamps are unix seconds (§10). */
+ * when malformed. For /v1, whose timestamps are unix seconds
+ * (API reference: Objects). */
 long long ts_time_unix_seconds(const char *s);
 
 #endif

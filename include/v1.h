@@ -1,11 +1,11 @@
 /*
- * The OpenAI-compatible surface (§10): OpenAI's Assistants API threads and
- * messages under /v1, over the same operations as /api (thread_ops.h,
- * message_ops.h). A /v1 handler parses OpenAI's request into the
- * operation's typed input (src/v1/input.c), calls the operation, and
- * renders its result as OpenAI's objects (src/v1/objects.c) or its problem
- * as OpenAI's error body (src/v1/errors.c). docs/design.md ("The /v1
- * surface") has the design in prose.
+ * The OpenAI-compatible surface (API reference: tag openai): OpenAI's
+ * Assistants API threads and messages under /v1, over the same operations
+ * as /api (thread_ops.h, message_ops.h). A /v1 handler parses OpenAI's
+ * request into the operation's typed input (src/v1/input.c), calls the
+ * operation, and renders its result as OpenAI's objects (src/v1/objects.c)
+ * or its problem as OpenAI's error body (src/v1/errors.c). Why it is built
+ * so is in the design notes (docs/design.md: The /v1 surface).
  */
 #ifndef TS_V1_H
 #define TS_V1_H

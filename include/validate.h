@@ -43,8 +43,8 @@ int ts_v_visibility(struct ts_problem *p, const char *field, struct json_object 
 /* A client-supplied UUID (not nil) as a string. */
 int ts_v_new_uuid(struct ts_problem *p, const char *field, struct json_object *v, uuid_t out);
 
-/* §7 metadata: an object of at most 16 keys, keys up to 64 and values strings
- * up to 512 code points. */
+/* Metadata: an object of at most 16 keys, keys up to 64 and values strings
+ * up to 512 code points (API reference: schema Metadata). */
 int ts_v_metadata(struct ts_problem *p, const char *field, struct json_object *v);
 
 /* A JSON object's text for storage ("{}" for NULL); malloc'd, the caller frees. */

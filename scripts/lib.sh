@@ -511,7 +511,8 @@ ts_serve_stop()
 
 # ---------------------------------------------------------------- nginx
 
-# The locations that answer nginx's own errors in the API's JSON shape (§2):
+# The locations that answer nginx's own errors in the API's JSON shape
+# (API reference: schema Error):
 # error_page sends each status to an internal location that returns the
 # body, with X-Request-Id and, on 429 and 503, Retry-After. The request id
 # is the caller's X-Request-Id when it is sane, as in threadstore's own

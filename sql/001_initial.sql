@@ -1,7 +1,7 @@
 -- threadstore schema, version 1. Portable across MySQL 8.0+ and MariaDB 10.5+:
 -- InnoDB, utf8mb4 declared on every table (a server started without config
 -- defaults to latin1, and "utf8" is the 3-byte variant that loses emoji).
--- Why the keys are what they are: docs/design.md, "Schema".
+-- Why the keys are what they are (docs/design.md: Schema).
 
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version INT NOT NULL,

@@ -1,4 +1,4 @@
--- Bounded reads (docs/design.md, "Schema"): every filter of a list is served
+-- Bounded reads (docs/design.md: Schema): every filter of a list is served
 -- by an index range that yields rows in the page's order, so a page reads the
 -- rows it returns (plus its offset) and no more, whatever the thread's size.
 

@@ -1,4 +1,5 @@
-/* The access matrix of §4: a pure function of its arguments. */
+/* The access matrix (API reference: The access matrix): a pure function of
+ * its arguments. */
 #include <string.h>
 
 #include "access.h"

@@ -1,9 +1,10 @@
 /*
- * One request from parse to response, in the order §11 fixes:
+ * One request from parse to response, in the order of checks
+ * (API reference: Order of checks):
  * route (404/405) -> query limit (414) -> path ids (400) -> token (401)
  * -> body size (413) -> media type (415) -> JSON (400) -> the handler: its
  * surface's parser, an operation (thread lookup, access, the 422s,
- * conflicts) and its renderer (docs/design.md, "The request path").
+ * conflicts) and its renderer (docs/design.md: The request path).
  */
 #include <stdio.h>
 #include <string.h>
@@ -129,7 +130,8 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 	if (ts_request_init(&req, src, app->cfg->base_path) != 0) {
 		ts_fail(&ctx, TS_E_INTERNAL, NULL);
 	} else {
-		/* The deadline runs from the request's start (§11 Bounds). */
+		/* The deadline runs from the request's start
+		 * (API reference: Limits). */
 		ts_db_set_deadline(app->db, &req.started, app->cfg->request_timeout);
 		ctx.surface = ts_surface_of(req.path);
 		dispatch(&ctx, &match);

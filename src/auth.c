@@ -1,6 +1,6 @@
 /*
- * Authentication (§3, §11): who is calling, from a bearer JWT or from
- * REMOTE_USER.
+ * Authentication: who is calling, from a bearer JWT or from REMOTE_USER
+ * (API reference: Authentication).
  *
  * libjwt 1.10 only checks the signature, and not safely on its own: with a
  * NULL key it accepts "alg":"none", it does not pin the algorithm (an HS256
@@ -41,7 +41,7 @@
  */
 #define AUTH_INT_LIMIT ((size_t)INT32_MAX)
 
-/* The value of a base64url character (RFC 4648 §5), or -1. */
+/* The value of a base64url character (RFC 4648, section 5), or -1. */
 static int
 b64url_value(unsigned char c)
 {
@@ -61,9 +61,9 @@ b64url_value(unsigned char c)
 /*
  * Whether a segment of len base64url characters ending at last is in the one
  * canonical form: no length that leaves a lone character, and the bits of
- * the last character that fall beyond the data all zero (RFC 4648 §3.5).
- * Otherwise several strings would stand for one signature, and changing the
- * last character of a signature could leave it valid.
+ * the last character that fall beyond the data all zero (RFC 4648, section
+ * 3.5). Otherwise several strings would stand for one signature, and
+ * changing the last character of a signature could leave it valid.
  */
 static int
 b64url_canonical(size_t len, unsigned char last)
@@ -81,9 +81,10 @@ b64url_canonical(size_t len, unsigned char last)
 }
 
 /*
- * Splits a compact JWS (RFC 7515 §7.1) of len bytes: exactly three non-empty
- * segments of canonical base64url, no padding. Sets *dot1 and *dot2 to the
- * two dots. Returns 0, or -1 when the token is not of that shape.
+ * Splits a compact JWS (RFC 7515, section 7.1) of len bytes: exactly three
+ * non-empty segments of canonical base64url, no padding. Sets *dot1 and
+ * *dot2 to the two dots. Returns 0, or -1 when the token is not of that
+ * shape.
  */
 static int
 split_token(const char *token, size_t len, const char **dot1, const char **dot2)
@@ -204,9 +205,9 @@ string_or_member(struct json_object *v, const char *s, int only_strings)
 }
 
 /*
- * A NumericDate (RFC 7519 §2): a JSON number, integer or not. Sets *t and
- * returns 0, or -1 when v is not a finite number. Integers beyond int64 come
- * out of json-c saturated, which still compares the right way.
+ * A NumericDate (RFC 7519, section 2): a JSON number, integer or not. Sets
+ * *t and returns 0, or -1 when v is not a finite number. Integers beyond
+ * int64 come out of json-c saturated, which still compares the right way.
  */
 static int
 numeric_date(struct json_object *v, double *t)
@@ -333,7 +334,8 @@ verify_jwt(const struct ts_config *cfg, const char *token, time_t now,
 
 	if (!json_object_object_get_ex(header, "alg", &alg) || !string_equals(alg, algname))
 		goto out;
-	/* RFC 7515 §4.1.11: extensions we do not implement must not be ignored. */
+	/* RFC 7515, section 4.1.11: extensions we do not implement must not be
+	 * ignored. */
 	if (json_object_object_get_ex(header, "crit", NULL))
 		goto out;
 
@@ -517,7 +519,7 @@ ts_auth_identify_cached(struct ts_auth_cache *cache, const struct ts_config *cfg
 	if (*s == '\0')
 		return TS_AUTH_OK;
 
-	/* RFC 7235 §2.1: scheme (case-insensitive), 1*SP, token68. */
+	/* RFC 7235, section 2.1: scheme (case-insensitive), 1*SP, token68. */
 	if (strncasecmp(s, "Bearer", 6) != 0 || s[6] != ' ')
 		return TS_AUTH_INVALID_TOKEN;
 	s += 6;

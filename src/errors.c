@@ -1,4 +1,5 @@
-/* The §2 error table: the one place an error becomes an HTTP status and code. */
+/* The error table (API reference: Errors): the one place an error becomes an
+ * HTTP status and code. */
 #include "errors.h"
 
 struct ts_error_info {

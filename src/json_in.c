@@ -99,9 +99,9 @@ u_escape(const unsigned char *p, const unsigned char *end)
 }
 
 /*
- * Length of the well-formed UTF-8 sequence at p (RFC 3629, table in §4: no
- * overlong forms, no surrogates, nothing above U+10FFFF), or 0 when the bytes
- * at p do not start one.
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629, the table in its
+ * section 4: no overlong forms, no surrogates, nothing above U+10FFFF), or 0
+ * when the bytes at p do not start one.
  */
 static size_t
 utf8_sequence(const unsigned char *p, const unsigned char *end)

@@ -1,16 +1,19 @@
 /*
- * Creating messages (§6.2): one transaction for one message or a batch:
- * parents are checked (422), repeated message_ids compared (200 or 409; the
- * thread row is locked first then), seq numbers taken from the thread's
- * counter, which locks the thread row until COMMIT, and the rows inserted.
- * Creates in one thread queue on that lock. A message with neither a
- * message_id nor a parent costs START TRANSACTION, UPDATE, INSERT, COMMIT.
+ * Creating messages (API reference: POST /api/threads/{thread_id}/messages)
+ * and batches (API reference: POST /api/threads/{thread_id}/messages/batch):
+ * one transaction for one message or a batch: parents are checked (422),
+ * repeated message_ids compared (200 or 409; the thread row is locked first
+ * then), seq numbers taken from the thread's counter, which locks the
+ * thread row until COMMIT, and the rows inserted. Creates in one thread
+ * queue on that lock. A message with neither a message_id nor a parent
+ * costs START TRANSACTION, UPDATE, INSERT, COMMIT.
  *
  * The first statement on the thread row matches its owner as well, and
  * nothing is read before it: a caller who does not own the thread learns
  * nothing (not even whether a parent exists) and gets TS_CREATE_NO_THREAD,
- * which the handler turns into the §4 answer. So the owner's create needs
- * no SELECT of the thread beforehand.
+ * which the handler turns into the access matrix's answer
+ * (API reference: The access matrix). So the owner's create needs no SELECT
+ * of the thread beforehand.
  */
 #include <stdlib.h>
 #include <string.h>

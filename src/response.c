@@ -1,4 +1,5 @@
-/* The only writer of status lines, headers and error bodies (§2). */
+/* The only writer of status lines, headers and error bodies
+ * (API reference: Errors). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -22,7 +22,8 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_GET, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_get, TS_R_NONE },
 	{ TS_M_PATCH, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_patch, TS_R_BODY },
 	{ TS_M_DELETE, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_delete, TS_R_NONE },
-	/* OpenAI's Assistants API threads and messages (§10): GET /v1/threads is 405. */
+	/* OpenAI's Assistants API threads and messages (API reference: tag openai):
+	 * GET /v1/threads is 405. */
 	{ TS_M_POST, "/v1/threads", ts_v1_thread_create, TS_R_BODY },
 	{ TS_M_GET, "/v1/threads/{thread_id}", ts_v1_thread_get, TS_R_NONE },
 	{ TS_M_POST, "/v1/threads/{thread_id}", ts_v1_thread_modify, TS_R_BODY },

@@ -118,7 +118,9 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"SELECT ?, ?, ?, ?, ?, ?, COALESCE(MAX(through_seq), 0), COALESCE(MAX(through_seq), 0), "
 		"UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) FROM message_purges WHERE thread_id = ?",
 		TS_SQLF_NONE },
-	/* The thread and the sharing flag in one round trip (§4: no cache). */
+	/* The thread and the sharing flag in one round trip, never cached: a
+	 * change of the flag is seen by every worker at once
+	 * (API reference: The access matrix). */
 	[TS_SQL_THREAD_GET] = {
 		"SELECT " THREAD_COLS ", "
 		"(SELECT value FROM system_settings WHERE name = 'public_sharing') "

@@ -189,7 +189,8 @@ static enum ts_db_status
 start_txn(struct ts_db *db, void *arg)
 {
 	struct start_args *a = arg;
-	/* Private, no title, namespace "" (§11 /v1). */
+	/* Private, no title, namespace ""
+	 * (API reference: One storage, one set of rules). */
 	struct ts_thread_new row = { a->create->thread_id, a->create->owner, NULL, TS_VIS_PRIVATE, "",
 	    a->metadata };
 	enum ts_db_status st;

@@ -1,4 +1,5 @@
-/* Field validation: one 422 with loc per bad value (§2, §7, §11). */
+/* Field validation: one 422 with loc per bad value
+ * (API reference: schema ValidationDetail; schema Metadata). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,10 @@
 /*
- * Messages (§6.2): create one, create a batch, read one. The operations
- * (src/ops/messages.c) decide access and store; this parses and renders.
+ * Messages: create one
+ * (API reference: POST /api/threads/{thread_id}/messages), create a batch
+ * (API reference: POST /api/threads/{thread_id}/messages/batch), read one
+ * (API reference: GET /api/threads/{thread_id}/messages/{message_id}). The
+ * operations (src/ops/messages.c) decide access and store; this parses and
+ * renders.
  */
 #include <stdlib.h>
 #include <string.h>

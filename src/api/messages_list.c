@@ -1,7 +1,10 @@
 /*
- * Reading a thread's messages: the list (§6.3) and the conversation
- * context (§6.5). The operations (src/ops/message_list.c, context.c) read;
- * this parses the query or body and renders.
+ * Reading a thread's messages: the list
+ * (API reference: GET /api/threads/{thread_id}/messages) and the
+ * conversation context
+ * (API reference: POST /api/threads/{thread_id}/messages/context). The
+ * operations (src/ops/message_list.c, context.c) read; this parses the
+ * query or body and renders.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,9 +104,9 @@ parse_list_query(struct ts_problem *p, const char *query, struct ts_message_quer
 }
 
 /*
- * The page as the §6.3 envelope. The messages are views of the cells
- * (ts_message_view_json): the rows and views outlive the serialisation,
- * which happens here, in ts_response_json.
+ * The page as the list envelope (API reference: schema MessageList). The
+ * messages are views of the cells (ts_message_view_json): the rows and
+ * views outlive the serialisation, which happens here, in ts_response_json.
  */
 static void
 respond_list(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_message_query *q)

@@ -1,4 +1,9 @@
-/* PATCH and DELETE of one message, and clearing a thread (§6.4); owner only. */
+/*
+ * PATCH and DELETE of one message
+ * (API reference: /api/threads/{thread_id}/messages/{message_id}), and
+ * clearing a thread (API reference: DELETE /api/threads/{thread_id}/messages);
+ * owner only.
+ */
 #include <string.h>
 
 #include "api.h"

@@ -1,5 +1,5 @@
-/* What the /api handlers share: the §2 error body, the §5 thread object,
- * answers and their Location. */
+/* What the /api handlers share: the error body, the thread object, answers
+ * and their Location (API reference: schema Error; schema Thread). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,8 @@
 /*
- * The thread resource (§5): create, get, patch, delete. The operations
- * (src/ops/threads.c) decide access and store; this parses and renders.
+ * The thread resource: create, get, patch, delete
+ * (API reference: POST /api/threads; /api/threads/{thread_id}). The
+ * operations (src/ops/threads.c) decide access and store; this parses and
+ * renders.
  */
 #include <stdlib.h>
 #include <string.h>

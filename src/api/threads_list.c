@@ -11,8 +11,9 @@
 #include "query.h"
 #include "thread_ops.h"
 
-/* Whether the raw query asks for the public directory (decided before the
- * 401/403 checks, which come before any 422 in §11's order). */
+/* Whether the raw query asks for the public directory: decided before the
+ * 401/403 checks, which come before any 422
+ * (API reference: Choices where the contract is silent). */
 static int
 wants_public(const struct ts_request *req)
 {

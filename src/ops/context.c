@@ -1,8 +1,8 @@
 /*
- * The conversation context (§6.5): the newest messages that fit a token
- * budget, max_messages and the response cap, read from the newest
- * backwards a page at a time, so the read stays within what is returned
- * plus one page.
+ * The conversation context: the newest messages that fit a token budget,
+ * max_messages and the response cap, read from the newest backwards a page
+ * at a time, so the read stays within what is returned plus one page
+ * (API reference: POST /api/threads/{thread_id}/messages/context).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -47,7 +47,8 @@ take_row(struct selection *s, const struct ts_db_rows *rows, size_t i)
 	if ((long long)cx->count >= s->max_count || cost > s->budget)
 		return 0;
 	size = ts_message_size_within(ts_db_cell(rows, i, 0), 1, &s->scratch, room) + 1;
-	/* the first message is answered whole, whatever its size (§11 Bounds) */
+	/* the first message is answered whole, whatever its size
+	 * (API reference: Limits) */
 	if (size > room && cx->count > 0)
 		return 0;
 	s->budget -= cost;

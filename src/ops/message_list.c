@@ -1,7 +1,8 @@
 /*
- * Paging through a thread's messages (§6.3): keyset pages on the clustered
- * key (thread_id, seq), thinned by the filters through the bounded range
- * reads of message_ranges.h, cut at the response cap.
+ * Paging through a thread's messages
+ * (API reference: GET /api/threads/{thread_id}/messages): keyset pages on
+ * the clustered key (thread_id, seq), thinned by the filters through the
+ * bounded range reads of message_ranges.h, cut at the response cap.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -91,7 +92,7 @@ take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int r
  * dropped here, never answered). 0 or -1: done; 1: no row came back, which
  * the statement cannot tell apart (no such thread, a cursor that is not a
  * message of the thread, an empty page), so the caller asks the statements
- * that can, in §11's order.
+ * that can, in the order of checks (API reference: Order of checks).
  */
 static int
 one_statement_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q,
@@ -133,9 +134,10 @@ cursor_seq(struct ts_call *c, const uuid_t tid, const unsigned char *id, const c
 }
 
 /*
- * total (§6.3): the thread's counters when unfiltered or filtered by role
- * only (exact at any size); with run_id or created_* filters a count of the
- * range that stops past TS_MAX_EXACT_FILTERED_TOTAL (then -1: null).
+ * total (API reference: schema MessageList): the thread's counters when
+ * unfiltered or filtered by role only (exact at any size); with run_id or
+ * created_* filters a count of the range that stops past
+ * TS_MAX_EXACT_FILTERED_TOTAL (then -1: null).
  */
 static int
 count_total(struct ts_call *c, const struct ts_thread *t, const struct ts_message_query *q,
@@ -185,7 +187,8 @@ apply_cursors(struct ts_call *c, const uuid_t tid, const struct ts_message_query
 }
 
 /* Filters, an offset, both cursors, or no row from the one statement: the
- * thread in its own statement first (§11: its 404/401/403 before a 422). */
+ * thread in its own statement first: its 404/401/403 come before a 422
+ * (API reference: Order of checks). */
 static int
 range_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q,
     struct ts_problem *invalid, struct ts_message_page *out)

@@ -167,7 +167,7 @@ ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadat
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	/* §11: 401 before any 422. */
+	/* 401 before any 422 (API reference: Order of checks). */
 	if (ts_call_sub(c) == NULL)
 		return ts_problem_set(&c->problem, TS_E_UNAUTHORIZED, NULL);
 	if (ts_call_check(c, invalid) != 0)

@@ -84,7 +84,7 @@ ts_thread_create(struct ts_call *c, const struct ts_thread_input *in, struct ts_
 
 	memset(out, 0, sizeof(*out));
 	*created = 0;
-	/* §11: 401 before any 422. */
+	/* 401 before any 422 (API reference: Order of checks). */
 	if (ts_call_sub(c) == NULL)
 		return ts_problem_set(&c->problem, TS_E_UNAUTHORIZED, NULL);
 	if (ts_call_check(c, invalid) != 0)

@@ -1,9 +1,10 @@
 /*
- * OpenAI's error body for every error under /v1 (§10, §11): a problem,
- * whoever raised it, is rendered as
- * {"error": {"message", "type", "param", "code"}} with the status of its
- * error. code is the §2 code in lowercase; param names the bad field of a
- * 422 the way OpenAI's SDKs show it ("messages[3].content", "limit").
+ * OpenAI's error body for every error under /v1
+ * (API reference: tag openai; schema OpenAIError): a problem, whoever
+ * raised it, is rendered as {"error": {"message", "type", "param", "code"}}
+ * with the status of its error. code is the /api code in lowercase; param
+ * names the bad field of a 422 the way OpenAI's SDKs show it
+ * ("messages[3].content", "limit").
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -28,7 +29,8 @@ ts_conv_path(const char *path)
 	return path != NULL && strncmp(path, "/v1/conversations", 17) == 0 && (path[17] == '\0' || path[17] == '/');
 }
 
-/* OpenAI's error type for a status (the five of §11). */
+/* OpenAI's error type for a status, one of five
+ * (API reference: schema OpenAIError). */
 static const char *
 error_type(int status)
 {
@@ -63,7 +65,7 @@ param_of(struct json_object *loc, char *buf, size_t len)
 	return used > 0 ? 0 : -1;
 }
 
-/* The lowercase form of a §2 code. */
+/* The lowercase form of an /api error code (API reference: Errors). */
 static struct json_object *
 lower_code(const char *code)
 {

@@ -1,9 +1,10 @@
 /*
- * OpenAI's request bodies (§10) as the operations' typed input. What only
- * OpenAI's format has is checked here (the roles OpenAI allows, text
- * parts, the fields its create and modify take); every value /api also has
- * (text length, metadata, attachments) goes through the same checks as
- * /api's (message_input.h, validate.h), so the two surfaces cannot disagree.
+ * OpenAI's request bodies (API reference: tag openai) as the operations'
+ * typed input. What only OpenAI's format has is checked here (the roles
+ * OpenAI allows, text parts, the fields its create and modify take); every
+ * value /api also has (text length, metadata, attachments) goes through the
+ * same checks as /api's (message_input.h, validate.h), so the two surfaces
+ * cannot disagree.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,9 @@ part_text(struct ts_problem *p, struct json_object *part, const char **text, siz
 
 /*
  * content as one string: a string as it is (a new reference), text parts
- * joined by "\n" (§11). The joined text is no longer than the body it came
- * from, which the dispatcher capped; the message text limit applies to it.
+ * joined by "\n" (API reference: schema OpenAIMessageCreate). The joined
+ * text is no longer than the body it came from, which the dispatcher
+ * capped; the message text limit applies to it.
  */
 static int
 content_text(struct ts_problem *p, struct json_object *v, struct json_object **out)
@@ -84,7 +86,7 @@ content_text(struct ts_problem *p, struct json_object *v, struct json_object **o
 }
 
 /* role: user or assistant; OpenAI takes these two, /api's system and tool
- * stay /api's (§10). */
+ * stay /api's (API reference: schema OpenAIMessageCreate). */
 static int
 parse_role(struct ts_problem *p, struct json_object *body, struct ts_message_input *in)
 {
@@ -145,7 +147,8 @@ ts_v1_parse_update(struct ts_problem *p, struct json_object *body, const struct 
 	*metadata = NULL;
 	if (ts_v_body(p, body, flaws) != 0 || ts_v_known_fields(p, body, allowed) != 0)
 		return -1;
-	/* Replaces the whole object (§11); tool_resources is not stored. */
+	/* Replaces the whole object; tool_resources is not stored
+	 * (API reference: schema OpenAIThreadModify). */
 	if ((v = member(body, "metadata")) == NULL)
 		return 0;
 	if (ts_v_metadata(p, "metadata", v) != 0)

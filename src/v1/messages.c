@@ -1,7 +1,8 @@
 /*
- * /v1 messages (§10): create, list, retrieve, modify, delete, over the
- * message operations. Query parameters /v1 does not know are ignored
- * (§11), as /api ignores those it does not know.
+ * /v1 messages (API reference: tag openai): create, list, retrieve, modify,
+ * delete, over the message operations. Query parameters /v1 does not know
+ * are ignored, as /api ignores those it does not know
+ * (API reference: One storage, one set of rules).
  */
 #include <stdlib.h>
 #include <string.h>

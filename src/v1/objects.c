@@ -1,7 +1,8 @@
 /*
- * Stored rows as OpenAI's objects (§10): unix-second timestamps, content
- * as a parts array, the list envelope without next_cursor and total. The
- * stored JSON texts (metadata, attachments) are copied in as they are.
+ * Stored rows as OpenAI's objects (API reference: Objects): unix-second
+ * timestamps, content as a parts array, the list envelope without
+ * next_cursor and total. The stored JSON texts (metadata, attachments) are
+ * copied in as they are.
  */
 #include <string.h>
 
@@ -63,7 +64,8 @@ ts_v1_thread_object(const struct ts_db_rows *rows, size_t row)
 	json_object_object_add(o, "object", json_object_new_string("thread"));
 	json_object_object_add(o, "created_at", json_object_new_int64(created));
 	json_object_object_add(o, "metadata", stored_or(&c[TS_TC_METADATA], json_object_new_object()));
-	/* Not stored (§11): always the empty object OpenAI shows for none. */
+	/* Not stored: always the empty object OpenAI shows for none
+	 * (API reference: Objects). */
 	json_object_object_add(o, "tool_resources", json_object_new_object());
 	return o;
 }

@@ -1,6 +1,6 @@
 /*
- * /v1 threads (§10): create (with up to 32 first messages), retrieve,
- * modify, delete, over the thread operations.
+ * /v1 threads (API reference: tag openai): create (with up to 32 first
+ * messages), retrieve, modify, delete, over the thread operations.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +13,8 @@
 #include "v1.h"
 #include "validate.h"
 
-/* Answers 200 with the thread as OpenAI's object (a /v1 create too: no
- * 201, no Location, §11). */
+/* Answers 200 with the thread as OpenAI's object, a /v1 create too: no 201,
+ * no Location (API reference: POST /v1/threads). */
 static void
 respond_thread(struct ts_ctx *ctx, struct ts_thread *t)
 {

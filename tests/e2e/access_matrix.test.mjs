@@ -1,6 +1,7 @@
-// The §4 access matrix on the thread routes, through nginx. The read cases
-// are generated from a table copied from the contract (spec §4, §11), not
-// from the code: if a case fails, the program disagrees with the spec.
+// The access matrix on the thread routes, through nginx. The read cases
+// are generated from a table copied from the documentation
+// (API reference: The access matrix), not from the code: if a case fails,
+// the program disagrees with what it documents.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,7 @@ const skip = needsHarness;
 const CALLERS = { anonymous, owner, other, admin };
 const VISIBILITIES = ['public', 'unlisted', 'private'];
 
-// The §4 table, one line per row as the spec writes it.
+// The read table of the access matrix, one line per row.
 //   [public_sharing, visibility, caller, status]
 // "public or unlisted" and "any" are expanded below.
 const SPEC_TABLE = [
@@ -35,14 +36,16 @@ const SPEC_TABLE = [
   ['off', 'any', 'anonymous', 401],
   ['off', 'any', 'owner', 200],
   ['off', 'any', 'another user', 403],
-  // Step 4 of the §4 order ("allowed, for anyone"): the owner of a public or
-  // unlisted thread while sharing is on (the table leaves this row implicit).
+  // Step 4 of the matrix's order ("allowed, for anyone"): the owner of a
+  // public or unlisted thread while sharing is on (the API contract's table
+  // left this row implicit; the API reference's has it).
   ['on', 'public or unlisted', 'owner', 200],
 ];
 const CODE = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN' };
 
 // Expanded: [sharing (bool), visibility, caller name, status]. An admin who
-// is not the owner is "another user" (§11: admins get no access to threads).
+// is not the owner is "another user": admins get no access to threads
+// (API reference: The access matrix).
 const CASES = SPEC_TABLE.flatMap(([flag, vis, caller, status]) => {
   const visList = vis === 'any' ? VISIBILITIES : vis === 'public or unlisted' ? ['public', 'unlisted'] : [vis];
   const callers = caller === 'another user' ? ['other', 'admin'] : [caller];
@@ -106,7 +109,8 @@ for (const [sharing, vis, caller, status] of CASES) {
     const head = await request('HEAD', `/api/threads/${t.id}`, { headers: who.h });
     assert.equal(head.status, status, `HEAD: ${head.status}`);
     assert.equal(head.text, '', 'HEAD has no body');
-    // The thread's messages follow the same row (§4: "a thread or its messages").
+    // The thread's messages follow the same row: the matrix decides "every
+    // read of a thread or of its messages" (API reference: The access matrix).
     const msgs = await request('GET', `/api/threads/${t.id}/messages`, { headers: who.h });
     if (status === 200) assertJsonOk(msgs, 200, `${name}: messages`);
     else assertOutcome(msgs, status, `${name}: messages`);
@@ -377,7 +381,8 @@ test('another user never reaches a private thread through any route, filter or c
 
 test('user ids differing only in case or trailing spaces are different users in every route', { skip }, async () => {
   // The owner column compares under a collation: "alice" must not own, list
-  // or page through the threads of "alice " or "Alice" (§4: another user).
+  // or page through the threads of "alice " or "Alice": they are "another
+  // user" (API reference: The access matrix).
   const base = `acc-pad-${run}`;
   const victim = user(base);
   const secret = await createThread(victim, { visibility: 'private', title: 'PAD-SECRET' });

@@ -1,4 +1,5 @@
-// Authentication on the settings routes (spec §2, §3, §11). None of these
+// Authentication on the settings routes
+// (API reference: Authentication; Errors; Order of checks). None of these
 // tests changes the settings: every PUT here is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Bounded work (the contract's section 11 "Bounds"): on a public thread of
+// Bounded work (API reference: Limits): on a public thread of
 // 1,000,000 messages and 100,000 public threads, every list, filter, cursor,
 // context and directory request reads at most the rows it returns, plus its
 // offset, plus a small constant. MariaDB's own counters of index reads

@@ -1,7 +1,8 @@
-// The per-request deadline (§11 Bounds: request_timeout, 5 s by default)
-// against the shared server: work that outlives it is stopped and answered
-// 503 SERVICE_UNAVAILABLE with Retry-After, leaving nothing half-written; a
-// worker stuck where no deadline reaches is killed and replaced by the master
+// The per-request deadline, request_timeout, 5 s by default
+// (API reference: Limits), against the shared server: work that outlives
+// it is stopped and answered 503 SERVICE_UNAVAILABLE with Retry-After,
+// leaving nothing half-written; a worker stuck where no deadline reaches
+// is killed and replaced by the master
 // after the deadline plus TS_DEADLINE_GRACE_SECONDS, while the other workers
 // go on serving.
 //

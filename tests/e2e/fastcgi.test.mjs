@@ -1,6 +1,7 @@
 // Requests sent straight to threadstore's FastCGI socket with cgi-fcgi
 // (libfcgi-bin), past the web server, which would never send them: a body
-// that disagrees with CONTENT_LENGTH (spec §1: 400), and HEAD without a body.
+// that disagrees with CONTENT_LENGTH, a 400 (API reference: Errors), and
+// HEAD without a body.
 // The workers must keep serving afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,6 @@
-// GET/HEAD /api/health through nginx (spec §8): 200 {"status":"ok"} while the
-// database answers, never needs authentication, ignores Authorization.
+// GET/HEAD /api/health through nginx (API reference: /api/health):
+// 200 {"status":"ok"} while the database answers, never needs
+// authentication, ignores Authorization.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 

@@ -1,5 +1,7 @@
-// Request bodies on PUT /api/settings (spec §1, §2, §11): media type (415),
-// strict JSON (400 INVALID_JSON), depth, and validation (422 with loc).
+// Request bodies on PUT /api/settings
+// (API reference: Requests and responses; Errors; Order of checks):
+// media type (415), strict JSON (400 INVALID_JSON), depth, and validation
+// (422 with loc).
 // Every request here is refused, so the setting never changes.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';

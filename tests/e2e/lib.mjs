@@ -15,7 +15,8 @@ export const needsHarness = !(BASE && env.TS_BIN && env.TS_CONFIG && env.TS_JWT_
   && 'needs the environment of scripts/test (TS_BASE_URL, TS_BIN, TS_CONFIG, TS_JWT_SECRET)';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
-// A sane request id: at most 64 of [A-Za-z0-9._-] (spec §1).
+// A sane request id: at most 64 of [A-Za-z0-9._-]
+// (API reference: Requests and responses).
 export const SANE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 // One HTTP request; returns status, headers, the body as text and as JSON
@@ -60,9 +61,10 @@ export const bearer = (token) => ({ authorization: `Bearer ${token}` });
 export const adminHeaders = () => bearer(cliToken('e2e-admin', { admin: true }));
 export const userHeaders = () => bearer(cliToken('alice'));
 
-// Asserts the §2 error answer: status, code, JSON content type, exactly the
-// keys error/code/request_id (plus detail for 422), and request_id equal to
-// the X-Request-Id header. Returns the body.
+// Asserts the error answer (API reference: Errors; schema Error): status,
+// code, JSON content type, exactly the keys error/code/request_id (plus
+// detail for 422), and request_id equal to the X-Request-Id header.
+// Returns the body.
 export function assertError(res, status, code, what = '') {
   const ctx = `${what} -> ${res.status} ${res.text.slice(0, 300)}`;
   assert.equal(res.status, status, `status: ${ctx}`);

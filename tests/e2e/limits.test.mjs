@@ -1,6 +1,6 @@
-// Size limits (spec §1, §11): body over 1 MiB is 413, query over 8 KiB is 414,
-// answered by threadstore itself (nginx's own limits are set above them).
-// Nothing here changes the setting.
+// Size limits (API reference: Limits): body over 1 MiB is 413, query over
+// 8 KiB is 414, answered by threadstore itself (nginx's own limits are set
+// above them). Nothing here changes the setting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 

@@ -1,6 +1,7 @@
-// Messages through nginx (spec §6.1, §6.2, §6.4, §7, §11): create, batch,
-// read, patch, delete, clear, idempotency, validation, and the thread's
-// counters. Written from the contract; each test name says what breaks.
+// Messages through nginx (API reference: tag messages; schema Message):
+// create, batch, read, patch, delete, clear, idempotency, validation, and
+// the thread's counters. Written from the contract; each test name says
+// what breaks.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { BASE, SANE_ID, request, assertError, assertValidation, assertJsonOk } from './lib.mjs';
@@ -287,7 +288,7 @@ htest('a NUL character (\\u0000) in role, message_id or parent_message_id is a 4
   assert.equal((await getThread(owner, t.id)).message_count, 1, 'nothing was created');
 });
 
-htest('a NUL character (\\u0000) inside details, attachments, tool_calls, references or a citation is a 422 (§11)', async () => {
+htest('a NUL character (\\u0000) inside details, attachments, tool_calls, references or a citation is a 422', async () => {
   const t = await newThread(owner);
   const cases = [
     [{ details: { s: 'a\u0000b' } }, ['body', 'details']],
@@ -443,7 +444,8 @@ htest('Unicode text round-trips byte for byte (emoji, ZWJ, CJK, RTL, combining m
 });
 
 htest('numbers inside free-form JSON (details, attachments, tool_calls, references, citations) are never clamped', async () => {
-  // §1: a number is never silently clamped; §6.1/§11: these values are stored as given. Beyond
+  // A number is never silently clamped (API reference: Requests and responses), and these
+  // values are stored as given (API reference: schema Message). Beyond
   // 64 bits json-c turns a literal into 18446744073709551615 or -9223372036854775808: the value must
   // either come back exactly as sent, or the request be refused; never changed.
   const t = await newThread(owner);
@@ -475,7 +477,7 @@ htest('numbers inside free-form JSON (details, attachments, tool_calls, referenc
   }
 });
 
-htest('after a thread is deleted its messages\' ids may be used again (§11)', async () => {
+htest('after a thread is deleted its messages\' ids may be used again', async () => {
   const t = await newThread(owner);
   const id = randomUUID();
   await createMessage(owner, t.id, { message_id: id, role: 'user', content: 'first life' });
@@ -539,7 +541,7 @@ htest('idempotent create: different content or role is 409, and so is an id used
   assert.equal((await getThread(owner, t.id)).message_count, 1);
   assert.equal((await getThread(owner, t2.id)).message_count, 0);
   assert.equal((await getThread(other, t3.id)).message_count, 0);
-  // Validation comes before the conflict (§11: 422 -> 409).
+  // Validation comes before the conflict, 422 -> 409 (API reference: Order of checks).
   assertValidation(await post(owner, t2.id, { message_id: id, role: 'user', content: 'x', seq: 3 }), ['body', 'seq']);
 });
 
@@ -666,7 +668,7 @@ htest('GET one message: with_details=false renders details null; bad values and 
   assertError(await getOne(owner, t.id, randomUUID()), 404, 'NOT_FOUND', 'no such message');
   assertError(await getOne(owner, t.id, NIL), 404, 'NOT_FOUND', 'the nil UUID');
   assertError(await getOne(owner, t.id, 'not-a-uuid'), 400, 'INVALID_ID');
-  // 404 of the message comes before 422 of the query (§11).
+  // 404 of the message comes before 422 of the query (API reference: Order of checks).
   assertError(await getOne(owner, t2.id, m.id, '?with_details=yes'), 404, 'NOT_FOUND');
   // HEAD answers like GET without a body.
   const head = await request('HEAD', msgPath(t.id, m.id), { headers: owner.headers });
@@ -839,7 +841,7 @@ htest('literal route segments win: GET .../messages/batch and .../messages/conte
   assert.deepEqual(r2.headers.get('allow').split(',').map((s) => s.trim()).sort(), ['DELETE', 'GET', 'HEAD', 'PATCH']);
 });
 
-htest('a message body must be application/json (415), checked before the thread (§11)', async () => {
+htest('a message body must be application/json (415), checked before the thread', async () => {
   const t = await newThread(owner);
   const body = JSON.stringify({ role: 'user', content: 'x' });
   for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx']) {
@@ -854,7 +856,7 @@ htest('a message body must be application/json (415), checked before the thread 
   assertError(await post(owner, randomUUID(), { role: 'bogus' }), 404, 'NOT_FOUND', 'missing thread, bad fields');
 });
 
-htest('a \\u0000 or an integer beyond 64 bits is a 422 only after the thread, access and message checks (§11)', async () => {
+htest('a \\u0000 or an integer beyond 64 bits is a 422 only after the thread, access and message checks', async () => {
   const t = await newThread(owner);
   const m = await createMessage(owner, t.id, { role: 'user', content: 'x' });
   const nul = '{"role":"user","content":"a\\u0000"}';

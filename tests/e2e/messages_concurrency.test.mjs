@@ -1,4 +1,5 @@
-// Concurrent writes to one thread (spec §6.1 seq, §6.2 idempotency, §11):
+// Concurrent writes to one thread, seq (API reference: schema Message) and
+// idempotency (API reference: POST /api/threads/{thread_id}/messages):
 // seq numbers are unique and gap-free, racing repeats of one message_id
 // create one row, and the thread's counters stay true.
 import assert from 'node:assert/strict';

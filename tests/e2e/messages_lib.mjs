@@ -1,5 +1,6 @@
 // Helpers shared by the message tests (messages*.test.mjs): callers, threads,
-// messages, and the section-6.1 shape every message object must have.
+// messages, and the shape every message object must have
+// (API reference: schema Message).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test, after } from 'node:test';
@@ -92,7 +93,8 @@ export async function fillThread(who, tid, n, make = (i) => ({ role: 'user', con
   return out;
 }
 
-// Asserts the section-6.1 object: exactly its keys, each of its type.
+// Asserts a message object (API reference: schema Message): exactly its
+// keys, each of its type.
 export function assertMessage(m, what = '') {
   const ctx = `${what} ${JSON.stringify(m).slice(0, 300)}`;
   assert.ok(m && typeof m === 'object' && !Array.isArray(m), `message is not an object: ${ctx}`);
@@ -118,7 +120,8 @@ export function assertMessage(m, what = '') {
   return m;
 }
 
-// Asserts the section-6.3 envelope; returns the body.
+// Asserts the list envelope (API reference: schema MessageList); returns
+// the body.
 export function assertList(res, what = '') {
   const b = assertJsonOk(res, 200, what);
   assert.deepEqual(Object.keys(b).sort(), LIST_KEYS, `${what}: list keys ${res.text.slice(0, 200)}`);

@@ -1,6 +1,8 @@
-// The message list (spec §6.3, §11 "List") and the conversation context
-// (§6.5, §11 "Context") through nginx: paging, cursors, filters, totals,
-// walks while messages are added, and the context's token budget.
+// The message list (API reference: GET /api/threads/{thread_id}/messages)
+// and the conversation context
+// (API reference: POST /api/threads/{thread_id}/messages/context) through
+// nginx: paging, cursors, filters, totals, walks while messages are added,
+// and the context's token budget.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request, assertError, assertValidation } from './lib.mjs';

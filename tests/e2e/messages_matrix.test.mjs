@@ -1,6 +1,7 @@
-// The section-4 access matrix on every message route, and the §11 decision
-// order (route -> 400 INVALID_ID -> 401 INVALID_TOKEN -> ... -> 404 thread ->
-// 401/403 -> 404 message -> 422 -> 409). Reads (list, one message, context)
+// The access matrix (API reference: The access matrix) on every message
+// route, and the order of checks (API reference: Order of checks): route ->
+// 400 INVALID_ID -> 401 INVALID_TOKEN -> ... -> 404 thread -> 401/403 ->
+// 404 message -> 422 -> 409. Reads (list, one message, context)
 // follow the table; writes (create, batch, patch, delete, clear) need the
 // owner whatever the visibility and the flag. Written from the contract.
 import assert from 'node:assert/strict';
@@ -43,7 +44,8 @@ const BAD_BODY = {
   patch: { role: 'user' },
 };
 
-// §4 table: the expected read result for (flag, visibility, caller).
+// The access matrix's read table: the expected result for (flag,
+// visibility, caller).
 function readExpect(flag, vis, who) {
   if (flag && (vis === 'public' || vis === 'unlisted')) return [200];
   if (who === 'anonymous') return [401, 'UNAUTHORIZED'];
@@ -73,7 +75,7 @@ async function seed() {
 }
 
 for (const flag of [true, false]) {
-  htest(`reads with public_sharing ${flag ? 'on' : 'off'}: list, one message and context follow the section-4 table`, async () => {
+  htest(`reads with public_sharing ${flag ? 'on' : 'off'}: list, one message and context follow the access matrix`, async () => {
     const threads = await seed();
     await setSharing(flag);
     for (const vis of VIS) {

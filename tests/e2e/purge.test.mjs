@@ -1,5 +1,5 @@
 // Deleting a thread and clearing its messages cost the same at any thread
-// size (the contract's section 11 "Bounds"): the request marks the messages
+// size (API reference: Limits): the request marks the messages
 // dead and answers; workers delete them between requests, a chunk at a time
 // (src/purge.c). Until then no read shows them, their message_ids can be
 // used again, and a thread made with a deleted thread's id numbers its

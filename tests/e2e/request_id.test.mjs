@@ -1,6 +1,6 @@
-// X-Request-Id (spec §1, §11): a sane caller id (at most 64 of
-// [A-Za-z0-9._-]) is echoed, anything else is replaced by a generated sane
-// one, and an error body's request_id equals the header.
+// X-Request-Id (API reference: Requests and responses): a sane caller id
+// (at most 64 of [A-Za-z0-9._-]) is echoed, anything else is replaced by a
+// generated sane one, and an error body's request_id equals the header.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';

@@ -1,11 +1,12 @@
-// Routing (spec §1, §11): unknown routes are 404 NOT_FOUND with the §2 body,
-// a known route with another method is 405 with Allow (HEAD wherever GET).
+// Routing (API reference: Requests and responses): unknown routes are 404
+// NOT_FOUND with the error body (API reference: schema Error), a known
+// route with another method is 405 with Allow (HEAD wherever GET).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { assertError, needsHarness, request } from './lib.mjs';
 
-test('an unknown route answers 404 NOT_FOUND with the §2 error body',
+test('an unknown route answers 404 NOT_FOUND with the JSON error body',
   { skip: needsHarness }, async () => {
     for (const path of ['/api/nope', '/api', '/api/', '/', '/api/health/x', '/api/settingsx', '/v2/health']) {
       assertError(await request('GET', path), 404, 'NOT_FOUND', `GET ${path}`);

@@ -1,6 +1,7 @@
-// GET/HEAD/PUT /api/settings (spec §8, §11) and `threadstore settings`: every
-// test that changes public_sharing lives in this file, so that no other test
-// file depends on its value. Starts and ends with public_sharing off.
+// GET/HEAD/PUT /api/settings (API reference: /api/settings) and
+// `threadstore settings`: every test that changes public_sharing lives in
+// this file, so that no other test file depends on its value. Starts and
+// ends with public_sharing off.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 

@@ -1,6 +1,7 @@
-// The thread routes (spec §5, §7, §11) through nginx: create, read, change,
-// delete, list. Every user of this file has a run-unique id, so other files
-// and earlier runs cannot disturb the listings checked here.
+// The thread routes (API reference: tag threads; schema Thread) through
+// nginx: create, read, change, delete, list. Every user of this file has a
+// run-unique id, so other files and earlier runs cannot disturb the
+// listings checked here.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -49,7 +50,7 @@ after(async () => {
 
 // ---------------------------------------------------------------- create
 
-test('create with every field answers 201, the §5 object and Location under the mount', { skip }, async () => {
+test('create with every field answers 201, the thread object and Location under the mount', { skip }, async () => {
   const id = randomUUID();
   const started = Date.now();
   const res = await post(alice, {

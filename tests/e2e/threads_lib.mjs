@@ -1,19 +1,21 @@
 // Helpers of threads.test.mjs and access_matrix.test.mjs: users with their
-// own tokens, thread creation, the §5 thread object and the §6.3 list
-// envelope, the public_sharing flag, and page walks.
+// own tokens, thread creation, the thread object and the list envelope
+// (API reference: schema Thread; schema ThreadList), the public_sharing
+// flag, and page walks.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 
 import { assertJsonOk, bearer, request, signToken } from './lib.mjs';
 
-// The keys of a thread object (§5), sorted.
+// The keys of a thread object (API reference: schema Thread), sorted.
 export const THREAD_KEYS = ['created_at', 'id', 'last_message_at', 'message_count', 'metadata',
   'namespace', 'object', 'owner_id', 'title', 'updated_at', 'visibility'];
-// The keys of a list envelope (§6.3; `total` optional for threads, §11).
+// The keys of a list envelope, without `total`, which the thread list
+// leaves out (API reference: schema ThreadList).
 export const ENVELOPE_KEYS = ['data', 'first_id', 'has_more', 'last_id', 'next_cursor', 'object'];
-// Native timestamps (§1).
+// Native timestamps (API reference: schema Timestamp).
 export const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-// Rendered ids: lowercase 8-4-4-4-12 (§1).
+// Rendered ids: lowercase 8-4-4-4-12 (API reference: schema Uuid).
 export const UUID_LC = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -36,8 +38,9 @@ export const rawJson = (headers, text) => ({
   body: text,
 });
 
-// Asserts a §5 thread object: exactly its keys, the types of every field,
-// and the given expected values. Returns the thread.
+// Asserts a thread object (API reference: schema Thread): exactly its
+// keys, the types of every field, and the given expected values. Returns
+// the thread.
 export function assertThread(t, want = {}, what = '') {
   assert.ok(t && typeof t === 'object' && !Array.isArray(t), `${what}: not an object: ${JSON.stringify(t)}`);
   assert.deepEqual(Object.keys(t).sort(), THREAD_KEYS, `${what}: thread keys`);

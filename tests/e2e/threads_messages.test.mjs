@@ -1,5 +1,6 @@
-// Threads, the section-4 access matrix and messages through nginx. The cases
-// of the matrix are written from the contract's table, not from the code.
+// Threads, the access matrix and messages through nginx. The cases of the
+// matrix are written from its table (API reference: The access matrix),
+// not from the code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -30,7 +31,7 @@ async function newThread(fields = {}, who = asOwner) {
   return assertJsonOk(await request('POST', '/api/threads', json(who, fields)), 201, 'create thread');
 }
 
-test('creating a thread returns the section-5 object with Location under the mount', async () => {
+test('creating a thread returns the thread object with Location under the mount', async () => {
   const res = await request('POST', '/api/threads', json(asOwner, {
     title: 'Trip 😀', visibility: 'unlisted', namespace: 'org/a:b', metadata: { k: 'v' } }));
   const t = assertJsonOk(res, 201, 'create');
@@ -101,7 +102,7 @@ test('patch changes only the listed fields and delete removes the thread', async
   assertError(await request('DELETE', `/api/threads/${t.id}`, { headers: asOwner }), 404, 'NOT_FOUND');
 });
 
-// §4, row by row: [sharing, visibility, caller, status, code].
+// The access matrix, row by row: [sharing, visibility, caller, status, code].
 const MATRIX = [
   [true, 'public', 'anonymous', 200], [true, 'unlisted', 'anonymous', 200],
   [true, 'public', 'other', 200], [true, 'unlisted', 'other', 200],
@@ -111,7 +112,7 @@ const MATRIX = [
     [false, v, 'anonymous', 401, 'UNAUTHORIZED'], [false, v, 'owner', 200], [false, v, 'other', 403, 'FORBIDDEN']]),
 ];
 
-test('every row of the section-4 table holds on the thread and its message routes', async () => {
+test('every row of the access matrix holds on the thread and its message routes', async () => {
   const threads = {};
   for (const v of ['public', 'unlisted', 'private']) {
     threads[v] = await newThread({ visibility: v });

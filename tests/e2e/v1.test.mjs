@@ -1,8 +1,8 @@
-// The OpenAI-compatible surface (§10, §11 /v1) with plain HTTP: every route,
-// OpenAI's object shapes, the list envelope and its cursors, OpenAI's error
-// body for every kind of error, the limits, one storage with /api, and the
-// §4 matrix on /v1 routes. tests/openai drives the same routes with the
-// official SDK.
+// The OpenAI-compatible surface (API reference: tag openai) with plain
+// HTTP: every route, OpenAI's object shapes, the list envelope and its
+// cursors, OpenAI's error body for every kind of error, the limits, one
+// storage with /api, and the access matrix on /v1 routes. tests/openai
+// drives the same routes with the official SDK.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -174,8 +174,9 @@ describe('/v1 messages', () => {
 
   htest('values nested as deep as a body may be (32) are stored and read back through /v1', async () => {
     // The root object is depth 1 and attachments depth 2: 31 nested arrays
-    // make the body 32 deep, the most §11 allows. /v1 re-reads the /api
-    // answer, where the list envelope adds two levels above it.
+    // make the body 32 deep, the most a body may be (API reference: Limits).
+    // /v1 re-reads the /api answer, where the list envelope adds two levels
+    // above it.
     let deep = ['leaf'];
     for (let i = 1; i < 31; i++) deep = [deep];
     const t = await newV1Thread(alice);
@@ -320,7 +321,8 @@ describe('/v1 message list', () => {
       assertV1Error(await request('GET', `${v1Msgs(t.id)}?after=${ids[0]}&before=${b}`, { headers: alice.headers }),
         422, 'invalid_request_error', 'validation_error', 'before', b);
     }
-    // ... but only for who may read the thread (§11: 404/401/403 first).
+    // ... but only for who may read the thread: 404/401/403 come first
+    // (API reference: Order of checks).
     assertV1Error(await request('GET', `${v1Msgs(t.id)}?after=${ids[0]}&before=nope`, { headers: bob.headers }),
       403, 'permission_error', 'forbidden', null, 'another user');
   });
@@ -376,7 +378,7 @@ describe('/v1 errors', () => {
   });
 });
 
-describe('/v1 and the §4 matrix', () => {
+describe('/v1 and the access matrix', () => {
   // Creates a thread with one message as owner with visibility vis (set through /api).
   async function fixture(vis) {
     const t = await newV1Thread(alice, { messages: [{ role: 'user', content: 'm' }] });
@@ -434,7 +436,7 @@ describe('/v1 and the §4 matrix', () => {
     });
   }
 
-  htest('§11 order: who may not write learns nothing from a 422', async () => {
+  htest('order of checks: who may not write learns nothing from a 422', async () => {
     const f = await fixture('private');
     const badMessage = { role: 'system', content: 'x' };
     assertV1Error(await request('POST', v1Msgs(f.tid), json(bob.headers, badMessage)), 403, 'permission_error', 'forbidden');

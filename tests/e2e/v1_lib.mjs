@@ -1,5 +1,6 @@
 // Helpers of the /v1 tests (v1.test.mjs, tests/openai): OpenAI's object
-// shapes (§10) and OpenAI's error body, asserted exactly.
+// shapes (API reference: Objects) and OpenAI's error body
+// (API reference: schema OpenAIError), asserted exactly.
 import assert from 'node:assert/strict';
 
 import { JSON_TYPE, SANE_ID } from './lib.mjs';

@@ -1,4 +1,5 @@
-/* The §4 access matrix, every combination: visibility x flag x caller x op. */
+/* The access matrix, every combination: visibility x flag x caller x op
+ * (API reference: The access matrix). */
 #include <check.h>
 
 #include "access.h"
@@ -11,7 +12,8 @@ caller_name(enum caller c)
 	return c == ANON ? NULL : c == OWNER ? "alice" : "bob";
 }
 
-/* The expected result, written from the §4 table rather than from the code. */
+/* The expected result, written from the API reference's tables rather than
+ * from the code (API reference: The access matrix). */
 static enum ts_access
 expected(int flag, enum ts_visibility vis, enum caller c, enum ts_op op)
 {

@@ -106,7 +106,7 @@ sign(enum signer how, const char *key, size_t keylen, const char *input, size_t 
 		memcpy(sig, der, slen);
 		return slen;
 	}
-	/* JWS ES256 (RFC 7518 §3.4): R and S as 32 big-endian bytes each. */
+	/* JWS ES256 (RFC 7518, section 3.4): R and S as 32 big-endian bytes each. */
 	es = d2i_ECDSA_SIG(NULL, &dp, (long)slen);
 	ck_assert_ptr_nonnull(es);
 	ECDSA_SIG_get0(es, &r, &s);
@@ -508,7 +508,8 @@ START_TEST(rs256_signature_changed_in_the_middle_is_refused)
 }
 END_TEST
 
-/* Sets the unused low bits of the last signature character (RFC 4648 §3.5). */
+/* Sets the unused low bits of the last signature character (RFC 4648,
+ * section 3.5). */
 static void
 make_last_character_non_canonical(char *tok)
 {
