@@ -4,8 +4,8 @@
  * /v1/threads (thread_ops.h, message_ops.h). A handler parses OpenAI's
  * request (src/conv/input.c), calls the operation, and renders the stored
  * rows as OpenAI's objects (src/conv/objects.c); errors are /v1's body
- * (src/v1/errors.c). docs/design.md ("The Conversations surface") has the
- * design in prose.
+ * (src/v1/errors.c). The design in prose:
+ * (docs/design.md: The Conversations surface).
  */
 #ifndef TS_CONV_H
 #define TS_CONV_H

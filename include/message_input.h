@@ -1,6 +1,9 @@
 /*
- * A message body validated: the create body into a ts_message_input (§6.2),
- * the change body into a ts_message_patch (§6.4). Validators report a
+ * A message body validated: the create body into a ts_message_input
+ * (API reference: POST /api/threads/{thread_id}/messages), the change body
+ * into a ts_message_patch
+ * (API reference: PATCH /api/threads/{thread_id}/messages/{message_id}).
+ * Validators report a
  * problem; they never answer.
  */
 #ifndef TS_MESSAGE_INPUT_H
@@ -34,7 +37,7 @@ struct ts_message_input {
 	size_t text_len;
 	struct json_object *text_owner; /* a string text borrows from, when not
 	                                 * the body (owned ref; NULL: none) */
-	struct json_object *content;    /* the full §6.1 content object (owned ref) */
+	struct json_object *content;    /* the full content object (owned ref) */
 	char *content_extra;            /* citations/references/is_error as JSON, or NULL */
 	char *details;                  /* JSON text, or NULL */
 	char *metadata;                 /* JSON text, "{}" when not given */
@@ -70,7 +73,7 @@ int ts_message_parse_json(struct ts_problem *p, const char *field, struct json_o
     int must_be_array, char **out);
 int ts_message_input_seal(struct ts_problem *p, struct ts_message_input *in);
 
-/* A validated PATCH body (§6.4): content, metadata, details, is_error. */
+/* A validated PATCH body: content, metadata, details, is_error. */
 struct ts_message_patch {
 	int has_text;
 	const char *text;               /* borrowed from the request body */

@@ -1,5 +1,6 @@
 /*
- * Stored message rows as json-c objects (§6.1), built member by member.
+ * Stored message rows as json-c objects (API reference: schema Message),
+ * built member by member.
  * Pages are written by message_view.h instead; the two agree byte for byte
  * (tests/unit/test_message_render.c).
  */
@@ -29,7 +30,7 @@ struct json_object *ts_stored_json(const struct ts_db_cell *c);
 struct json_object *ts_message_content_json(const struct ts_db_cell *text,
     const struct ts_db_cell *extra);
 
-/* The §6.1 object for row `row` of a result with the message columns; details
+/* The message object for row `row` of a result with the message columns; details
  * rendered null unless with_details. A new reference, NULL out of memory;
  * it holds no pointer into rows. */
 struct json_object *ts_message_json(const struct ts_db_rows *rows, size_t row, int with_details);

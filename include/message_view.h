@@ -13,7 +13,7 @@
 #include "sql.h"
 
 /*
- * The same §6.1 object for a page answered at once, without building it:
+ * The same message object for a page answered at once, without building it:
  * a node whose serializer writes every member from the cells, in
  * ts_message_json_cells' order and with the same bytes. The node borrows
  * the view, which borrows the cells and the scratch values: all of them
@@ -50,7 +50,8 @@ size_t ts_message_size_within(const struct ts_db_cell *c, int with_details,
 /*
  * How many of the n messages of page (cells in enum ts_message_col order),
  * taken in that order, fit in budget bytes once rendered: at least one when
- * n > 0, since a list always moves on (§11 Bounds, the response cap).
+ * n > 0, since a list always moves on (the response cap)
+ * (API reference: Limits).
  */
 size_t ts_message_page_fit(const struct ts_db_cell *const *page, size_t n, int with_details,
     struct ts_message_scratch *sc, size_t budget);

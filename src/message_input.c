@@ -1,4 +1,5 @@
-/* Message bodies validated into a ts_message_input or a ts_message_patch (§6.2, §6.4, §7, §11). */
+/* Message bodies validated into a ts_message_input or a ts_message_patch
+ * (API reference: schema Message; schema Metadata; Order of checks). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* Stored message rows as json-c objects (§6.1): the renderer tests and one-off answers use. */
+/* Stored message rows as json-c objects (API reference: schema Message):
+ * for a message answered alone, and the renderer the page view is tested against. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
-/* A page's messages written straight from the row cells, and what they weigh (§6.1, §11 Bounds). */
+/* A page's messages written straight from the row cells, and what they
+ * weigh against the response cap (API reference: schema Message; Limits). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ enum view_kind {
 	VK_STORED_OR_OBJECT, VK_STORED_OR_ARRAY, VK_STR, VK_STORED, VK_TIME
 };
 
-/* The members of §6.1, in ts_message_json_cells' order; keys with their
+/* The message object's members, in ts_message_json_cells' order; keys with their
  * separator and quotes, as json-c writes them in plain mode. */
 static const struct view_member {
 	const char *key;
@@ -275,7 +276,7 @@ ts_message_view_json(struct ts_message_view *v)
 }
 
 /*
- * Most bytes the §6.1 object of cells can take, without rendering it: every
+ * Most bytes the message object of cells can take, without rendering it: every
  * cell escaped at worst (a control byte becomes six) plus the member names
  * and punctuation. Stored JSON texts are copied as they are, so this is
  * loose, but it settles almost every page without a second rendering.

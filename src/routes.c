@@ -33,7 +33,7 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_GET, "/v1/threads/{thread_id}/messages/{message_id}", ts_v1_message_get, TS_R_NONE },
 	{ TS_M_POST, "/v1/threads/{thread_id}/messages/{message_id}", ts_v1_message_modify, TS_R_BODY },
 	{ TS_M_DELETE, "/v1/threads/{thread_id}/messages/{message_id}", ts_v1_message_delete, TS_R_NONE },
-	/* OpenAI's Conversations API (docs/openapi.yaml, tag conversations);
+	/* OpenAI's Conversations API (API reference: tag conversations);
 	 * GET /v1/conversations is Azure's listing of the caller's own. */
 	{ TS_M_GET, "/v1/conversations", ts_conv_list, TS_R_NONE },
 	{ TS_M_POST, "/v1/conversations", ts_conv_create, TS_R_BODY },
