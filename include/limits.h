@@ -61,6 +61,16 @@
 #define TS_CONV_MAX_TYPE_BYTES 64
 #define TS_CONV_MAX_CALL_ID_BYTES 64
 #define TS_CONV_MAX_INCLUDES 16
+/* DualMind's arena list (<mount>/arena): a page of 1 to 50 turns, 50 by
+ * default (the original answers a whole thread; most fit in one page). A
+ * turn is at most 3 messages (a prompt, two answers), so a page reads at
+ * most 3 * limit + 1 messages, one /api page (TS_MAX_PAGE_LIMIT); when the
+ * response cap cuts a page inside its first turn, at most
+ * TS_ARENA_EXTRA_READS more reads of TS_ARENA_TURN_MESSAGES complete it. */
+#define TS_ARENA_MAX_PAGE_LIMIT 50
+#define TS_ARENA_DEFAULT_PAGE_LIMIT 50
+#define TS_ARENA_TURN_MESSAGES 3
+#define TS_ARENA_EXTRA_READS 3
 /* The context route: max_tokens 1 to 10,000,000; max_messages 1 to 10,000,
  * default 1,000; read from the newest TS_CONTEXT_PAGE at a time
  * (API reference: POST /api/threads/{thread_id}/messages/context). */

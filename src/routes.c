@@ -1,6 +1,7 @@
 /* The application's route table (method, pattern, handler, flags), and
  * which surface each path belongs to. */
 #include "api.h"
+#include "arena.h"
 #include "conv.h"
 #include "router.h"
 #include "v1.h"
@@ -44,6 +45,10 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_POST, "/v1/conversations/{conversation_id}/items", ts_conv_items_create, TS_R_BODY },
 	{ TS_M_GET, "/v1/conversations/{conversation_id}/items/{item_id}", ts_conv_item_get, TS_R_NONE },
 	{ TS_M_DELETE, "/v1/conversations/{conversation_id}/items/{item_id}", ts_conv_item_delete, TS_R_NONE },
+	/* DualMind's arena message list (docs/openapi.yaml, tag arena); its
+	 * /api/threads/{id}/messages is /api's own, so it lives under /arena. */
+	{ TS_M_GET, "/arena/api/threads/{thread_id}/messages", ts_arena_messages_list, TS_R_NONE },
+	{ TS_M_POST, "/arena/api/threads/{thread_id}/messages", ts_arena_turn_create, TS_R_BODY },
 };
 
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
@@ -51,6 +56,8 @@ const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
 const struct ts_surface *
 ts_surface_of(const char *path)
 {
+	if (ts_arena_path(path))
+		return &ts_arena_surface;
 	if (ts_conv_path(path))
 		return &ts_conv_surface;
 	return ts_v1_path(path) ? &ts_v1_surface : &ts_api_surface;
