@@ -133,6 +133,10 @@ ts_messages_add(struct ts_call *c, const uuid_t tid, struct ts_message_input *it
 	enum ts_db_status st;
 
 	memset(out, 0, sizeof(*out));
+	/* The add below matches thread and owner only: a call bound to a
+	 * namespace opens the thread first, so that one outside it is 404. */
+	if (c->namespace_ != NULL && write_allowed(c, tid) != 0)
+		return -1;
 	/* Writes need a caller; the thread's own answer (404, 401) first. */
 	if (ts_call_sub(c) == NULL) {
 		if (write_allowed(c, tid) != 0)
@@ -191,8 +195,13 @@ ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadat
 	a.create.owner = ts_call_sub(c);
 	a.create.items = items;
 	a.create.n = n;
-	st = ts_thread_store_insert_with_messages(c->db, metadata, &a.create);
+	st = ts_thread_store_insert_with_messages(c->db, c->namespace_ != NULL ? c->namespace_ : "", metadata,
+	    &a.create);
 	ts_added_free(&a);
+	/* A client's thread id that is taken (a thread of another namespace or
+	 * owner, or one started by a concurrent request). */
+	if (st == TS_DB_DUPLICATE && tid != NULL)
+		return ts_problem_set(&c->problem, TS_E_CONFLICT, "A thread with this id already exists");
 	/* In a new thread no seq can race: a duplicate is a client's id that
 	 * names another thread's message (the store reports it as a retry). */
 	if (st == TS_DB_RETRY && client_ids)
