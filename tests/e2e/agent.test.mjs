@@ -334,7 +334,7 @@ for (const flag of [true, false]) {
   });
 }
 
-htest('one conversation, every surface: written through the agent, read through /api and /v1/threads; and back', async () => {
+htest('one conversation, every surface: written through the agent, read through /api, /v1/threads and /v1/conversations; and back', async () => {
   const p = place();
   const tid = randomUUID();
   const u = await post(owner, p, tid, { role: 'user', content: 'question', metadata: { a: 'b' } });
@@ -351,12 +351,15 @@ htest('one conversation, every surface: written through the agent, read through 
   const v1 = ok(await request('GET', `/v1/threads/${tid}/messages?order=asc`, { headers: owner.headers }), 200, '/v1 list');
   assert.deepEqual(v1.data.map((m) => m.content[0].text.value), ['question', 'answer']);
   assert.equal(v1.data[1].run_id, 'run-7');
-  // Written through /api (and /v1), read through the agent.
+  const conv = ok(await request('GET', `/v1/conversations/${tid}/items?order=asc`, { headers: owner.headers }), 200, 'conversation items');
+  assert.deepEqual(conv.data.map((i) => [i.role, i.content[0].text]), [['user', 'question'], ['assistant', 'answer']]);
+  // Written through /api, /v1 and /v1/conversations, read through the agent.
+  ok(await request('POST', `/v1/conversations/${tid}/items`, json(owner.headers, { items: [{ role: 'user', content: 'via conv' }] })), 200, 'conv add');
   await createMessage(owner, tid, { role: 'user', content: 'via api', comparison_id: 'aug-2' });
   ok(await request('POST', `/v1/threads/${tid}/messages`, json(owner.headers, { role: 'user', content: 'via v1' })), 200, '/v1 create');
   const back = ok(await list(owner, p, tid), 200, 'agent list').messages;
-  assert.deepEqual(back.map((m) => m.content), ['question', 'answer', 'via api', 'via v1']);
-  assert.equal(back[2].augmentation_id, 'aug-2');
+  assert.deepEqual(back.map((m) => m.content), ['question', 'answer', 'via conv', 'via api', 'via v1']);
+  assert.equal(back[3].augmentation_id, 'aug-2');
   back.forEach((m) => assertMessage(m, p, tid, 'read back'));
   // Deleted through the agent: gone under /api.
   ok(await del(owner, p, tid, u.message_id), 200, 'delete');
