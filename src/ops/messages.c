@@ -166,6 +166,7 @@ ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadat
 {
 	struct ts_added a;
 	enum ts_db_status st;
+	enum ts_create_outcome outcome;
 	int client_ids = 0;
 	uuid_t id;
 	size_t i;
@@ -197,7 +198,12 @@ ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadat
 	a.create.n = n;
 	st = ts_thread_store_insert_with_messages(c->db, c->namespace_ != NULL ? c->namespace_ : "", metadata,
 	    &a.create);
+	outcome = a.create.outcome;
 	ts_added_free(&a);
+	/* A client's message id that names another thread's message: the
+	 * store rolls the thread back (it reports the outcome, not an error). */
+	if (st != TS_DB_OK && outcome == TS_CREATE_CONFLICT)
+		return ts_problem_set(&c->problem, TS_E_CONFLICT, "message_id already names another message");
 	/* A client's thread id that is taken (a thread of another namespace or
 	 * owner, or one started by a concurrent request). */
 	if (st == TS_DB_DUPLICATE && tid != NULL)
