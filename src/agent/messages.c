@@ -124,6 +124,25 @@ start_thread(struct ts_ctx *ctx, const uuid_t tid, struct ts_message_input *in, 
 	return ts_message_read(&ctx->call, tid, in->message_id, TS_OP_READ, NULL, row);
 }
 
+/* Whether thread tid exists in any namespace (a failure to tell counts as
+ * yes): what tells a thread taken outside the path's namespace (404) from
+ * a client's message id that names another thread's message (409). */
+static int
+exists_elsewhere(struct ts_ctx *ctx, const uuid_t tid)
+{
+	struct ts_call c = ctx->call;
+	struct ts_thread t;
+	int exists;
+
+	c.namespace_ = NULL;
+	ts_problem_init(&c.problem);    /* the copy's own; ctx's stays */
+	if (ts_thread_open(&c, tid, TS_OP_READ, &t) == 0)
+		ts_thread_release(&t);
+	exists = c.problem.error != TS_E_NOT_FOUND;
+	ts_problem_free(&c.problem);
+	return exists;
+}
+
 void
 ts_agent_message_create(struct ts_ctx *ctx)
 {
@@ -166,13 +185,14 @@ ts_agent_message_create(struct ts_ctx *ctx)
 		goto out;
 	}
 	/* Taken: add again. A 404 then means the thread is outside the
-	 * namespace, unless the client's message id was what clashed. */
+	 * namespace, unless it is nowhere and the client's message id was
+	 * what clashed. */
 	ts_problem_move(&taken, &ctx->call.problem);
 	in.has_message_id = client_id;
 	ts_added_free(&a);
 	if (ts_messages_add(&ctx->call, tid, &in, 1, 0, &invalid, &a) == 0)
 		respond_message(ctx, ts_added_existing(&a, 0) ? 200 : 201, ts_added_cells(&a, 0), &path);
-	else if (ctx->call.problem.error == TS_E_NOT_FOUND && client_id)
+	else if (ctx->call.problem.error == TS_E_NOT_FOUND && client_id && !exists_elsewhere(ctx, tid))
 		ts_answer_problem(ctx, &taken);
 	else
 		ts_answer_failure(ctx);

@@ -226,7 +226,14 @@ htest('the path\'s namespace: a thread is found only through its own org/workspa
     // A create there finds the id taken by a thread it cannot see.
     const res = await request('POST', msgs(q, tid), json(owner.headers, { role: 'user', content: 'y' }));
     assertDetail(res, 404, `create at ${nsOf(q)}`);
+    const withId = await request('POST', msgs(q, tid), json(owner.headers, { message_id: randomUUID(), role: 'user', content: 'y' }));
+    assertDetail(withId, 404, `create with a message_id at ${nsOf(q)}`);
   }
+  // A new thread whose first message's id names a message of another
+  // thread: 409, and no thread is left behind.
+  const fresh = randomUUID();
+  assertDetail(await request('POST', msgs(p, fresh), json(owner.headers, { message_id: m.message_id, role: 'user', content: 'x' })), 409, 'taken message id');
+  assertDetail(await list(owner, p, fresh), 404, 'nothing started');
   assert.equal(ok(await list(owner, p, tid), 200, 'still there').total, 1);
   // A thread made under /api is the agent's when its namespace is the path's.
   const t = await newThread(owner, { namespace: nsOf(p) });
