@@ -16,6 +16,11 @@ struct ts_call {
 	struct ts_db *db;
 	const struct ts_config *cfg;
 	const struct ts_principal *caller;
+	/* A surface whose paths name the namespace (the agent platform's
+	 * org/workspace/app/namespace) sets it: a thread in another namespace
+	 * is not found, and a thread started by ts_thread_start goes into it.
+	 * NULL: any namespace, and "" for a new thread. Borrowed. */
+	const char *namespace_;
 	struct ts_problem problem;      /* set when an operation returns -1 */
 };
 

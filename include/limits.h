@@ -71,6 +71,13 @@
 #define TS_ARENA_DEFAULT_PAGE_LIMIT 50
 #define TS_ARENA_TURN_MESSAGES 3
 #define TS_ARENA_EXTRA_READS 3
+/* The agent platform (/v1/orgs/...): an org, workspace, app or namespace
+ * id is 1 to 60 of TS_AGENT_ID_CHARS, so that the four joined by "/" fit
+ * a thread's namespace (4 * 60 + 3 <= TS_MAX_NAMESPACE_POINTS). Its list
+ * takes limit 1 to 200, default 50, oldest first unless asked. */
+#define TS_AGENT_MAX_ID_BYTES 60
+#define TS_AGENT_ID_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-"
+#define TS_AGENT_DEFAULT_PAGE_LIMIT 50
 /* The context route: max_tokens 1 to 10,000,000; max_messages 1 to 10,000,
  * default 1,000; read from the newest TS_CONTEXT_PAGE at a time
  * (API reference: POST /api/threads/{thread_id}/messages/context). */
@@ -89,8 +96,10 @@
 #define TS_MAX_REQUEST_ID_LEN 64
 /* The routed path; no route is anywhere near this long. */
 #define TS_MAX_PATH_BYTES 2048
-/* Most segments a route pattern or a routed path may have. */
-#define TS_MAX_PATH_SEGMENTS 8
+/* Most segments a route pattern or a routed path may have: the agent
+ * platform's longest route (/v1/orgs/{org}/workspaces/{ws}/apps/{app}/
+ * namespaces/{ns}/threads/{id}/messages/{mid}) has 13. */
+#define TS_MAX_PATH_SEGMENTS 16
 /* Headers we copy out of the FastCGI parameters (Content-Type and such). */
 #define TS_MAX_HEADER_BYTES 1024
 /* Response headers one response may carry besides the fixed ones. */

@@ -50,10 +50,11 @@ int ts_messages_add(struct ts_call *c, const uuid_t tid, struct ts_message_input
     int batch, struct ts_problem *invalid, struct ts_added *out);
 
 /*
- * A new private thread of the caller's, tid (NULL: a new id), with
- * metadata (canonical JSON text) and its first messages (client ids kept),
- * all or nothing; 401 anonymous, before invalid; a client id that names
- * another thread's message is 409. *out is the thread as stored.
+ * A new private thread of the caller's, tid (NULL: a new id), in the
+ * call's namespace (none: ""), with metadata (canonical JSON text) and its
+ * first messages (client ids kept), all or nothing; 401 anonymous, before
+ * invalid; a client id that names another thread's message, or a tid that
+ * names a thread already, is 409. *out is the thread as stored.
  */
 int ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadata,
     struct ts_message_input *items, size_t n, struct ts_problem *invalid, struct ts_thread *out);

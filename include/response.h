@@ -36,6 +36,11 @@ struct ts_response_sink {
  * to obj (it is put, whatever the result). Returns 0, -1 on lack of memory. */
 int ts_response_json(struct ts_response *res, int status, struct json_object *obj);
 
+/* Answers status with the JSON text null (what a route that returns
+ * nothing answers on FastAPI: the agent platform's deletes). 0, -1 on
+ * lack of memory. */
+int ts_response_null(struct ts_response *res, int status);
+
 /* Answers with no body (204, or a 200 HEAD handled by the writer). */
 void ts_response_empty(struct ts_response *res, int status);
 

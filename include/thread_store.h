@@ -80,14 +80,14 @@ enum ts_db_status ts_thread_store_clear(struct ts_db *db, const unsigned char *i
     int *done);
 
 /*
- * A new private thread (no title, namespace "") of create->owner with id
+ * A new private thread (no title) in namespace_ of create->owner with id
  * create->thread_id and metadata (canonical JSON text), and its messages
  * create->items (create->ids filled: fresh ids), in one transaction, with
  * the message store's own transaction body: seq, message_count and
  * last_message_at are what adding them one by one would make.
  */
 struct ts_create;
-enum ts_db_status ts_thread_store_insert_with_messages(struct ts_db *db, const char *metadata,
-    struct ts_create *create);
+enum ts_db_status ts_thread_store_insert_with_messages(struct ts_db *db, const char *namespace_,
+    const char *metadata, struct ts_create *create);
 
 #endif

@@ -54,6 +54,17 @@ ts_response_json(struct ts_response *res, int status, struct json_object *obj)
 	return res->body != NULL ? 0 : -1;
 }
 
+int
+ts_response_null(struct ts_response *res, int status)
+{
+	clear_body(res);
+	res->status = status;
+	res->is_error = 0;
+	res->body = strdup("null");
+	res->body_len = res->body != NULL ? 4 : 0;
+	return res->body != NULL ? 0 : -1;
+}
+
 void
 ts_response_empty(struct ts_response *res, int status)
 {

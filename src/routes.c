@@ -1,5 +1,6 @@
 /* The application's route table (method, pattern, handler, flags), and
  * which surface each path belongs to. */
+#include "agent.h"
 #include "api.h"
 #include "arena.h"
 #include "conv.h"
@@ -45,10 +46,21 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_POST, "/v1/conversations/{conversation_id}/items", ts_conv_items_create, TS_R_BODY },
 	{ TS_M_GET, "/v1/conversations/{conversation_id}/items/{item_id}", ts_conv_item_get, TS_R_NONE },
 	{ TS_M_DELETE, "/v1/conversations/{conversation_id}/items/{item_id}", ts_conv_item_delete, TS_R_NONE },
-	/* DualMind's arena message list (docs/openapi.yaml, tag arena); its
+	/* DualMind's arena message list (API reference: tag arena); its
 	 * /api/threads/{id}/messages is /api's own, so it lives under /arena. */
 	{ TS_M_GET, "/arena/api/threads/{thread_id}/messages", ts_arena_messages_list, TS_R_NONE },
 	{ TS_M_POST, "/arena/api/threads/{thread_id}/messages", ts_arena_turn_create, TS_R_BODY },
+	/* The agent platform's thread messages (API reference: tag agent),
+	 * with and without the app segment. */
+#define TS_AGENT_ROUTES(prefix) \
+	{ TS_M_GET, prefix "/threads/{thread_id}/messages", ts_agent_messages_list, TS_R_NONE }, \
+	{ TS_M_POST, prefix "/threads/{thread_id}/messages", ts_agent_message_create, TS_R_BODY }, \
+	{ TS_M_DELETE, prefix "/threads/{thread_id}/messages", ts_agent_messages_clear, TS_R_NONE }, \
+	{ TS_M_POST, prefix "/threads/{thread_id}/messages/context", ts_agent_messages_context, TS_R_BODY }, \
+	{ TS_M_DELETE, prefix "/threads/{thread_id}/messages/{message_id}", ts_agent_message_delete, TS_R_NONE }
+	TS_AGENT_ROUTES("/v1/orgs/{org_id}/workspaces/{workspace_id}/apps/{app_id}/namespaces/{namespace_id}"),
+	TS_AGENT_ROUTES("/v1/orgs/{org_id}/workspaces/{workspace_id}/namespaces/{namespace_id}"),
+#undef TS_AGENT_ROUTES
 };
 
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
@@ -58,6 +70,9 @@ ts_surface_of(const char *path)
 {
 	if (ts_arena_path(path))
 		return &ts_arena_surface;
+	/* Before the generic /v1: the agent platform's paths are under /v1/orgs. */
+	if (ts_agent_path(path))
+		return &ts_agent_surface;
 	if (ts_conv_path(path))
 		return &ts_conv_surface;
 	return ts_v1_path(path) ? &ts_v1_surface : &ts_api_surface;

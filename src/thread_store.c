@@ -181,6 +181,7 @@ ts_thread_store_clear(struct ts_db *db, const unsigned char *id, const char *own
 
 /* A new thread and its first messages, for ts_db_transaction. */
 struct start_args {
+	const char *namespace_;
 	const char *metadata;
 	struct ts_create *create;
 };
@@ -189,9 +190,9 @@ static enum ts_db_status
 start_txn(struct ts_db *db, void *arg)
 {
 	struct start_args *a = arg;
-	/* Private, no title, namespace ""
-	 * (API reference: One storage, one set of rules). */
-	struct ts_thread_new row = { a->create->thread_id, a->create->owner, NULL, TS_VIS_PRIVATE, "",
+	/* Private, no title, in the namespace given ("" but for the agent
+	 * platform) (API reference: One storage, one set of rules). */
+	struct ts_thread_new row = { a->create->thread_id, a->create->owner, NULL, TS_VIS_PRIVATE, a->namespace_,
 	    a->metadata };
 	enum ts_db_status st;
 
@@ -206,9 +207,10 @@ start_txn(struct ts_db *db, void *arg)
 }
 
 enum ts_db_status
-ts_thread_store_insert_with_messages(struct ts_db *db, const char *metadata, struct ts_create *create)
+ts_thread_store_insert_with_messages(struct ts_db *db, const char *namespace_, const char *metadata,
+    struct ts_create *create)
 {
-	struct start_args a = { metadata, create };
+	struct start_args a = { namespace_, metadata, create };
 
 	return ts_db_transaction(db, start_txn, &a);
 }

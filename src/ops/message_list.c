@@ -233,7 +233,10 @@ ts_messages_page(struct ts_call *c, const uuid_t tid, const struct ts_message_qu
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((invalid == NULL || !ts_problem_is_set(invalid)) && !filtered(q) && q->offset == 0 &&
+	/* The one statement reads no namespace: a call bound to one takes the
+	 * path that opens the thread (one round trip more, no more rows). */
+	if (c->namespace_ == NULL && (invalid == NULL || !ts_problem_is_set(invalid)) && !filtered(q) &&
+	    q->offset == 0 &&
 	    !(q->has_after && q->has_before) && (rc = one_statement_page(c, tid, q, out)) != 1)
 		return rc;
 	return range_page(c, tid, q, invalid, out);

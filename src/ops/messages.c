@@ -133,6 +133,10 @@ ts_messages_add(struct ts_call *c, const uuid_t tid, struct ts_message_input *it
 	enum ts_db_status st;
 
 	memset(out, 0, sizeof(*out));
+	/* The add below matches thread and owner only: a call bound to a
+	 * namespace opens the thread first, so that one outside it is 404. */
+	if (c->namespace_ != NULL && write_allowed(c, tid) != 0)
+		return -1;
 	/* Writes need a caller; the thread's own answer (404, 401) first. */
 	if (ts_call_sub(c) == NULL) {
 		if (write_allowed(c, tid) != 0)
@@ -162,6 +166,7 @@ ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadat
 {
 	struct ts_added a;
 	enum ts_db_status st;
+	enum ts_create_outcome outcome;
 	int client_ids = 0;
 	uuid_t id;
 	size_t i;
@@ -191,8 +196,18 @@ ts_thread_start(struct ts_call *c, const unsigned char *tid, const char *metadat
 	a.create.owner = ts_call_sub(c);
 	a.create.items = items;
 	a.create.n = n;
-	st = ts_thread_store_insert_with_messages(c->db, metadata, &a.create);
+	st = ts_thread_store_insert_with_messages(c->db, c->namespace_ != NULL ? c->namespace_ : "", metadata,
+	    &a.create);
+	outcome = a.create.outcome;
 	ts_added_free(&a);
+	/* A client's message id that names another thread's message: the
+	 * store rolls the thread back (it reports the outcome, not an error). */
+	if (st != TS_DB_OK && outcome == TS_CREATE_CONFLICT)
+		return ts_problem_set(&c->problem, TS_E_CONFLICT, "message_id already names another message");
+	/* A client's thread id that is taken (a thread of another namespace or
+	 * owner, or one started by a concurrent request). */
+	if (st == TS_DB_DUPLICATE && tid != NULL)
+		return ts_problem_set(&c->problem, TS_E_CONFLICT, "A thread with this id already exists");
 	/* In a new thread no seq can race: a duplicate is a client's id that
 	 * names another thread's message (the store reports it as a retry). */
 	if (st == TS_DB_RETRY && client_ids)

@@ -41,7 +41,17 @@ ts_thread_allows(struct ts_call *c, const struct ts_db_cell *flag, const struct 
 	return ts_problem_set(&c->problem, TS_E_FORBIDDEN, NULL);
 }
 
-/* Thread id as stored; 404 when there is none. */
+/* Whether a namespace cell holds exactly ns (byte for byte). */
+static int
+in_namespace(const struct ts_db_cell *cell, const char *ns)
+{
+	size_t len = strlen(ns);
+
+	return cell->data != NULL && cell->len == len && memcmp(cell->data, ns, len) == 0;
+}
+
+/* Thread id as stored; 404 when there is none (or it is outside the
+ * call's namespace). */
 static int
 read_thread(struct ts_call *c, const uuid_t id, struct ts_thread *t)
 {
@@ -52,6 +62,12 @@ read_thread(struct ts_call *c, const uuid_t id, struct ts_thread *t)
 	if ((st = ts_thread_store_get(c->db, id, &t->rows)) != TS_DB_OK)
 		return ts_call_db(c, st);
 	if (t->rows.nrows != 1) {
+		ts_thread_release(t);
+		return ts_problem_set(&c->problem, TS_E_NOT_FOUND, "Thread not found");
+	}
+	/* Outside the call's namespace a thread is not there at all: its
+	 * answer is the 404 of no thread, before the access matrix. */
+	if (c->namespace_ != NULL && !in_namespace(ts_db_cell(&t->rows, 0, TS_TC_NAMESPACE), c->namespace_)) {
 		ts_thread_release(t);
 		return ts_problem_set(&c->problem, TS_E_NOT_FOUND, "Thread not found");
 	}
