@@ -2,6 +2,7 @@
  * which surface each path belongs to. */
 #include "api.h"
 #include "conv.h"
+#include "ks.h"
 #include "router.h"
 #include "v1.h"
 
@@ -43,6 +44,11 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_POST, "/v1/conversations/{conversation_id}/items", ts_conv_items_create, TS_R_BODY },
 	{ TS_M_GET, "/v1/conversations/{conversation_id}/items/{item_id}", ts_conv_item_get, TS_R_NONE },
 	{ TS_M_DELETE, "/v1/conversations/{conversation_id}/items/{item_id}", ts_conv_item_delete, TS_R_NONE },
+	/* Knowledge Stack's thread messages (docs/openapi.yaml, tag ks): its
+	 * paths are OpenAI's, so they live under /ks. */
+	{ TS_M_GET, "/ks/v1/threads/{thread_id}/messages", ts_ks_messages_list, TS_R_NONE },
+	{ TS_M_POST, "/ks/v1/threads/{thread_id}/messages", ts_ks_message_create, TS_R_BODY },
+	{ TS_M_GET, "/ks/v1/threads/{thread_id}/messages/{message_id}", ts_ks_message_get, TS_R_NONE },
 };
 
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
@@ -52,5 +58,7 @@ ts_surface_of(const char *path)
 {
 	if (ts_conv_path(path))
 		return &ts_conv_surface;
+	if (ts_ks_path(path))
+		return &ts_ks_surface;
 	return ts_v1_path(path) ? &ts_v1_surface : &ts_api_surface;
 }
