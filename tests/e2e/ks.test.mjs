@@ -214,13 +214,21 @@ htest('create: every bad field is a 422 at its loc, as FastAPI names it', async 
   assert.equal(assertPage(await get(owner, ksMsgs(t.id))).total, 0, 'nothing was stored');
 });
 
-htest('create: no body, broken JSON and another media type are 400/415 in Knowledge Stack\'s body', async () => {
+htest('request checks: no body, broken JSON, media type, 413, 414, the nil UUID, HEAD, in Knowledge Stack\'s body', async () => {
   const t = await newThread(owner);
   assertKsError(await request('POST', ksMsgs(t.id), { headers: owner.headers }), 400, 'bad_request', 'no body');
   assertKsError(await request('POST', ksMsgs(t.id), { headers: { ...owner.headers, 'content-type': 'application/json' },
     body: '{"role": "USER",' }), 400, 'bad_request', 'broken JSON');
   assertKsError(await request('POST', ksMsgs(t.id), { headers: { ...owner.headers, 'content-type': 'text/plain' },
     body: 'hi' }), 415, 'bad_request', 'text/plain');
+  assertKsError(await post(owner, t.id, { role: 'USER', content: { text: 'x'.repeat(1100000) } }), 413, 'bad_request',
+    'over 1 MiB');
+  assertKsError(await get(owner, `${ksMsgs(t.id)}?pad=${'x'.repeat(8200)}`), 414, 'bad_request', 'query over 8 KiB');
+  assertKsError(await get(owner, ksMsgs(NIL)), 404, 'not_found', 'the nil UUID');
+  const head = await request('HEAD', ksMsgs(t.id), { headers: owner.headers });
+  assert.equal(head.status, 200);
+  assert.equal(head.text, '');
+  assert.ok(Number(head.headers.get('content-length')) > 0);
 });
 
 htest('list: {items, total, limit, offset}, newest first, limit and offset, sort_dir, role, with_details', async () => {
