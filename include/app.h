@@ -41,6 +41,7 @@ extern const struct ts_surface ts_api_surface;     /* src/api/ */
 extern const struct ts_surface ts_v1_surface;      /* src/v1/ */
 extern const struct ts_surface ts_conv_surface;    /* src/conv/, errors as /v1's */
 extern const struct ts_surface ts_arena_surface;   /* src/arena/, DualMind's errors */
+extern const struct ts_surface ts_ks_surface;      /* src/ks/: Knowledge Stack's */
 
 /* The surface a routed path belongs to. */
 const struct ts_surface *ts_surface_of(const char *path);

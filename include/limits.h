@@ -52,6 +52,10 @@
 #define TS_V1_MAX_INITIAL_MESSAGES 32   /* POST /v1/threads "messages" */
 #define TS_V1_MAX_PAGE_LIMIT 100        /* list "limit" */
 #define TS_V1_DEFAULT_PAGE_LIMIT 20
+/* Knowledge Stack's thread messages (/ks): list "limit" 1 to 100, default
+ * 20, as its API reference gives them. */
+#define TS_KS_MAX_PAGE_LIMIT 100
+#define TS_KS_DEFAULT_PAGE_LIMIT 20
 /* OpenAI's Conversations (/v1/conversations): items per create (both
  * routes), an item's canonical JSON, a client's own item id, a type name,
  * the include[] values one request may repeat (eight exist). */

@@ -90,6 +90,10 @@ struct ts_message_query {
 	char created_after[TS_DB_TIME_LEN + 1];
 	char created_before[TS_DB_TIME_LEN + 1];
 	int with_details;               /* how the page is measured against the cap */
+	int time_is_cursor;             /* created_* bound the page as a cursor does,
+	                                 * not the listing: total counts the thread's
+	                                 * messages of role_mask, exact from its
+	                                 * counters (Knowledge Stack's `before`) */
 };
 
 void ts_message_query_init(struct ts_message_query *q);

@@ -51,6 +51,11 @@ void ts_response_empty(struct ts_response *res, int status);
 int ts_response_error(struct ts_response *res, enum ts_error e, const char *msg,
     struct json_object *detail);
 
+/* Answers with error e's status and a surface's own error body (an object,
+ * taken over); like ts_response_error's, it gets "request_id" as its last
+ * member when written. 0, or -1 out of memory. */
+int ts_response_error_body(struct ts_response *res, enum ts_error e, struct json_object *body);
+
 /* Adds a header; the value is copied. Returns 0 or -1 when full or out of memory. */
 int ts_response_header(struct ts_response *res, const char *name, const char *value);
 

@@ -78,8 +78,6 @@ ts_response_error(struct ts_response *res, enum ts_error e, const char *msg,
 {
 	struct json_object *o = json_object_new_object();
 
-	int rc;
-
 	if (o == NULL) {
 		json_object_put(detail);
 		res->status = ts_error_status(e);
@@ -90,7 +88,14 @@ ts_response_error(struct ts_response *res, enum ts_error e, const char *msg,
 	/* request_id is filled in by ts_response_write, which knows it. */
 	if (detail != NULL)
 		json_object_object_add(o, "detail", detail);
-	rc = ts_response_json(res, ts_error_status(e), o);
+	return ts_response_error_body(res, e, o);
+}
+
+int
+ts_response_error_body(struct ts_response *res, enum ts_error e, struct json_object *body)
+{
+	int rc = ts_response_json(res, ts_error_status(e), body);
+
 	res->is_error = 1;
 	res->error = e;
 	return rc;

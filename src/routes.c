@@ -4,6 +4,7 @@
 #include "api.h"
 #include "arena.h"
 #include "conv.h"
+#include "ks.h"
 #include "router.h"
 #include "v1.h"
 
@@ -61,6 +62,11 @@ const struct ts_route ts_routes[] = {
 	TS_AGENT_ROUTES("/v1/orgs/{org_id}/workspaces/{workspace_id}/apps/{app_id}/namespaces/{namespace_id}"),
 	TS_AGENT_ROUTES("/v1/orgs/{org_id}/workspaces/{workspace_id}/namespaces/{namespace_id}"),
 #undef TS_AGENT_ROUTES
+	/* Knowledge Stack's thread messages (API reference: tag ks): its
+	 * paths are OpenAI's, so they live under /ks. */
+	{ TS_M_GET, "/ks/v1/threads/{thread_id}/messages", ts_ks_messages_list, TS_R_NONE },
+	{ TS_M_POST, "/ks/v1/threads/{thread_id}/messages", ts_ks_message_create, TS_R_BODY },
+	{ TS_M_GET, "/ks/v1/threads/{thread_id}/messages/{message_id}", ts_ks_message_get, TS_R_NONE },
 };
 
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
@@ -75,5 +81,7 @@ ts_surface_of(const char *path)
 		return &ts_agent_surface;
 	if (ts_conv_path(path))
 		return &ts_conv_surface;
+	if (ts_ks_path(path))
+		return &ts_ks_surface;
 	return ts_v1_path(path) ? &ts_v1_surface : &ts_api_surface;
 }

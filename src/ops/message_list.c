@@ -134,10 +134,10 @@ cursor_seq(struct ts_call *c, const uuid_t tid, const unsigned char *id, const c
 }
 
 /*
- * total (API reference: schema MessageList): the thread's counters when
- * unfiltered or filtered by role only (exact at any size); with run_id or
- * created_* filters a count of the range that stops past
- * TS_MAX_EXACT_FILTERED_TOTAL (then -1: null).
+ * total (API reference: schema MessageList): the thread's counters when unfiltered or filtered by role
+ * only (exact at any size), or when the created_* bounds are a cursor's
+ * (q->time_is_cursor); with run_id or created_* filters a count of the
+ * range that stops past TS_MAX_EXACT_FILTERED_TOTAL (then -1: null).
  */
 static int
 count_total(struct ts_call *c, const struct ts_thread *t, const struct ts_message_query *q,
@@ -146,7 +146,7 @@ count_total(struct ts_call *c, const struct ts_thread *t, const struct ts_messag
 	enum ts_db_status st;
 	int role;
 
-	if (q->run_id == NULL && !q->has_created_after && !q->has_created_before) {
+	if (q->run_id == NULL && (q->time_is_cursor || (!q->has_created_after && !q->has_created_before))) {
 		*total = 0;
 		for (role = 0; role < TS_ROLE__COUNT; role++)
 			if (q->role_mask & (1 << role))
