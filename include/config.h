@@ -33,6 +33,8 @@ struct ts_config {
 	char *admin_value;
 	/* [server] */
 	char *base_path;        /* "" or "/prefix" without a trailing slash */
+	char *ks_path;          /* Knowledge Stack's surface, below base_path ("/ks") */
+	char *arena_path;       /* DualMind's arena surface, below base_path ("/arena") */
 	char *listen;           /* serve's default --listen, or NULL */
 	char *socket_group;     /* group of the unix socket, or NULL */
 	unsigned int workers;    /* 0: sized from the processor count at start */

@@ -14,6 +14,7 @@
 #include "ids.h"
 #include "json_in.h"
 #include "log.h"
+#include "mounts.h"
 
 /* Reads and parses the JSON body of a route that takes one. 0 to go on. */
 static int
@@ -133,8 +134,12 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 		/* The deadline runs from the request's start
 		 * (API reference: Limits). */
 		ts_db_set_deadline(app->db, &req.started, app->cfg->request_timeout);
-		ctx.surface = ts_surface_of(req.path);
-		dispatch(&ctx, &match);
+		if (ts_mount_rewrite(app->cfg, &req.path) != 0) {
+			ts_fail(&ctx, TS_E_INTERNAL, NULL);
+		} else {
+			ctx.surface = ts_surface_of(req.path);
+			dispatch(&ctx, &match);
+		}
 	}
 	if (res.status == 0)
 		ts_fail(&ctx, TS_E_INTERNAL, NULL);     /* a handler that answered nothing */

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "mounts.h"
 #include "limits.h"
 
 #ifndef TS_SYSCONFDIR
@@ -170,6 +171,27 @@ valid_base_path(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-/") == n;
 }
 
+/*
+ * A surface's own mount below base_path: one or more segments like
+ * base_path's, never /api or /v1 or under them (their routes would be
+ * shadowed), nor the root.
+ */
+static int
+valid_surface_path(const char *s)
+{
+	static const char *const taken[] = { "/api", "/v1", NULL };
+	size_t i, n;
+
+	if (s[0] == '\0' || !valid_base_path(s))
+		return 0;
+	for (i = 0; taken[i] != NULL; i++) {
+		n = strlen(taken[i]);
+		if (strncmp(s, taken[i], n) == 0 && (s[n] == '\0' || s[n] == '/'))
+			return 0;
+	}
+	return 1;
+}
+
 static int
 server_key(struct loader *ld, const char *name, const char *value)
 {
@@ -182,6 +204,11 @@ server_key(struct loader *ld, const char *name, const char *value)
 		if (!valid_base_path(value))
 			return fail(ld, "server", name, "must be empty or like /chat (no trailing slash)");
 		return set_string(&c->base_path, value);
+	}
+	if (strcmp(name, "ks_path") == 0 || strcmp(name, "arena_path") == 0) {
+		if (!valid_surface_path(value))
+			return fail(ld, "server", name, "must be like /ks (no trailing slash), outside /api and /v1");
+		return set_string(name[0] == 'k' ? &c->ks_path : &c->arena_path, value);
 	}
 	if (strcmp(name, "listen") == 0)
 		return set_string(&c->listen, value);
@@ -307,6 +334,10 @@ fill_missing_strings(struct ts_config *c)
 {
 	if (c->base_path == NULL && set_string(&c->base_path, "") != 0)
 		return -1;
+	if (c->ks_path == NULL && set_string(&c->ks_path, "/ks") != 0)
+		return -1;
+	if (c->arena_path == NULL && set_string(&c->arena_path, "/arena") != 0)
+		return -1;
 	if (c->admin_claim == NULL && set_string(&c->admin_claim, "role") != 0)
 		return -1;
 	if (c->admin_value == NULL && set_string(&c->admin_value, "admin") != 0)
@@ -379,6 +410,8 @@ check_required(struct loader *ld)
 		return fail(ld, "database", "user", "required");
 	if (c->db_host == NULL && c->db_socket == NULL && set_string(&c->db_host, "localhost") != 0)
 		return fail(ld, "database", "host", "out of memory");
+	if (ts_mount_overlap(c->ks_path, c->arena_path))
+		return fail(ld, "server", "arena_path", "must not be ks_path, or inside it, or hold it");
 	return 0;
 }
 
@@ -431,6 +464,8 @@ ts_config_free(struct ts_config *c)
 	free(c->admin_claim);
 	free(c->admin_value);
 	free(c->base_path);
+	free(c->ks_path);
+	free(c->arena_path);
 	free(c->listen);
 	free(c->socket_group);
 	memset(c, 0, sizeof(*c));

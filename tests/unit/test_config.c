@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "mounts.h"
 
 static char path[64];
 static char err[512];
@@ -56,6 +57,8 @@ START_TEST(test_minimal_config_gets_defaults)
 	ck_assert_str_eq(cfg.db_name, "ts");
 	ck_assert_str_eq(cfg.db_host, "localhost");
 	ck_assert_str_eq(cfg.base_path, "");
+	ck_assert_str_eq(cfg.ks_path, "/ks");
+	ck_assert_str_eq(cfg.arena_path, "/arena");
 	ck_assert_int_eq(cfg.auth_mode, TS_AUTH_JWT);
 	ck_assert_int_eq(cfg.jwt_alg, JWT_ALG_HS256);
 	ck_assert_int_eq(cfg.leeway, 30);
@@ -68,6 +71,48 @@ START_TEST(test_minimal_config_gets_defaults)
 	ck_assert_int_eq(cfg.max_body_bytes, 1048576);
 	ck_assert_int_eq(cfg.max_query_bytes, 8192);
 	ck_assert_int_eq(cfg.jwt_key_len, 32);
+}
+END_TEST
+
+START_TEST(test_surface_mounts)
+{
+	char *routed;
+
+	ck_assert_int_eq(load(MINIMAL "[server]\nks_path = /kb/v2\narena_path = /duel\n"), TS_CONFIG_OK);
+	ck_assert_str_eq(cfg.ks_path, "/kb/v2");
+	routed = strdup("/kb/v2/v1/threads/x/messages");
+	ck_assert_int_eq(ts_mount_rewrite(&cfg, &routed), 0);
+	ck_assert_str_eq(routed, "/ks/v1/threads/x/messages");
+	free(routed);
+	/* The default routed is no longer served once the surface has moved. */
+	routed = strdup("/ks/v1/threads/x/messages");
+	ck_assert_int_eq(ts_mount_rewrite(&cfg, &routed), 0);
+	ck_assert_str_eq(routed, "/~/ks/v1/threads/x/messages");
+	free(routed);
+	routed = strdup("/duel/api/threads/x/messages");
+	ck_assert_int_eq(ts_mount_rewrite(&cfg, &routed), 0);
+	ck_assert_str_eq(routed, "/arena/api/threads/x/messages");
+	free(routed);
+	routed = strdup("/duelx/api");
+	ck_assert_int_eq(ts_mount_rewrite(&cfg, &routed), 0);
+	ck_assert_str_eq(routed, "/duelx/api");
+	free(routed);
+	routed = NULL;
+	ck_assert_int_eq(ts_mount_rewrite(&cfg, &routed), 0);
+	ts_config_free(&cfg);
+	ck_assert_int_eq(load(MINIMAL "[server]\nks_path = /v1/ks\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "ks_path"));
+	ck_assert_int_eq(load(MINIMAL "[server]\narena_path = /api\n"), TS_CONFIG_ERROR);
+	ck_assert_int_eq(load(MINIMAL "[server]\narena_path =\n"), TS_CONFIG_ERROR);
+	ck_assert_int_eq(load(MINIMAL "[server]\narena_path = /x/\n"), TS_CONFIG_ERROR);
+	ck_assert_int_eq(load(MINIMAL "[server]\nks_path = /a\narena_path = /a/b\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "arena_path"));
+	/* With the defaults nothing is rewritten. */
+	ck_assert_int_eq(load(MINIMAL), TS_CONFIG_OK);
+	routed = strdup("/ks/v1/threads");
+	ck_assert_int_eq(ts_mount_rewrite(&cfg, &routed), 0);
+	ck_assert_str_eq(routed, "/ks/v1/threads");
+	free(routed);
 }
 END_TEST
 
@@ -218,6 +263,7 @@ make_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_minimal_config_gets_defaults);
+	tcase_add_test(tc, test_surface_mounts);
 	tcase_add_test(tc, test_unknown_key_is_named);
 	tcase_add_test(tc, test_unknown_section_is_named);
 	tcase_add_test(tc, test_out_of_range_numbers_are_refused);
