@@ -537,8 +537,11 @@ ts_nginx_error_pages()
 		printf '%slocation = /.threadstore-error/%s {\n' "$tab" "$status"
 		printf '%s\tinternal;\n' "$tab"
 		printf '%s\tdefault_type "application/json; charset=utf-8";\n' "$tab"
+		# $ts_request_id is nginx's variable, for nginx to expand.
+		# shellcheck disable=SC2016
 		printf '%s\tadd_header X-Request-Id $ts_request_id always;\n' "$tab"
 		[ -z "$retry" ] || printf '%s\tadd_header Retry-After %s always;\n' "$tab" "$retry"
+		# shellcheck disable=SC2016 # $ts_request_id is nginx's, as above
 		printf '%s\treturn %s '\''{"error": "%s", "code": "%s", "request_id": "$ts_request_id"}'\'';\n' \
 		    "$tab" "$status" "$msg" "$code"
 		printf '%s}\n' "$tab"
