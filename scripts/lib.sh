@@ -11,7 +11,7 @@
 #
 # The scripts keep every piece of state (a private MariaDB, the threadstore
 # master, nginx, Apache) under one directory of the checkout (var/run or
-# var/test), record every process by its PID file there, and stop only what
+# var/test, var/bench), record every process by its PID file there, and stop only what
 # those PID files name. Nothing here touches the system's own services.
 #
 # The caller sets TS_PROG (the name in messages) and TS_ROOT (the checkout)
@@ -695,8 +695,8 @@ $errors"
 }
 
 # Writes $dir/nginx/nginx.conf: the part every caller shares (the PID file,
-# logs and temporary files in $dir/nginx, run as root's workers when
-# started as root, daemon) around what the caller passes. Arguments: state
+# logs and temporary files in $dir/nginx, workers as root when started as
+# root, daemon) around what the caller passes. Arguments: state
 # dir, worker processes, worker connections, the access log's path or
 # "off", lines for the main context, lines for the http context, the
 # server block's lines.
