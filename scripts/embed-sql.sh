@@ -8,9 +8,10 @@ echo 'const struct ts_migration ts_migrations[] = {'
 n=0
 for f in "$@"; do
 	base=$(basename "$f")
-	version=$(echo "$base" | sed -n 's/^\([0-9][0-9]*\)_.*\.sql$/\1/p')
+	# The number without its leading zeros ("007" would be octal to printf).
+	version=$(echo "$base" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p')
 	[ -n "$version" ] || { echo "embed-sql: bad migration name $base" >&2; exit 1; }
-	printf '\t{ %d, "%s",\n' "$(expr "$version" + 0)" "$base"
+	printf '\t{ %d, "%s",\n' "$version" "$base"
 	# Each line becomes a C string literal; backslashes and quotes escaped.
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t  "/' -e 's/$/\\n"/' "$f"
 	printf '\t},\n'

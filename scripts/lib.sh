@@ -1,12 +1,17 @@
 # shellcheck shell=bash
-# Shell functions shared by scripts/run and scripts/test. Sourced, never run.
+# Shell functions shared by scripts/run, scripts/test and bench/run. Sourced,
+# never run.
 #
 # Daemons are started with fds 3 and 4 closed: scripts/test keeps its own
 # stdout and stderr there, and a daemon must not hold them open.
 #
-# Both scripts keep every piece of state (a private MariaDB, the threadstore
+# Every configuration file they write (threadstore's, nginx's, Apache's,
+# MariaDB's start script) is written here, by ts_write_conf through one
+# function per kind of file; each script passes only what differs.
+#
+# The scripts keep every piece of state (a private MariaDB, the threadstore
 # master, nginx, Apache) under one directory of the checkout (var/run or
-# var/test), record every process by its PID file there, and stop only what
+# var/test, var/bench), record every process by its PID file there, and stop only what
 # those PID files name. Nothing here touches the system's own services.
 #
 # The caller sets TS_PROG (the name in messages) and TS_ROOT (the checkout)
@@ -262,6 +267,18 @@ ts_http_ok()
 	[ "$(ts_http_status "$1")" = 200 ]
 }
 
+# Writes stdin to a configuration file, atomically (a temporary file, then
+# mv), with the mode given (optional; else the umask's). The one way the
+# scripts write their configuration: ts_write_conf PATH [MODE] <<EOF ...
+ts_write_conf()
+{
+	local path=$1 mode=${2:-}
+
+	cat >"$path.tmp" || ts_die "writing $path failed"
+	[ -z "$mode" ] || chmod "$mode" "$path.tmp"
+	mv -f "$path.tmp" "$path"
+}
+
 # ---------------------------------------------------------------- building
 
 # Runs autogen.sh when configure is missing or older than its inputs.
@@ -327,10 +344,12 @@ ts_mysql_programs()
 }
 
 # Writes the command that starts the private server into $dir/mysql-start.sh
-# (tests restart the server with it). Arguments: state dir, TCP port or "".
+# (tests restart the server with it). Arguments: state dir, TCP port or "",
+# then any further mysqld options (they come last, so they win).
 ts_mysql_write_start_script()
 {
-	local dir=$1 port=$2 net user_opt=""
+	local dir=$1 port=$2 net user_opt="" opt extra=""
+	shift 2
 
 	if [ -n "$port" ]; then
 		net="--port=$port --bind-address=127.0.0.1"
@@ -338,7 +357,10 @@ ts_mysql_write_start_script()
 		net="--skip-networking"
 	fi
 	[ "$(id -u)" -ne 0 ] || user_opt="--user=root"
-	cat >"$dir/mysql-start.sh" <<EOF
+	for opt in "$@"; do
+		extra+=" \\"$'\n\t'"$opt"
+	done
+	ts_write_conf "$dir/mysql-start.sh" 0700 <<EOF
 #!/usr/bin/env bash
 # Starts the private MariaDB of $dir (written by scripts/lib.sh).
 set -euo pipefail
@@ -356,23 +378,24 @@ setsid nohup '$TS_MYSQLD' --no-defaults $user_opt \\
 	--innodb-buffer-pool-size=64M \\
 	--innodb-log-file-size=48M \\
 	--innodb-flush-log-at-trx-commit=2 \\
-	--max-connections=200 \\
+	--max-connections=200$extra \\
 	</dev/null >>'$dir/mysqld.log' 2>&1 3>&- 4>&- &
 EOF
-	chmod 0700 "$dir/mysql-start.sh"
 }
 
 # Starts (or finds running) the private MariaDB of a state dir.
-# Arguments: state dir, TCP port ("" for no networking).
+# Arguments: state dir, TCP port ("" for no networking), then any further
+# mysqld options.
 ts_mysql_start()
 {
 	local dir=$1 port=$2 pid i
+	shift 2
 
 	ts_mysql_programs
 	TS_MYSQL_SOCKET=$dir/mysqld.sock
 	TS_MYSQL_PIDFILE=$dir/mysqld.pid
 	ts_check_socket_path "$TS_MYSQL_SOCKET"
-	ts_mysql_write_start_script "$dir" "$port"
+	ts_mysql_write_start_script "$dir" "$port" "$@"
 
 	if pid=$(ts_pid_alive "$TS_MYSQL_PIDFILE" "--datadir=$dir/mysql"); then
 		ts_say "MariaDB already running (pid $pid)"
@@ -467,6 +490,39 @@ FLUSH PRIVILEGES;"
 
 # ---------------------------------------------------------------- threadstore
 
+# Writes threadstore's configuration (mode 0600) for the state dir's
+# MariaDB (its socket, db.password) and jwt.secret. Arguments: file, state
+# dir, database user, database name, FastCGI socket, then the further
+# [server] keys as key=value (base_path=, workers=2, ...).
+ts_threadstore_write_conf()
+{
+	local file=$1 dir=$2 user=$3 name=$4 sock=$5 kv server=""
+	shift 5
+
+	for kv in "$@"; do
+		kv="${kv%%=*} = ${kv#*=}"
+		server+="${kv% }"$'\n'
+	done
+	ts_write_conf "$file" 0600 <<EOF
+# Written by $TS_PROG (scripts/lib.sh); rewritten on every start. See
+# conf/threadstore.conf.example for every key.
+[database]
+socket = $dir/mysqld.sock
+user = $user
+password_file = $dir/db.password
+name = $name
+
+[auth]
+mode = jwt
+algorithm = HS256
+secret_file = $dir/jwt.secret
+
+[server]
+${server}listen = unix:$sock
+log_level = info
+EOF
+}
+
 # Starts `threadstore serve` unless the PID file names a live master.
 # Arguments: binary, config, socket path, workers, state dir, log file,
 # then optional VAR=value environment assignments for the master.
@@ -538,8 +594,11 @@ ts_nginx_error_pages()
 		printf '%slocation = /.threadstore-error/%s {\n' "$tab" "$status"
 		printf '%s\tinternal;\n' "$tab"
 		printf '%s\tdefault_type "application/json; charset=utf-8";\n' "$tab"
+		# $ts_request_id is nginx's variable, for nginx to expand.
+		# shellcheck disable=SC2016
 		printf '%s\tadd_header X-Request-Id $ts_request_id always;\n' "$tab"
 		[ -z "$retry" ] || printf '%s\tadd_header Retry-After %s always;\n' "$tab" "$retry"
+		# shellcheck disable=SC2016 # $ts_request_id is nginx's, as above
 		printf '%s\treturn %s '\''{"error": "%s", "code": "%s", "request_id": "$ts_request_id"}'\'';\n' \
 		    "$tab" "$status" "$msg" "$code"
 		printf '%s}\n' "$tab"
@@ -567,14 +626,8 @@ EOT
 ts_nginx_write_conf()
 {
 	local dir=$1 port=$2 mount=$3 sock=$4 conn=${5:-256} rate=${6:-1000r/s} burst=${7:-2000}
-	local ndir user_line="" location limits errors
+	local location limits errors main http
 
-	ndir=$dir/nginx
-	mkdir -p "$ndir/tmp"
-	# nginx started as root would run its workers as nobody; ours must reach
-	# a socket in the checkout, which belongs to the same user. Development
-	# and tests only: conf/nginx.conf.example runs them as www-data.
-	[ "$(id -u)" -ne 0 ] || user_line="user root root;"
 	limits="			limit_conn ts_conn $conn;
 			limit_req zone=ts_req burst=$burst nodelay;"
 	if [ -z "$mount" ]; then
@@ -596,31 +649,9 @@ $limits
 		}"
 	fi
 	errors=$(ts_nginx_error_pages)
-	cat >"$ndir/nginx.conf" <<EOF
-# Generated by scripts/lib.sh for $TS_PROG; rewritten on every start.
-$user_line
-worker_processes 2;
-# Room for thousands of connections (a proxied request holds two).
-worker_rlimit_nofile 10000;
-daemon on;
-pid $ndir/nginx.pid;
-error_log $ndir/error.log warn;
-
-events {
-	worker_connections 4096;
-}
-
-http {
-	access_log $ndir/access.log;
-	client_body_temp_path $ndir/tmp/body;
-	fastcgi_temp_path $ndir/tmp/fastcgi;
-	proxy_temp_path $ndir/tmp/proxy;
-	uwsgi_temp_path $ndir/tmp/uwsgi;
-	scgi_temp_path $ndir/tmp/scgi;
-	default_type application/octet-stream;
-	server_tokens off;
-
-	# Above threadstore's own limits (1 MiB body, 8 KiB query), so that
+	main="# Room for thousands of connections (a proxied request holds two).
+worker_rlimit_nofile 10000;"
+	http="	# Above threadstore's own limits (1 MiB body, 8 KiB query), so that
 	# threadstore answers every limit error itself, in JSON.
 	client_max_body_size 8m;
 	client_body_buffer_size 1m;
@@ -644,7 +675,7 @@ http {
 	# The request id of nginx's own error answers: the caller's when sane
 	# (at most 64 of [A-Za-z0-9._-]), as threadstore does, else nginx's.
 	map \$http_x_request_id \$ts_request_id {
-		"~^[A-Za-z0-9._-]{1,64}\$" \$http_x_request_id;
+		\"~^[A-Za-z0-9._-]{1,64}\$\" \$http_x_request_id;
 		default \$request_id;
 	}
 
@@ -655,15 +686,58 @@ http {
 	fastcgi_request_buffering on;
 	fastcgi_pass_request_headers on;
 	fastcgi_connect_timeout 5s;
-	fastcgi_read_timeout 60s;
-
-	server {
-		listen 127.0.0.1:$port;
+	fastcgi_read_timeout 60s;"
+	ts_nginx_write "$dir" 2 4096 "$dir/nginx/access.log" "$main" "$http" "		listen 127.0.0.1:$port;
 		server_name localhost;
 
 $location
 
-$errors
+$errors"
+}
+
+# Writes $dir/nginx/nginx.conf: the part every caller shares (the PID file,
+# logs and temporary files in $dir/nginx, workers as root when started as
+# root, daemon) around what the caller passes. Arguments: state
+# dir, worker processes, worker connections, the access log's path or
+# "off", lines for the main context, lines for the http context, the
+# server block's lines.
+ts_nginx_write()
+{
+	local dir=$1 workers=$2 connections=$3 access=$4 main=$5 http=$6 server=$7
+	local ndir=$dir/nginx user_line=""
+
+	mkdir -p "$ndir/tmp"
+	# nginx started as root would run its workers as nobody; ours must reach
+	# a socket in the checkout, which belongs to the same user. Development
+	# and tests only: conf/nginx.conf.example runs them as www-data.
+	[ "$(id -u)" -ne 0 ] || user_line="user root root;"
+	ts_write_conf "$ndir/nginx.conf" <<EOF
+# Generated by scripts/lib.sh for $TS_PROG; rewritten on every start.
+$user_line
+worker_processes $workers;
+$main
+daemon on;
+pid $ndir/nginx.pid;
+error_log $ndir/error.log warn;
+
+events {
+	worker_connections $connections;
+}
+
+http {
+	access_log $access;
+	client_body_temp_path $ndir/tmp/body;
+	fastcgi_temp_path $ndir/tmp/fastcgi;
+	proxy_temp_path $ndir/tmp/proxy;
+	uwsgi_temp_path $ndir/tmp/uwsgi;
+	scgi_temp_path $ndir/tmp/scgi;
+	default_type application/octet-stream;
+	server_tokens off;
+
+$http
+
+	server {
+$server
 	}
 }
 EOF
@@ -745,7 +819,7 @@ ts_apache_write_conf()
 		user_lines="User $(ts_apache_user)
 Group $(ts_apache_group)"
 	fi
-	cat >"$adir/apache2.conf" <<EOF
+	ts_write_conf "$adir/apache2.conf" <<EOF
 # Generated by scripts/lib.sh for $TS_PROG; rewritten on every start.
 ServerRoot "$adir"
 DefaultRuntimeDir "$adir"

@@ -392,7 +392,8 @@ resolve_jwt_key(struct loader *ld)
 		c->jwt_key_len = strlen(ld->secret);
 		ld->secret = NULL;
 	} else {
-		return fail(ld, "auth", "secret", "required for HS256/HS384/HS512 (or secret_file, or THREADSTORE_JWT_SECRET)");
+		return fail(ld, "auth", "secret",
+		    "required for HS256/HS384/HS512 (or secret_file, or THREADSTORE_JWT_SECRET)");
 	}
 	if (c->jwt_key_len < TS_MIN_HMAC_SECRET_BYTES)
 		return fail(ld, "auth", "secret", "must be at least 32 bytes");

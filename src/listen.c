@@ -42,6 +42,8 @@ resolve_group(const char *group, gid_t *gid, char *err, size_t errlen)
 	long long v;
 
 	errno = 0;
+	/* cppcheck-suppress getgrnamCalled ; called once, while the listener is set up,
+	 * and the program has no threads */
 	gr = getgrnam(group);
 	if (gr != NULL) {
 		*gid = gr->gr_gid;

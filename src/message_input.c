@@ -68,7 +68,8 @@ check_citation(struct ts_problem *p, struct json_object *c)
 	if (!json_object_is_type(v, json_type_string))
 		return bad(p, "content", "citations", "quote must be a string", "type");
 	if ((size_t)json_object_get_string_len(v) > TS_MAX_MESSAGE_TEXT_BYTES)
-		return bad(p, "content", "citations", "quote longer than " TS_STR(TS_MAX_MESSAGE_TEXT_BYTES) " bytes", "length");
+		return bad(p, "content", "citations", "quote longer than " TS_STR(TS_MAX_MESSAGE_TEXT_BYTES) " bytes",
+		    "length");
 	if (!json_object_object_get_ex(c, "offset", &v) || v == NULL)
 		return bad(p, "content", "citations", "offset is required", "missing");
 	if (int_field(p, "content", "citations", v, &n) != 0)
@@ -182,8 +183,10 @@ parse_optional(struct ts_problem *p, struct json_object *body, struct ts_message
 			return ts_problem_set(p, TS_E_INTERNAL, NULL);
 	}
 	return json_field(p, "details", json_object_object_get_ex(body, "details", &v) ? v : NULL, 0, &in->details) ||
-	    json_field(p, "attachments", json_object_object_get_ex(body, "attachments", &v) ? v : NULL, 1, &in->attachments) ||
-	    json_field(p, "tool_calls", json_object_object_get_ex(body, "tool_calls", &v) ? v : NULL, 1, &in->tool_calls)
+	    json_field(p, "attachments", json_object_object_get_ex(body, "attachments", &v) ? v : NULL, 1,
+	    &in->attachments) ||
+	    json_field(p, "tool_calls", json_object_object_get_ex(body, "tool_calls", &v) ? v : NULL, 1,
+	    &in->tool_calls)
 	    ? -1 : 0;
 }
 

@@ -32,7 +32,7 @@ branch_params(const struct ts_msg_range *r, long long limit, struct ts_db_param 
 			p[n++] = ts_p_str(r->run_id, strlen(r->run_id));
 			p[n++] = ts_p_str(r->run_id, strlen(r->run_id));
 		}
-		p[n++] = ts_p_int(r->role_mask & (1 << role) ? role : NO_ROLE);
+		p[n++] = ts_p_int((r->role_mask & (1 << role)) ? role : NO_ROLE);
 		p[n++] = ts_p_int(r->lo);
 		p[n++] = ts_p_int(r->hi);
 		p[n++] = ts_p_int(limit);

@@ -668,7 +668,7 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 	}
 	/* Zero-filled, so every slot starts idle. */
 	m.board = mmap(NULL, nworkers * sizeof(*m.board), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0); /* cppcheck-suppress invalidFunctionArg ; -1: no file */
 	if (m.board == MAP_FAILED) {
 		m.board = NULL;
 		ts_log(TS_LOG_ERROR, "scoreboard: %s", strerror(errno));

@@ -137,7 +137,8 @@ ts_v_metadata(struct ts_problem *p, const char *field, struct json_object *v)
 		size_t len;
 
 		if (ts_utf8_count(key, strlen(key)) > TS_MAX_METADATA_KEY_POINTS)
-			return fail_at(p, field, key, "key longer than " TS_STR(TS_MAX_METADATA_KEY_POINTS) " characters", "length");
+			return fail_at(p, field, key,
+			    "key longer than " TS_STR(TS_MAX_METADATA_KEY_POINTS) " characters", "length");
 		if (!json_object_is_type(val, json_type_string))
 			return fail_at(p, field, key, "must be a string", "type");
 		s = json_object_get_string(val);
@@ -145,7 +146,8 @@ ts_v_metadata(struct ts_problem *p, const char *field, struct json_object *v)
 		if (strlen(s) != len)
 			return fail_at(p, field, key, "must not contain NUL characters", "value");
 		if (ts_utf8_count(s, len) > TS_MAX_METADATA_VALUE_POINTS)
-			return fail_at(p, field, key, "longer than " TS_STR(TS_MAX_METADATA_VALUE_POINTS) " characters", "length");
+			return fail_at(p, field, key, "longer than " TS_STR(TS_MAX_METADATA_VALUE_POINTS) " characters",
+			    "length");
 	}
 	return 0;
 }

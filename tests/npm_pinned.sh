@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by the test steps that run an npm package (tests/openapi,
 # tests/openai): installs the directory's pinned devDependencies with
 # `npm ci` (exact versions from package-lock.json, from the npm registry)
@@ -7,7 +8,8 @@
 npm_pinned_installed()
 {
 	[ -f node_modules/.package-lock.json ] || return 1
-	[ ! package-lock.json -nt node_modules/.package-lock.json ] || return 1
+	# find -newer: POSIX sh's test has no -nt.
+	[ -z "$(find package-lock.json -newer node_modules/.package-lock.json)" ] || return 1
 	node -e '
 		const fs = require("fs");
 		const want = JSON.parse(fs.readFileSync("package.json", "utf8")).devDependencies || {};

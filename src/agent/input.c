@@ -83,7 +83,8 @@ check_echo(struct ts_problem *p, struct json_object *body, const char *field, co
 		return 0;
 	if (want != NULL && json_object_is_type(v, json_type_string) && strcmp(json_object_get_string(v), want) == 0)
 		return 0;
-	return ts_problem_invalid(p, loc, want != NULL ? "must equal the path's value" : "must be null on a path without an app",
+	return ts_problem_invalid(p, loc,
+	    want != NULL ? "must equal the path's value" : "must be null on a path without an app",
 	    "value");
 }
 
@@ -107,7 +108,8 @@ static int
 check_echoes(struct ts_problem *p, struct json_object *body, const struct ts_agent_path *path,
     const unsigned char *tid)
 {
-	if (check_echo(p, body, "workspace_id", path->workspace) != 0 || check_echo(p, body, "app_id", path->app) != 0 ||
+	if (check_echo(p, body, "workspace_id", path->workspace) != 0 || check_echo(p, body, "app_id",
+	    path->app) != 0 ||
 	    check_echo(p, body, "namespace_id", path->namespace_id) != 0)
 		return -1;
 	return check_thread(p, body, tid);

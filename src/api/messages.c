@@ -87,7 +87,8 @@ parse_batch(struct ts_ctx *ctx, struct ts_problem *p, struct ts_message_input **
 	if (!json_object_object_get_ex(ctx->body, "messages", &list) ||
 	    !json_object_is_type(list, json_type_array) ||
 	    json_object_array_length(list) < 1 || json_object_array_length(list) > TS_MAX_BATCH)
-		return ts_problem_invalid(p, loc, "must be an array of 1 to " TS_STR(TS_MAX_BATCH) " messages", "length");
+		return ts_problem_invalid(p, loc, "must be an array of 1 to " TS_STR(TS_MAX_BATCH) " messages",
+		    "length");
 	if ((*items = calloc(json_object_array_length(list), sizeof(**items))) == NULL)
 		return ts_problem_set(p, TS_E_INTERNAL, NULL);
 	for (i = 0; i < json_object_array_length(list); i++) {

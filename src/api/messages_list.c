@@ -52,7 +52,8 @@ parse_roles(struct ts_problem *p, const char *query, int *mask)
 	}
 	free(v);
 	if (rc != 0)
-		return ts_problem_invalid(p, loc, "must be a comma-separated list of user, assistant, system, tool", "enum");
+		return ts_problem_invalid(p, loc, "must be a comma-separated list of user, assistant, system, tool",
+		    "enum");
 	return 0;
 }
 
@@ -171,7 +172,8 @@ parse_context_body(struct ts_ctx *ctx, struct ts_problem *p, struct ts_context_q
 		return -1;
 	if (!json_object_object_get_ex(body, "max_tokens", &v) || !json_object_is_type(v, json_type_int) ||
 	    (q->max_tokens = json_object_get_int64(v)) < 1 || q->max_tokens > TS_MAX_CONTEXT_TOKENS)
-		return ts_problem_invalid(p, loc_max, "required, an integer from 1 to " TS_STR(TS_MAX_CONTEXT_TOKENS), "range");
+		return ts_problem_invalid(p, loc_max, "required, an integer from 1 to " TS_STR(TS_MAX_CONTEXT_TOKENS),
+		    "range");
 	if (json_object_object_get_ex(body, "include_system", &v) && v != NULL) {
 		if (!json_object_is_type(v, json_type_boolean))
 			return ts_problem_invalid(p, loc_sys, "must be a boolean", "type");
@@ -180,7 +182,8 @@ parse_context_body(struct ts_ctx *ctx, struct ts_problem *p, struct ts_context_q
 	if (json_object_object_get_ex(body, "max_messages", &v) && v != NULL &&
 	    (!json_object_is_type(v, json_type_int) || (q->max_messages = json_object_get_int64(v)) < 1 ||
 	    q->max_messages > TS_MAX_CONTEXT_MESSAGES))
-		return ts_problem_invalid(p, loc_count, "must be an integer from 1 to " TS_STR(TS_MAX_CONTEXT_MESSAGES), "range");
+		return ts_problem_invalid(p, loc_count, "must be an integer from 1 to " TS_STR(TS_MAX_CONTEXT_MESSAGES),
+		    "range");
 	return 0;
 }
 

@@ -49,7 +49,8 @@ string_member(struct ts_problem *p, struct json_object *o, const char *key, size
 	if (len == 0 || len > max || strlen(*out) != len) {
 		const char *loc[] = { "body", key, NULL };
 
-		return ts_problem_invalidf(p, loc, "length", "must be a non-empty string without NUL, at most %zu bytes",
+		return ts_problem_invalidf(p, loc, "length",
+		    "must be a non-empty string without NUL, at most %zu bytes",
 		    max);
 	}
 	return 0;

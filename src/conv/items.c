@@ -40,7 +40,8 @@ respond_items(struct ts_ctx *ctx, const struct ts_db_cell *const *cells, size_t 
 		used += len + 1;
 		json_object_array_add(data, o);
 	}
-	if (data == NULL || (o = ts_conv_list_object(data, has_more)) == NULL || ts_response_json(ctx->res, 200, o) != 0)
+	if (data == NULL || (o = ts_conv_list_object(data, has_more)) == NULL || ts_response_json(ctx->res, 200,
+	    o) != 0)
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 }
 

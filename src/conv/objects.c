@@ -73,7 +73,8 @@ ts_conv_item_object(const struct ts_db_cell *c, unsigned include)
 	const char *type;
 
 	stored = c[TS_MC_ITEM].data != NULL ? ts_stored_parse(&c[TS_MC_ITEM]) : message_from_columns(c);
-	if (stored == NULL || c[TS_MC_ID].data == NULL || c[TS_MC_ID].len != 16 || (o = json_object_new_object()) == NULL) {
+	if (stored == NULL || c[TS_MC_ID].data == NULL || c[TS_MC_ID].len != 16 ||
+	    (o = json_object_new_object()) == NULL) {
 		json_object_put(stored);
 		return NULL;
 	}

@@ -72,7 +72,7 @@ lower_code(const char *code)
 	char buf[64];
 	size_t i;
 
-	for (i = 0; code[i] != '\0' && i < sizeof(buf) - 1; i++)
+	for (i = 0; i < sizeof(buf) - 1 && code[i] != '\0'; i++)
 		buf[i] = (char)tolower((unsigned char)code[i]);
 	buf[i] = '\0';
 	return json_object_new_string(buf);

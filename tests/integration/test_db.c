@@ -143,7 +143,8 @@ START_TEST(test_long_utf8mb4_value_round_trips_whole)
 	ck_assert_uint_eq(ts_db_cell(&r, 0, 0)->len, n);
 	ck_assert_mem_eq(ts_db_cell(&r, 0, 0)->data, value, n);
 	ts_db_rows_free(&r);
-	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM system_settings WHERE name = 'test_long_value'"), TS_DB_OK);
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM system_settings WHERE name = 'test_long_value'"),
+	    TS_DB_OK);
 }
 END_TEST
 

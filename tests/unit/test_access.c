@@ -34,7 +34,8 @@ START_TEST(test_every_combination_matches_the_table)
 				for (op = TS_OP_READ; op <= TS_OP_WRITE; op++) {
 					enum ts_access got = ts_access_decide(flag, (enum ts_visibility)vis,
 					    caller_name((enum caller)c), "alice", (enum ts_op)op);
-					ck_assert_msg(got == expected(flag, (enum ts_visibility)vis, (enum caller)c, (enum ts_op)op),
+					ck_assert_msg(got == expected(flag, (enum ts_visibility)vis, (enum caller)c,
+					    (enum ts_op)op),
 					    "flag=%d vis=%d caller=%d op=%d got %d", flag, vis, c, op, got);
 					n++;
 				}

@@ -357,7 +357,8 @@ START_TEST(error_bodies_are_fastapis)
 	json_object_put(o);
 	ts_problem_set(&p, TS_E_NOT_FOUND, "Thread not found");
 	o = ts_agent_error_body(&p);
-	ck_assert_str_eq(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), "{\"detail\":\"Thread not found\"}");
+	ck_assert_str_eq(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	    "{\"detail\":\"Thread not found\"}");
 	json_object_put(o);
 	ts_problem_free(&p);
 }

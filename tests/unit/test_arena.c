@@ -256,7 +256,8 @@ START_TEST(bad_turn_bodies_name_the_arena_field)
 	    "[\"body\",\"model1_time_ms\"]");
 	expect_422("{\"prompt_text\": \"p\", \"model1_response\": \"a\", \"model1_time_ms\": true}",
 	    "[\"body\",\"model1_time_ms\"]");
-	expect_422("{\"prompt_text\": \"p\", \"model1_response\": \"a\", \"model1_id\": 5}", "[\"body\",\"model1_id\"]");
+	expect_422("{\"prompt_text\": \"p\", \"model1_response\": \"a\", \"model1_id\": 5}",
+	    "[\"body\",\"model1_id\"]");
 	expect_422("{\"prompt_text\": \"p\", \"model1_response\": \"a\", \"model2_id\": \"m\"}",
 	    "[\"body\",\"model2_response\"]");
 	expect_422("{\"prompt_text\": \"p\", \"model1_response\": \"a\", \"model2_response\": 2}",

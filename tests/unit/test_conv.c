@@ -62,7 +62,8 @@ START_TEST(item_ids_ours_and_the_clients)
 	ck_assert_int_eq(uuid_type(u), UUID_TYPE_DCE_SHA1);
 	ck_assert_int_eq(ts_conv_item_id_parse(U, "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476", v, &ours), 0);
 	ck_assert_mem_eq(u, v, 16);
-	ck_assert_int_eq(ts_conv_item_id_parse(OTHER, "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476", v, &ours), 0);
+	ck_assert_int_eq(ts_conv_item_id_parse(OTHER, "rs_6806bfca0b2481918a5748308061a2600d3ce51bdffd5476", v,
+	    &ours), 0);
 	ck_assert_int_ne(memcmp(u, v, 16), 0);
 	/* A prefix of nine letters is not ours. */
 	ck_assert_int_eq(ts_conv_item_id_parse(U, "abcdefghi_0123456789abcdef1032547698badcfe", u, &ours), 0);
@@ -174,8 +175,10 @@ END_TEST
 
 START_TEST(developer_is_system_and_parts_are_joined)
 {
-	struct json_object *body = json_tokener_parse("{\"role\": \"developer\", \"content\": [{\"type\": \"input_text\","
-	    " \"text\": \"a\"}, {\"type\": \"input_image\", \"image_url\": \"u\"}, {\"type\": \"input_text\", \"text\": \"b\"}]}");
+	struct json_object *body = json_tokener_parse("{\"role\": \"developer\", \"content\": [{\"type\": \"input_"
+	    "text\","
+	    " \"text\": \"a\"}, {\"type\": \"input_image\", \"image_url\": \"u\"}, {\"type\": \"input_text\", \"te"
+	    "xt\": \"b\"}]}");
 	struct ts_message_input in;
 	struct ts_problem p;
 
@@ -193,7 +196,8 @@ END_TEST
 
 START_TEST(calls_show_as_tool_calls_and_tool_messages)
 {
-	struct json_object *call = json_tokener_parse("{\"type\": \"function_call\", \"call_id\": \"c1\", \"name\": \"f\","
+	struct json_object *call = json_tokener_parse("{\"type\": \"function_call\", \"call_id\": \"c1\", \"name\""
+	    ": \"f\","
 	    " \"arguments\": \"{}\", \"id\": \"fc_0123456789abcdef1032547698badcfe\"}");
 	struct json_object *out = json_tokener_parse("{\"type\": \"function_call_output\", \"call_id\": \"c1\","
 	    " \"output\": \"42\", \"id\": \"fco_from_openai_1\"}");
@@ -205,7 +209,8 @@ START_TEST(calls_show_as_tool_calls_and_tool_messages)
 	ck_assert_int_eq(in.role, TS_ROLE_ASSISTANT);
 	ck_assert_str_eq(in.text, "");
 	ck_assert_str_eq(in.strs[TS_MS_TOOL_NAME], "f");
-	ck_assert_str_eq(in.tool_calls, "[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]");
+	ck_assert_str_eq(in.tool_calls,
+	    "[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]");
 	/* An id of ours is the message's id and is not kept in the item. */
 	ck_assert_int_eq(in.has_message_id, 1);
 	ck_assert_mem_eq(in.message_id, U, 16);
@@ -260,7 +265,8 @@ START_TEST(bad_items_are_422s_at_their_field)
 	refused("[]", "[\"body\",\"type\"]");
 	parse_ok("{\"type\": \"web_search_call\", \"action\": {\"type\": \"search\"}}", &in);
 	ck_assert_int_eq(in.role, TS_ROLE_ASSISTANT);
-	ck_assert_str_eq(in.item, "{\"type\":\"web_search_call\",\"action\":{\"type\":\"search\"},\"status\":\"completed\"}");
+	ck_assert_str_eq(in.item,
+	    "{\"type\":\"web_search_call\",\"action\":{\"type\":\"search\"},\"status\":\"completed\"}");
 	ts_message_input_free(&in);
 }
 END_TEST

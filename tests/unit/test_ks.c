@@ -246,11 +246,13 @@ START_TEST(bad_create_bodies_are_422s_at_their_field)
 	refused("{\"role\": \"USER\", \"content\": {\"text\": \"x\", \"citations\": [{" CHUNK ", \"quote\": \"q\","
 	    " \"start_char\": 0, \"length\": 1.5}]}}", "[\"body\",\"content\",\"citations\",0,\"length\"]");
 	refused("{\"role\": \"USER\", \"content\": {\"text\": \"x\", \"citations\": [{\"chunk_id\": \"c1\","
-	    " \"quote\": \"q\", \"start_char\": 0, \"length\": 1}]}}", "[\"body\",\"content\",\"citations\",0,\"chunk_id\"]");
+	    " \"quote\": \"q\", \"start_char\": 0, \"length\": 1}]}}",
+	    "[\"body\",\"content\",\"citations\",0,\"chunk_id\"]");
 	/* /api's names are not Knowledge Stack's: offset next to start_char
 	 * would be two values for one. */
 	refused("{\"role\": \"USER\", \"content\": {\"text\": \"x\", \"citations\": [{" CHUNK ", \"quote\": \"q\","
-	    " \"start_char\": 0, \"offset\": 0, \"length\": 1}]}}", "[\"body\",\"content\",\"citations\",0,\"offset\"]");
+	    " \"start_char\": 0, \"offset\": 0, \"length\": 1}]}}",
+	    "[\"body\",\"content\",\"citations\",0,\"offset\"]");
 	refused("{\"role\": \"USER\", \"content\": {\"text\": \"x\", \"citations\": [{" CHUNK ", \"quote\": \"q\","
 	    " \"start_char\": 0, \"length\": 1}, {" CHUNK ", \"quote\": 3, \"start_char\": 0, \"length\": 1}]}}",
 	    "[\"body\",\"content\",\"citations\",1,\"quote\"]");
@@ -281,7 +283,8 @@ START_TEST(citations_read_back_in_either_form)
 	json_object_put(stored);
 	json_object_put(given);
 	/* One /api stored with a key of its own: kept, after the known ones. */
-	stored = json_tokener_parse("{\"page\": 3, \"chunk_id\": \"c\", \"quote\": \"q\", \"offset\": 0, \"length\": 2}");
+	stored = json_tokener_parse("{\"page\": 3, \"chunk_id\": \"c\", \"quote\": \"q\", \"offset\": 0, \"length"
+	    "\": 2}");
 	shown = ts_ks_citation_out(stored);
 	ck_assert_str_eq(json_object_to_json_string_ext(shown, JSON_PLAIN),
 	    "{\"chunk_id\":\"c\",\"quote\":\"q\",\"start_char\":0,\"length\":2,\"start_ms\":null,\"end_ms\":null,"
@@ -327,14 +330,17 @@ START_TEST(a_message_as_a_thread_message_response)
 	struct ts_db_cell c[TS_MC__COUNT];
 	struct json_object *o;
 
-	cells_of(c, "1", "{\"is_error\":true,\"citations\":[{\"chunk_id\":\"c\",\"quote\":\"q\",\"offset\":1,\"length\":1}]}",
+	cells_of(c, "1",
+	    "{\"is_error\":true,\"citations\":[{\"chunk_id\":\"c\",\"quote\":\"q\",\"offset\":1,\"length\":1}]}",
 	    "{\"steps\":[]}");
 	o = ts_ks_message_object(c, 1);
 	ck_assert_str_eq(json_object_to_json_string_ext(o, JSON_PLAIN),
 	    "{\"id\":\"55555555-6666-4666-8777-888888888888\",\"thread_id\":\"11111111-2222-4222-8333-444444444444\","
 	    "\"path_part_id\":\"55555555-6666-4666-8777-888888888888\",\"sequence\":7,\"role\":\"ASSISTANT\","
-	    "\"content\":{\"text\":\"hi\",\"citations\":[{\"chunk_id\":\"c\",\"quote\":\"q\",\"start_char\":1,\"length\":1,"
-	    "\"start_ms\":null,\"end_ms\":null,\"document_id\":null,\"document_version_id\":null,\"document_name\":null,"
+	    "\"content\":{\"text\":\"hi\",\"citations\":[{\"chunk_id\":\"c\",\"quote\":\"q\",\"start_char\":1,\"le"
+	    "ngth\":1,"
+	    "\"start_ms\":null,\"end_ms\":null,\"document_id\":null,\"document_version_id\":null,\"document_name\""
+	    ":null,"
 	    "\"version_number\":null,\"path_part_id\":null,\"materialized_path\":null}],\"references\":[],"
 	    "\"is_error\":true},\"details\":{\"steps\":[]},"
 	    "\"parent_path_id\":\"11111111-2222-4222-8333-444444444444\","

@@ -107,7 +107,8 @@ START_TEST(test_too_many_segments_is_not_found)
 {
 	struct ts_match m;
 
-	ck_assert_int_eq(ts_route_match(table, N, TS_M_GET, "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q", &m), TS_MATCH_NOT_FOUND);
+	ck_assert_int_eq(ts_route_match(table, N, TS_M_GET, "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q", &m),
+	    TS_MATCH_NOT_FOUND);
 }
 END_TEST
 
