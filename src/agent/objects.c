@@ -8,33 +8,11 @@
 #include <string.h>
 
 #include "agent.h"
+#include "cell_json.h"
 #include "ids.h"
 #include "message_json.h"
 #include "roles.h"
 #include "timefmt.h"
-
-static struct json_object *
-uuid_or_null(const struct ts_db_cell *c)
-{
-	char s[TS_UUID_STR_LEN + 1];
-
-	if (c->data == NULL || c->len != 16)
-		return NULL;
-	ts_uuid_format((const unsigned char *)c->data, s);
-	return json_object_new_string(s);
-}
-
-static struct json_object *
-string_or_null(const struct ts_db_cell *c)
-{
-	return c->data != NULL ? json_object_new_string_len(c->data, (int)c->len) : NULL;
-}
-
-static struct json_object *
-int_or_null(const struct ts_db_cell *c)
-{
-	return c->data != NULL ? json_object_new_int64(strtoll(c->data, NULL, 10)) : NULL;
-}
 
 static struct json_object *
 time_or_null(const struct ts_db_cell *c)
@@ -82,28 +60,28 @@ ts_agent_message_object(const struct ts_db_cell *c, const struct ts_agent_path *
 
 	if (c[TS_MC_ID].data == NULL || (o = json_object_new_object()) == NULL)
 		return NULL;
-	json_object_object_add(o, "message_id", uuid_or_null(&c[TS_MC_ID]));
-	json_object_object_add(o, "thread_id", uuid_or_null(&c[TS_MC_THREAD_ID]));
+	json_object_object_add(o, "message_id", ts_cell_uuid_json(&c[TS_MC_ID]));
+	json_object_object_add(o, "thread_id", ts_cell_uuid_json(&c[TS_MC_THREAD_ID]));
 	/* The thread is in the path's namespace (the call is bound to it). */
 	json_object_object_add(o, "workspace_id", json_object_new_string(path->workspace));
 	json_object_object_add(o, "app_id", path->app != NULL ? json_object_new_string(path->app) : NULL);
 	json_object_object_add(o, "namespace_id", json_object_new_string(path->namespace_id));
 	json_object_object_add(o, "role", json_object_new_string(ts_role_name(role_of(c))));
 	json_object_object_add(o, "content", text_of(c));
-	add_column(o, "source", string_or_null(&c[TS_MC_SOURCE]));
-	add_column(o, "run_id", string_or_null(&c[TS_MC_RUN_ID]));
-	add_column(o, "comparison_id", string_or_null(&c[TS_MC_COMPARISON_ID]));
-	add_column(o, "assistant_id", string_or_null(&c[TS_MC_ASSISTANT_ID]));
-	add_column(o, "model", string_or_null(&c[TS_MC_MODEL]));
-	add_column(o, "token_count", int_or_null(&c[TS_MC_TOKEN_COUNT]));
-	add_column(o, "prompt_tokens", int_or_null(&c[TS_MC_PROMPT_TOKENS]));
-	add_column(o, "completion_tokens", int_or_null(&c[TS_MC_COMPLETION_TOKENS]));
-	add_column(o, "tool_call_id", string_or_null(&c[TS_MC_TOOL_CALL_ID]));
+	add_column(o, "source", ts_cell_string_json(&c[TS_MC_SOURCE]));
+	add_column(o, "run_id", ts_cell_string_json(&c[TS_MC_RUN_ID]));
+	add_column(o, "comparison_id", ts_cell_string_json(&c[TS_MC_COMPARISON_ID]));
+	add_column(o, "assistant_id", ts_cell_string_json(&c[TS_MC_ASSISTANT_ID]));
+	add_column(o, "model", ts_cell_string_json(&c[TS_MC_MODEL]));
+	add_column(o, "token_count", ts_cell_int_json(&c[TS_MC_TOKEN_COUNT]));
+	add_column(o, "prompt_tokens", ts_cell_int_json(&c[TS_MC_PROMPT_TOKENS]));
+	add_column(o, "completion_tokens", ts_cell_int_json(&c[TS_MC_COMPLETION_TOKENS]));
+	add_column(o, "tool_call_id", ts_cell_string_json(&c[TS_MC_TOOL_CALL_ID]));
 	add_column(o, "tool_calls", stored_or(&c[TS_MC_TOOL_CALLS], NULL));
-	add_column(o, "tool_name", string_or_null(&c[TS_MC_TOOL_NAME]));
+	add_column(o, "tool_name", ts_cell_string_json(&c[TS_MC_TOOL_NAME]));
 	add_column(o, "attachments", stored_or(&c[TS_MC_ATTACHMENTS], json_object_new_array()));
 	add_column(o, "metadata", stored_or(&c[TS_MC_METADATA], json_object_new_object()));
-	add_column(o, "parent_message_id", uuid_or_null(&c[TS_MC_PARENT_ID]));
+	add_column(o, "parent_message_id", ts_cell_uuid_json(&c[TS_MC_PARENT_ID]));
 	json_object_object_add(o, "created_at", time_or_null(&c[TS_MC_CREATED_AT]));
 	return o;
 }
@@ -120,7 +98,7 @@ ts_agent_context_message(const struct ts_db_cell *c)
 	if (c[TS_MC_TOOL_CALLS].data != NULL)
 		json_object_object_add(o, "tool_calls", ts_stored_json(&c[TS_MC_TOOL_CALLS]));
 	if (c[TS_MC_TOOL_CALL_ID].data != NULL)
-		json_object_object_add(o, "tool_call_id", string_or_null(&c[TS_MC_TOOL_CALL_ID]));
+		json_object_object_add(o, "tool_call_id", ts_cell_string_json(&c[TS_MC_TOOL_CALL_ID]));
 	return o;
 }
 

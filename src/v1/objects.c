@@ -6,40 +6,12 @@
  */
 #include <string.h>
 
+#include "cell_json.h"
 #include "ids.h"
 #include "message_json.h"
 #include "roles.h"
 #include "timefmt.h"
 #include "v1.h"
-
-/* A DATETIME(3) cell as unix seconds (milliseconds dropped: OpenAI's
- * created_at is whole seconds); -1 when it is not a time. */
-static long long
-seconds_of(const struct ts_db_cell *c)
-{
-	char iso[TS_ISO_LEN + 1];
-
-	if (c->data == NULL || ts_time_db_to_iso(c->data, c->len, iso) != 0)
-		return -1;
-	return ts_time_unix_seconds(iso);
-}
-
-static struct json_object *
-uuid_json(const struct ts_db_cell *c)
-{
-	char s[TS_UUID_STR_LEN + 1];
-
-	if (c->data == NULL || c->len != 16)
-		return NULL;
-	ts_uuid_format((const unsigned char *)c->data, s);
-	return json_object_new_string(s);
-}
-
-static struct json_object *
-string_or_null(const struct ts_db_cell *c)
-{
-	return c->data != NULL ? json_object_new_string_len(c->data, (int)c->len) : NULL;
-}
 
 /* A stored JSON text, or fallback (a new empty object or array) for none. */
 static struct json_object *
@@ -55,12 +27,12 @@ struct json_object *
 ts_v1_thread_object(const struct ts_db_rows *rows, size_t row)
 {
 	const struct ts_db_cell *c = &rows->cells[row * rows->ncols];
-	long long created = seconds_of(&c[TS_TC_CREATED_AT]);
+	long long created = ts_cell_unix_seconds(&c[TS_TC_CREATED_AT]);
 	struct json_object *o;
 
 	if (created < 0 || (o = json_object_new_object()) == NULL)
 		return NULL;
-	json_object_object_add(o, "id", uuid_json(&c[TS_TC_ID]));
+	json_object_object_add(o, "id", ts_cell_uuid_json(&c[TS_TC_ID]));
 	json_object_object_add(o, "object", json_object_new_string("thread"));
 	json_object_object_add(o, "created_at", json_object_new_int64(created));
 	json_object_object_add(o, "metadata", stored_or(&c[TS_TC_METADATA], json_object_new_object()));
@@ -96,7 +68,7 @@ struct json_object *
 ts_v1_message_object(const struct ts_db_cell *c)
 {
 	struct json_object *o, *parts;
-	long long created = seconds_of(&c[TS_MC_CREATED_AT]);
+	long long created = ts_cell_unix_seconds(&c[TS_MC_CREATED_AT]);
 
 	if (created < 0 || (parts = content_parts(&c[TS_MC_TEXT])) == NULL)
 		return NULL;
@@ -104,10 +76,10 @@ ts_v1_message_object(const struct ts_db_cell *c)
 		json_object_put(parts);
 		return NULL;
 	}
-	json_object_object_add(o, "id", uuid_json(&c[TS_MC_ID]));
+	json_object_object_add(o, "id", ts_cell_uuid_json(&c[TS_MC_ID]));
 	json_object_object_add(o, "object", json_object_new_string("thread.message"));
 	json_object_object_add(o, "created_at", json_object_new_int64(created));
-	json_object_object_add(o, "thread_id", uuid_json(&c[TS_MC_THREAD_ID]));
+	json_object_object_add(o, "thread_id", ts_cell_uuid_json(&c[TS_MC_THREAD_ID]));
 	/* Stored messages are whole: nothing is ever in progress here. */
 	json_object_object_add(o, "status", json_object_new_string("completed"));
 	json_object_object_add(o, "incomplete_details", NULL);
@@ -116,8 +88,8 @@ ts_v1_message_object(const struct ts_db_cell *c)
 	json_object_object_add(o, "role", json_object_new_string(ts_role_name((int)strtol(
 	    c[TS_MC_ROLE].data != NULL ? c[TS_MC_ROLE].data : "0", NULL, 10))));
 	json_object_object_add(o, "content", parts);
-	json_object_object_add(o, "assistant_id", string_or_null(&c[TS_MC_ASSISTANT_ID]));
-	json_object_object_add(o, "run_id", string_or_null(&c[TS_MC_RUN_ID]));
+	json_object_object_add(o, "assistant_id", ts_cell_string_json(&c[TS_MC_ASSISTANT_ID]));
+	json_object_object_add(o, "run_id", ts_cell_string_json(&c[TS_MC_RUN_ID]));
 	json_object_object_add(o, "attachments", stored_or(&c[TS_MC_ATTACHMENTS], json_object_new_array()));
 	json_object_object_add(o, "metadata", stored_or(&c[TS_MC_METADATA], json_object_new_object()));
 	return o;
@@ -141,8 +113,8 @@ ts_v1_message_list(const struct ts_db_cell *const *cells, size_t n, int has_more
 	}
 	json_object_object_add(list, "object", json_object_new_string("list"));
 	json_object_object_add(list, "data", data);
-	json_object_object_add(list, "first_id", n > 0 ? uuid_json(&cells[0][TS_MC_ID]) : NULL);
-	json_object_object_add(list, "last_id", n > 0 ? uuid_json(&cells[n - 1][TS_MC_ID]) : NULL);
+	json_object_object_add(list, "first_id", n > 0 ? ts_cell_uuid_json(&cells[0][TS_MC_ID]) : NULL);
+	json_object_object_add(list, "last_id", n > 0 ? ts_cell_uuid_json(&cells[n - 1][TS_MC_ID]) : NULL);
 	json_object_object_add(list, "has_more", json_object_new_boolean(has_more));
 	return list;
 }
