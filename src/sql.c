@@ -85,6 +85,9 @@
 	" JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id AND m.seq " cmp " c.seq" \
 	" AND m.seq > t.cleared_seq WHERE t.id = ? AND c.id = ?"
 
+/* A read that must see the caller's own writes (TS_SQLF_CAUSAL), safe to repeat. */
+#define CAUSAL_READ (TS_SQLF_REPEATABLE | TS_SQLF_CAUSAL)
+
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
 	/* for log lines and the fault tests, which KILL a worker's connection */
@@ -95,7 +98,7 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		TS_SQLF_REPEATABLE },
 	[TS_SQL_SETTING_GET] = {
 		"SELECT value FROM system_settings WHERE name = ?",
-		TS_SQLF_REPEATABLE },
+		CAUSAL_READ },
 	[TS_SQL_SETTING_PUT] = {
 		"INSERT INTO system_settings (name, value, updated_at) "
 		"VALUES (?, ?, UTC_TIMESTAMP(3)) "
@@ -105,7 +108,7 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_LOCK_GET] = { "SELECT GET_LOCK(?, ?)", TS_SQLF_NONE },
 	[TS_SQL_LOCK_RELEASE] = { "SELECT RELEASE_LOCK(?)", TS_SQLF_NONE },
 	[TS_SQL_MIGRATIONS_APPLIED] = {
-		"SELECT version FROM schema_migrations ORDER BY version", TS_SQLF_REPEATABLE },
+		"SELECT version FROM schema_migrations ORDER BY version", CAUSAL_READ },
 	[TS_SQL_MIGRATION_RECORD] = {
 		"INSERT INTO schema_migrations (version, name, applied_at) "
 		"VALUES (?, ?, UTC_TIMESTAMP(3))", TS_SQLF_NONE },
@@ -125,7 +128,7 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"SELECT " THREAD_COLS ", "
 		"(SELECT value FROM system_settings WHERE name = 'public_sharing') "
 		"FROM threads WHERE id = ?",
-		TS_SQLF_REPEATABLE },
+		CAUSAL_READ },
 	/* Each field changes only when its flag is set, in one statement, so two
 	 * PATCHes of different fields cannot undo each other. */
 	[TS_SQL_THREAD_UPDATE] = {
@@ -159,34 +162,34 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"DELETE FROM threads WHERE id = ? AND BINARY owner_id = BINARY ?", TS_SQLF_NONE },
 	[TS_SQL_THREAD_CURSOR] = {
 		"SELECT row_id, owner_id, visibility FROM threads WHERE id = ?",
-		TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_UP] = { OWN_THREADS("threads_owner", "", ">", "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_DOWN] = { OWN_THREADS("threads_owner", "", "<", "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_NS_UP] = { OWN_THREADS("threads_owner_ns", NS, ">", "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_NS_DOWN] = { OWN_THREADS("threads_owner_ns", NS, "<", "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_VIS_UP] = { OWN_THREADS("threads_owner_vis", VIS, ">", "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_VIS_DOWN] = { OWN_THREADS("threads_owner_vis", VIS, "<", "DESC"), TS_SQLF_REPEATABLE },
+		CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_UP] = { OWN_THREADS("threads_owner", "", ">", "ASC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_DOWN] = { OWN_THREADS("threads_owner", "", "<", "DESC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_NS_UP] = { OWN_THREADS("threads_owner_ns", NS, ">", "ASC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_NS_DOWN] = { OWN_THREADS("threads_owner_ns", NS, "<", "DESC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_VIS_UP] = { OWN_THREADS("threads_owner_vis", VIS, ">", "ASC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_VIS_DOWN] = { OWN_THREADS("threads_owner_vis", VIS, "<", "DESC"), CAUSAL_READ },
 	[TS_SQL_THREADS_OWN_NS_VIS_UP] = {
-		OWN_THREADS("threads_owner_ns_vis", NS VIS, ">", "ASC"), TS_SQLF_REPEATABLE },
+		OWN_THREADS("threads_owner_ns_vis", NS VIS, ">", "ASC"), CAUSAL_READ },
 	[TS_SQL_THREADS_OWN_NS_VIS_DOWN] = {
-		OWN_THREADS("threads_owner_ns_vis", NS VIS, "<", "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_PUBLIC_UP] = { PUBLIC_THREADS("threads_public", "", ">", "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_PUBLIC_DOWN] = { PUBLIC_THREADS("threads_public", "", "<", "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_PUBLIC_NS_UP] = { PUBLIC_THREADS("threads_public_ns", NS, ">", "ASC"), TS_SQLF_REPEATABLE },
+		OWN_THREADS("threads_owner_ns_vis", NS VIS, "<", "DESC"), CAUSAL_READ },
+	[TS_SQL_THREADS_PUBLIC_UP] = { PUBLIC_THREADS("threads_public", "", ">", "ASC"), CAUSAL_READ },
+	[TS_SQL_THREADS_PUBLIC_DOWN] = { PUBLIC_THREADS("threads_public", "", "<", "DESC"), CAUSAL_READ },
+	[TS_SQL_THREADS_PUBLIC_NS_UP] = { PUBLIC_THREADS("threads_public_ns", NS, ">", "ASC"), CAUSAL_READ },
 	[TS_SQL_THREADS_PUBLIC_NS_DOWN] = {
-		PUBLIC_THREADS("threads_public_ns", NS, "<", "DESC"), TS_SQLF_REPEATABLE },
+		PUBLIC_THREADS("threads_public_ns", NS, "<", "DESC"), CAUSAL_READ },
 	/* By id in any thread, with whether it is dead (cleared, or its thread
 	 * deleted) and only waits to be purged (src/message_store.c). */
 	[TS_SQL_MESSAGE_BY_ID] = {
 		"SELECT " MESSAGE_COLS_OF("m.") ", t.id IS NULL OR m.seq <= t.cleared_seq OR p.thread_id IS NOT NULL "
 		"FROM messages m LEFT JOIN threads t ON t.id = m.thread_id "
 		"LEFT JOIN message_purges p ON p.thread_id = m.thread_id AND p.through_seq >= m.seq "
-		"WHERE m.id = ?", TS_SQLF_REPEATABLE },
+		"WHERE m.id = ?", CAUSAL_READ },
 	/* A live message of a thread (not cleared): parameters message, thread. */
 	[TS_SQL_MESSAGE_IN_THREAD] = {
 		"SELECT " MESSAGE_COLS_OF("m.") " FROM messages m JOIN threads t ON t.id = m.thread_id "
 		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq",
-		TS_SQLF_REPEATABLE },
+		CAUSAL_READ },
 	[TS_SQL_MESSAGE_SEQ_OF] = {
 		"SELECT m.seq FROM messages m JOIN threads t ON t.id = m.thread_id "
 		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq", TS_SQLF_REPEATABLE },
@@ -264,21 +267,21 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"DELETE FROM messages WHERE thread_id = ? AND seq <= ? ORDER BY seq LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_PURGE_DONE] = {
 		"DELETE FROM message_purges WHERE thread_id = ? AND through_seq = ?", TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_UP] = { RANGE_PK("ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_DOWN] = { RANGE_PK("DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_ROLES_UP] = { MERGED(ROLE_BRANCH("seq", "ASC"), "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_ROLES_DOWN] = { MERGED(ROLE_BRANCH("seq", "DESC"), "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_RUN_UP] = { MERGED(RUN_BRANCH("seq", "ASC"), "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_RUN_DOWN] = { MERGED(RUN_BRANCH("seq", "DESC"), "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_COUNT] = { COUNT_PK, TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_ROLES_COUNT] = { COUNT_MERGED(ROLE_BRANCH("1", "ASC")), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_RUN_COUNT] = { COUNT_MERGED(RUN_BRANCH("1", "ASC")), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_UP] = { RANGE_PK("ASC"), CAUSAL_READ },
+	[TS_SQL_RANGE_DOWN] = { RANGE_PK("DESC"), CAUSAL_READ },
+	[TS_SQL_RANGE_ROLES_UP] = { MERGED(ROLE_BRANCH("seq", "ASC"), "ASC"), CAUSAL_READ },
+	[TS_SQL_RANGE_ROLES_DOWN] = { MERGED(ROLE_BRANCH("seq", "DESC"), "DESC"), CAUSAL_READ },
+	[TS_SQL_RANGE_RUN_UP] = { MERGED(RUN_BRANCH("seq", "ASC"), "ASC"), CAUSAL_READ },
+	[TS_SQL_RANGE_RUN_DOWN] = { MERGED(RUN_BRANCH("seq", "DESC"), "DESC"), CAUSAL_READ },
+	[TS_SQL_RANGE_COUNT] = { COUNT_PK, CAUSAL_READ },
+	[TS_SQL_RANGE_ROLES_COUNT] = { COUNT_MERGED(ROLE_BRANCH("1", "ASC")), CAUSAL_READ },
+	[TS_SQL_RANGE_RUN_COUNT] = { COUNT_MERGED(RUN_BRANCH("1", "ASC")), CAUSAL_READ },
 	/* parameters: thread, created_after (NULL: none), thread, created_before */
-	[TS_SQL_TIME_BOUNDS] = { "SELECT " SEQ_AT("<=") ", " SEQ_AT("<"), TS_SQLF_REPEATABLE },
+	[TS_SQL_TIME_BOUNDS] = { "SELECT " SEQ_AT("<=") ", " SEQ_AT("<"), CAUSAL_READ },
 	/* parameters: thread, LIMIT */
-	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
-	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", CAUSAL_READ },
+	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", CAUSAL_READ },
 	/* parameters: thread, cursor, LIMIT */
-	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
-	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", CAUSAL_READ },
+	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", CAUSAL_READ },
 };
