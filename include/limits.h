@@ -175,6 +175,13 @@
  * worker on a fallback address goes back to the first after this long.
  */
 #define TS_MAX_DB_HOSTS 16
+/*
+ * The migration lease (src/migrate_lease.c): held this long unless renewed
+ * (each migration renews it), and waited for this long by a second
+ * `threadstore migrate` before it gives up.
+ */
+#define TS_MIGRATE_LEASE_SECONDS 600
+#define TS_MIGRATE_WAIT_SECONDS 60
 #define TS_DB_HOST_DOWN_SECONDS 5
 #define TS_DB_FAILBACK_SECONDS 60
 /* Transactions that hit a deadlock or lock wait timeout are run again this often. */

@@ -105,8 +105,26 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"ON DUPLICATE KEY UPDATE value = ?, updated_at = UTC_TIMESTAMP(3)",
 		/* writing the same value twice is harmless */
 		TS_SQLF_REPEATABLE },
-	[TS_SQL_LOCK_GET] = { "SELECT GET_LOCK(?, ?)", TS_SQLF_NONE },
-	[TS_SQL_LOCK_RELEASE] = { "SELECT RELEASE_LOCK(?)", TS_SQLF_NONE },
+	/*
+	 * The migration lease (src/migrate_lease.c): one row, taken by a
+	 * conditional UPDATE when it is free, expired or already ours (a
+	 * renewal), and freed only by its holder. GET_LOCK would lock one
+	 * Galera node only; two UPDATEs of one row on two nodes conflict at
+	 * certification and one of them loses. The expiry always moves on, by
+	 * a millisecond at least, so a renewal within the same millisecond
+	 * still counts as a changed row. Parameters: holder, seconds, holder;
+	 * release: holder.
+	 */
+	[TS_SQL_LEASE_TAKE] = {
+		"UPDATE schema_migration_lease SET holder = ?, expires_at = "
+		"GREATEST(UTC_TIMESTAMP(3) + INTERVAL ? SECOND, expires_at + INTERVAL 1000 MICROSECOND) "
+		"WHERE id = 1 AND (holder = '' OR holder = ? OR expires_at < UTC_TIMESTAMP(3))",
+		TS_SQLF_NONE },
+	[TS_SQL_LEASE_RELEASE] = {
+		"UPDATE schema_migration_lease SET holder = '', expires_at = UTC_TIMESTAMP(3) "
+		"WHERE id = 1 AND holder = ?", TS_SQLF_REPEATABLE },
+	/* Whether the server is a Galera node (an error on MySQL: not one). */
+	[TS_SQL_WSREP_ON] = { "SELECT @@GLOBAL.wsrep_on", TS_SQLF_REPEATABLE },
 	[TS_SQL_MIGRATIONS_APPLIED] = {
 		"SELECT version FROM schema_migrations ORDER BY version", CAUSAL_READ },
 	[TS_SQL_MIGRATION_RECORD] = {
