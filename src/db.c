@@ -296,8 +296,8 @@ open_cluster(struct ts_db *db, MYSQL **out)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (st == TS_DB_OK) {
 			ts_db_route_up(&db->route, order[k], &now);
-			if (k > 0)
-				ts_log(TS_LOG_WARN, "db: connected to %s:%u instead", h->host, h->port);
+			if (order[k] != 0)
+				ts_log(TS_LOG_WARN, "db: connected to %s:%u, not the first address", h->host, h->port);
 			return TS_DB_OK;
 		}
 		ts_db_route_down(&db->route, order[k], &now);
