@@ -413,9 +413,10 @@ resolve_jwt_key(struct loader *ld)
 }
 
 /*
- * A cluster's addresses (src/db_hosts.c) replace host and socket; port is
- * the default port of an address without one. sync_wait is on for a list
- * of two or more unless set, else off unless set.
+ * A cluster's addresses (src/db_hosts.c) win over host and socket, as
+ * socket wins over host; port is the default port of an address without
+ * one. sync_wait is on for a list of two or more unless set, else off
+ * unless set.
  */
 static int
 check_hosts(struct loader *ld)
@@ -423,12 +424,8 @@ check_hosts(struct loader *ld)
 	struct ts_config *c = ld->cfg;
 	const char *why = NULL;
 
-	if (ld->hosts != NULL) {
-		if (c->db_host != NULL || c->db_socket != NULL)
-			return fail(ld, "database", "hosts", "replaces host and socket: set only one of them");
-		if (ts_db_hosts_parse(ld->hosts, c->db_port, &c->db_hosts, &c->db_nhosts, &why) != 0)
-			return fail(ld, "database", "hosts", why);
-	}
+	if (ld->hosts != NULL && ts_db_hosts_parse(ld->hosts, c->db_port, &c->db_hosts, &c->db_nhosts, &why) != 0)
+		return fail(ld, "database", "hosts", why);
 	c->db_sync_wait = ld->sync_wait >= 0 ? ld->sync_wait : c->db_nhosts > 1;
 	return 0;
 }

@@ -173,6 +173,12 @@ START_TEST(test_cluster_hosts_are_parsed_in_order)
 	ts_config_free(&cfg);
 	ck_assert_int_eq(load(MINIMAL "[database]\nhosts = a, b\nsync_wait = off\n"), TS_CONFIG_OK);
 	ck_assert_int_eq(cfg.db_sync_wait, 0);
+	ts_config_free(&cfg);
+	/* hosts wins over host and socket, as socket wins over host. */
+	ck_assert_int_eq(load(MINIMAL "[database]\nhost = h\nsocket = /run/mysqld/mysqld.sock\nhosts = a, b\n"),
+	    TS_CONFIG_OK);
+	ck_assert_uint_eq(cfg.db_nhosts, 2);
+	ck_assert_str_eq(cfg.db_hosts[0].host, "a");
 }
 END_TEST
 
@@ -194,7 +200,6 @@ START_TEST(test_bad_cluster_hosts_are_refused)
 		"hosts = a:33o6\n", "hosts = a:\n", "hosts = [::1\n", "hosts = [::1]x\n", "hosts = a b\n",
 		"hosts = a;b\n", "hosts = ::1\n", "hosts = a/b\n",
 		"hosts = h1,h2,h3,h4,h5,h6,h7,h8,h9,h10,h11,h12,h13,h14,h15,h16,h17\n",
-		"hosts = a\nhost = b\n", "hosts = a\nsocket = /run/mysqld/mysqld.sock\n",
 		"sync_wait = yes\n", "sync_wait = 1\n", NULL
 	};
 	char text[512];
