@@ -89,7 +89,8 @@ const token = execFileSync(BIN, ['token', '--config', `${STATE}/ts-${HAPROXY ? '
   { encoding: 'utf8' }).trim();
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-const stats = { requests: 0, retries: 0, statuses: {}, creates: 0, batches: 0, races: 0, raceBoth201: 0 };
+const stats = { requests: 0, retries: 0, statuses: {}, creates: 0, batches: 0, races: 0, raceBoth201: 0,
+  walks: 0, walkPages: 0 };
 
 // Sends one request until it is answered 200 or 201, the same request each
 // time, through the other instance after a failure. Any other 4xx fails.
@@ -97,8 +98,10 @@ async function retrying(uri, body, first) {
   const t0 = now();
   for (let attempt = 0; ; attempt++) {
     const target = INSTANCES[(first + attempt) % INSTANCES.length];
+    const method = body === null ? 'GET' : 'POST';
     stats.requests++;
-    const r = await request(target, { method: 'POST', uri, headers, body, timeoutMs: 15000 });
+    const r = await request(target, { method, uri, headers: body === null ? { authorization: headers.authorization }
+      : headers, body, timeoutMs: 15000 });
     const key = r.ok ? String(r.status) : `no answer (${r.error ?? 'closed'})`;
     stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
     if (r.ok && (r.status === 200 || r.status === 201)) return { status: r.status, json: r.json() };
@@ -162,6 +165,31 @@ async function race(tid) {
   if (rs[0].json.seq !== rs[1].json.seq) fail(`racing creates of ${id}: seqs ${rs[0].json.seq} and ${rs[1].json.seq}`);
   ack(tid, rs[0].json);
   stats.races++;
+}
+
+// Keyset walks while the writes go on: a thread oldest first, 50 a page,
+// each page through the other instance (so each cursor is read on another
+// node than the page that gave it). Seqs must come 1, 2, 3 ... each once.
+async function walker(threads, until) {
+  let k = 0;
+  while (now() < until) {
+    const tid = threads[k % threads.length];
+    let cursor = null;
+    let expect = 1;
+    for (let page = 0; ; page++) {
+      const q = `order=asc&limit=50${cursor ? `&cursor=${cursor}` : ''}`;
+      const r = await retrying(`/api/threads/${tid}/messages?${q}`, null, page % 2);
+      for (const m of r.json.data) {
+        if (m.seq !== expect) fail(`a keyset walk of ${tid} saw seq ${m.seq} where ${expect} was next`);
+        expect = m.seq + 1;
+      }
+      stats.walkPages++;
+      if (!r.json.has_more) break;
+      cursor = r.json.next_cursor;
+    }
+    stats.walks++;
+    k++;
+  }
 }
 
 async function client(c, threads, until) {
@@ -253,6 +281,7 @@ async function main() {
   const results = await Promise.allSettled([
     HAPROXY ? haproxyFaults() : faults(),
     ...Array.from({ length: CLIENTS }, (_, c) => client(c, threads, until)),
+    ...(HAPROXY ? [] : [walker(threads, until)]),
   ]);
   for (const r of results) if (r.status === 'rejected') fail(String(r.reason?.stack ?? r.reason));
   const seconds = (now() - t0) / 1000;
@@ -261,6 +290,7 @@ async function main() {
     + `${THREADS} threads; longest time without an acknowledged write: ${(longestGap / 1000).toFixed(1)} s`);
   figure(`acknowledged: ${acked.size} messages (${stats.creates} creates, ${stats.batches} batches, `
     + `${stats.races} racing pairs through both instances)`);
+  if (!HAPROXY) figure(`keyset walks during the writes: ${stats.walks} (${stats.walkPages} pages), each seq once`);
   figure(`requests: ${stats.requests}, retried by the clients: ${stats.retries}; answers: `
     + Object.entries(stats.statuses).map(([k, v]) => `${k}: ${v}`).join(', '));
   check(threads);
