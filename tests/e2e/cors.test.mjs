@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { assertError, env, needsHarness, request, runCli, userHeaders } from './lib.mjs';
+import { APACHE, assertError, env, needsHarness, request, runCli, userHeaders } from './lib.mjs';
 
 const APP = 'https://app.example';
 const EVIL = 'https://app.example.evil.test';
@@ -111,6 +111,17 @@ test('a request of an unlisted origin, or none, gets Vary: Origin and no other C
       assert.equal(res.headers.get('access-control-expose-headers'), null);
       assert.equal(res.headers.get('vary'), 'Origin');
     }
+  });
+
+test('Apache (mod_proxy_fcgi) passes a preflight and its answer through unchanged',
+  { skip: needsHarness || (!APACHE && 'needs TS_APACHE_URL (Apache started by scripts/test)') }, async () => {
+    const res = await request('OPTIONS', '/api/threads', {
+      base: APACHE, headers: { origin: APP, 'access-control-request-method': 'POST' },
+    });
+    assert.equal(res.status, 204, res.text);
+    assert.equal(res.headers.get('access-control-allow-origin'), APP);
+    assert.equal(res.headers.get('access-control-allow-methods'), 'GET, HEAD, POST');
+    assert.match(res.headers.get('access-control-allow-headers'), /Authorization/);
   });
 
 // The program as CGI with the test configuration changed by edit(text).
