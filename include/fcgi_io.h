@@ -30,7 +30,8 @@ void ts_cgi_sink(struct ts_response_sink *sink);
 
 /*
  * After a CGI answer: reads and drops what is left on fd 0 of the body that
- * CONTENT_LENGTH announced, at most TS_CGI_DRAIN_MAX_BYTES, so that the web
+ * CONTENT_LENGTH announced (or of one sent with Transfer-Encoding and no
+ * length, to its end), at most TS_CGI_DRAIN_MAX_BYTES, so that the web
  * server, which writes the whole body before it reads the answer, still
  * delivers an answer given before the body was read (a 413). Reads nothing
  * when no body was announced, so it never waits on a terminal.

@@ -126,14 +126,20 @@ ts_cgi_sink(struct ts_response_sink *sink)
 	sink->ctx = NULL;
 }
 
-/* CONTENT_LENGTH as a byte count, 0 when absent or not a plain decimal number. */
+/*
+ * CONTENT_LENGTH as a byte count; 0 when it is not a plain decimal number,
+ * or absent without a Transfer-Encoding; the drain's cap for a body sent
+ * with a Transfer-Encoding and no length (read to its end).
+ */
 static unsigned long long
 announced_length(void)
 {
-	const char *s = getenv("CONTENT_LENGTH");
+	const char *s = getenv("CONTENT_LENGTH"), *te = getenv("HTTP_TRANSFER_ENCODING");
 	unsigned long long v;
 	char *end;
 
+	if ((s == NULL || *s == '\0') && te != NULL && *te != '\0')
+		return TS_CGI_DRAIN_MAX_BYTES;
 	if (s == NULL || *s < '0' || *s > '9')
 		return 0;
 	errno = 0;
