@@ -21,15 +21,16 @@ export async function port() {
   return freePort();
 }
 
-// Reads a shipped file and replaces each [from, to] pair, failing when the
-// file no longer holds a from, and checks that the copy differs from the
-// original only on lines now holding one of the to's: a test of the
-// example, not of an edited copy.
+// Reads a shipped file and replaces each [from, to] pair (from must be
+// there, count times), and checks that the copy differs from the original
+// only on lines now holding one of the to's: a test of the example, not of
+// an edited copy.
 export function exampleCopy(name, pairs) {
   const orig = fs.readFileSync(path.join(ROOT, name), 'utf8');
   let text = orig;
-  for (const [from, to] of pairs) {
-    assert.ok(text.includes(from), `${name}: "${from}" not found`);
+  for (const [from, to, count = 1] of pairs) {
+    const n = text.split(from).length - 1;
+    assert.equal(n, count, `${name}: "${from}" found ${n} times, not ${count}`);
     text = text.split(from).join(to);
   }
   const a = orig.split('\n');
@@ -147,7 +148,8 @@ export function hostingLayout(dir) {
   fs.chmodSync(path.join(bin, 'threadstore'), 0o755);
   writeConfig(path.join(home, 'threadstore', 'threadstore.conf'));
   fs.writeFileSync(path.join(chat, '.htaccess'), exampleCopy('conf/apache-fcgid.htaccess.example', []));
-  const wrapper = exampleCopy('conf/threadstore.fcgi.example', [['/home/USER', home]]);
+  // /home/USER: once in its comment, twice in the exec line.
+  const wrapper = exampleCopy('conf/threadstore.fcgi.example', [['/home/USER', home, 3]]);
   fs.writeFileSync(path.join(chat, 'threadstore.fcgi'), wrapper, { mode: 0o755 });
   if (IS_ROOT) {
     const r = spawnSync('chown', ['-R', 'www-data:www-data', path.join(dir, 'home')], { encoding: 'utf8' });

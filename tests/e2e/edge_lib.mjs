@@ -185,11 +185,12 @@ export function htpasswd(file, users) {
   fs.writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o644 });
 }
 
-// Replaces from with to in text, failing when the example no longer holds
-// from (the test would otherwise run a configuration it did not mean).
+// Replaces from with to in text, failing unless the example holds from
+// exactly once: the test would otherwise run a configuration it did not
+// mean, or change more of the example than the one line it names.
 function subst(text, from, to, what) {
   const n = text.split(from).length - 1;
-  assert.ok(n >= 1, `${what}: "${from}" not found`);
+  assert.equal(n, 1, `${what}: "${from}" found ${n} times, not once`);
   return text.split(from).join(to);
 }
 
