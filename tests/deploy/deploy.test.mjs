@@ -19,10 +19,10 @@ import {
   JSON_TYPE, assertError, assertJsonOk, cliToken, request,
 } from '../e2e/lib.mjs';
 import {
-  ROOT, Stack, findProgram, missing, scratchDir, startExampleApache, startExampleNginx, webServerUp,
+  ROOT, Stack, findProgram, missing, scratchDir, startExampleNginx, webServerUp,
 } from '../e2e/edge_lib.mjs';
 import {
-  hostingLayout, hostingServerConfig, port, startApache, startServe,
+  exampleCopy, hostingLayout, hostingServerConfig, port, startApache, startServe,
 } from './deploy_lib.mjs';
 
 const stack = new Stack();
@@ -30,7 +30,8 @@ const srv = {};
 let serve = null;
 let setupError = null;
 
-// What a's README tells the reader to enable (a2enmod), per deployment.
+// What the README tells the reader to enable (a2enmod), per deployment, on
+// top of Debian's defaults.
 const PROXY_MODS = ['proxy', 'proxy_fcgi', 'headers', 'unique_id'];
 const FCGID_MODS = ['fcgid', 'rewrite', 'headers', 'unique_id'];
 const CGI_MODS = ['cgid', 'rewrite', 'headers', 'unique_id'];
@@ -47,7 +48,12 @@ before(async () => {
     };
     serve = await startServe(stack, sub('serve'));
     srv.nginx = (await startExampleNginx(stack, sub('nginx'), { sock: serve.sock, port: await port() })).base;
-    srv.proxy = (await startExampleApache(stack, sub('proxy'), { sock: serve.sock, port: await port() })).base;
+    const proxyDir = sub('proxy');
+    const proxyPort = await port();
+    fs.writeFileSync(path.join(proxyDir, 'site.conf'), exampleCopy('conf/apache-proxy-fcgi.conf.example', [
+      ['<VirtualHost *:80>', `<VirtualHost *:${proxyPort}>`],
+      ['unix:/run/threadstore/threadstore.sock', `unix:${serve.sock}`]]));
+    srv.proxy = await startApache(stack, proxyDir, proxyPort, PROXY_MODS, `Include "${proxyDir}/site.conf"`);
     const home = hostingLayout(dir);
     const host = async (name, mods) => {
       const d = sub(name);
