@@ -10,6 +10,14 @@
 #define TS_DEFAULT_MAX_BODY_BYTES (1024 * 1024)
 /* Largest body a configuration may allow: keeps one request's memory bounded. */
 #define TS_CEILING_MAX_BODY_BYTES (64 * 1024 * 1024)
+/*
+ * As plain CGI, the part of an announced body left unread (a 413 answered
+ * before reading it) is read and dropped up to this many bytes: the web
+ * server writes the whole body before it reads the answer, and drops the
+ * answer if the program went away first (mod_cgid: "Broken pipe", an empty
+ * reply). Above the largest body a configuration allows, so every 413 arrives.
+ */
+#define TS_CGI_DRAIN_MAX_BYTES TS_CEILING_MAX_BODY_BYTES
 /* Query string: default 8 KiB, 414 above it (API reference: Limits). */
 #define TS_DEFAULT_MAX_QUERY_BYTES 8192
 #define TS_CEILING_MAX_QUERY_BYTES (64 * 1024)

@@ -208,6 +208,41 @@ START_TEST(test_empty_post_reads_nothing)
 }
 END_TEST
 
+START_TEST(test_chunked_body_without_length_is_read_to_its_end)
+{
+	static const char *const env[] = { "REQUEST_METHOD", "POST", "REQUEST_URI", "/",
+	    "HTTP_TRANSFER_ENCODING", "chunked", NULL };
+
+	init_with(env, "{\"a\": true}", "");
+	ck_assert(ts_request_has_body(&req));
+	ck_assert_int_eq(ts_request_read_body(&req, 1024), TS_BODY_OK);
+	ck_assert_str_eq(req.body, "{\"a\": true}");
+	ck_assert_int_eq(req.body_len, 11);
+}
+END_TEST
+
+START_TEST(test_chunked_body_over_cap_is_too_large)
+{
+	static const char *const env[] = { "REQUEST_METHOD", "POST", "REQUEST_URI", "/",
+	    "HTTP_TRANSFER_ENCODING", "chunked", NULL };
+
+	init_with(env, "{\"a\": true}", "");
+	ck_assert_int_eq(ts_request_read_body(&req, 10), TS_BODY_TOO_LARGE);
+	ck_assert_int_eq(fk.pos, 11);
+}
+END_TEST
+
+START_TEST(test_content_length_wins_over_transfer_encoding)
+{
+	static const char *const env[] = { "REQUEST_METHOD", "POST", "REQUEST_URI", "/",
+	    "CONTENT_LENGTH", "2", "HTTP_TRANSFER_ENCODING", "chunked", NULL };
+
+	init_with(env, "{}", "");
+	ck_assert_int_eq(ts_request_read_body(&req, 1024), TS_BODY_OK);
+	ck_assert_str_eq(req.body, "{}");
+}
+END_TEST
+
 START_TEST(test_json_media_type_rules)
 {
 	static const char *env[] = { "REQUEST_METHOD", "PUT", "REQUEST_URI", "/",
@@ -285,6 +320,9 @@ make_suite(void)
 	tcase_add_test(tc, test_content_length_over_cap_is_not_read);
 	tcase_add_test(tc, test_bad_content_length);
 	tcase_add_test(tc, test_empty_post_reads_nothing);
+	tcase_add_test(tc, test_chunked_body_without_length_is_read_to_its_end);
+	tcase_add_test(tc, test_chunked_body_over_cap_is_too_large);
+	tcase_add_test(tc, test_content_length_wins_over_transfer_encoding);
 	tcase_add_test(tc, test_json_media_type_rules);
 	tcase_add_test(tc, test_unknown_method);
 	tcase_add_test(tc, test_options_and_cors_headers_are_read);
