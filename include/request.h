@@ -19,7 +19,9 @@ enum ts_method {
 	TS_M_PUT = 1 << 3,
 	TS_M_PATCH = 1 << 4,
 	TS_M_DELETE = 1 << 5,
-	TS_M_OTHER = 1 << 6
+	TS_M_OPTIONS = 1 << 6,  /* no route serves it: the dispatcher answers a
+	                         * known path's OPTIONS (API reference: CORS) */
+	TS_M_OTHER = 1 << 7
 };
 
 /* Where a request's parameters and body come from (FastCGI or plain CGI). */
@@ -56,6 +58,10 @@ struct ts_request {
 	long long content_length; /* -1 when absent, -2 when not a number,
 	                           * TS_LENGTH_UNKNOWN: see below */
 	char *authorization;    /* NULL when absent (owned) */
+	char *origin;           /* Origin, NULL when absent; cut at
+	                         * TS_MAX_CORS_ORIGIN_BYTES + 1 (owned) */
+	char *cors_method;      /* Access-Control-Request-Method, NULL when
+	                         * absent (owned) */
 	char *remote_user;      /* REMOTE_USER when the web server says it
 	                         * authenticated (AUTH_TYPE set), else NULL:
 	                         * ts_auth_server_user (owned) */

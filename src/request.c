@@ -18,6 +18,7 @@ static const struct {
 } methods[] = {
 	{ "GET", TS_M_GET }, { "HEAD", TS_M_HEAD }, { "POST", TS_M_POST },
 	{ "PUT", TS_M_PUT }, { "PATCH", TS_M_PATCH }, { "DELETE", TS_M_DELETE },
+	{ "OPTIONS", TS_M_OPTIONS },
 };
 
 const char *
@@ -180,6 +181,9 @@ ts_request_init(struct ts_request *req, const struct ts_request_source *src,
 	    copy_param(src->param(src->ctx, "CONTENT_TYPE"), TS_MAX_HEADER_BYTES, &req->content_type) != 0 ||
 	    copy_param(src->param(src->ctx, "HTTP_AUTHORIZATION"),
 	    TS_MAX_TOKEN_BYTES + sizeof("Bearer  "), &req->authorization) != 0 ||
+	    copy_param(src->param(src->ctx, "HTTP_ORIGIN"), TS_MAX_CORS_ORIGIN_BYTES + 1, &req->origin) != 0 ||
+	    copy_param(src->param(src->ctx, "HTTP_ACCESS_CONTROL_REQUEST_METHOD"), TS_MAX_METHOD_NAME_BYTES,
+	    &req->cors_method) != 0 ||
 	    copy_param(ts_auth_server_user(src->param(src->ctx, "REMOTE_USER"),
 	    src->param(src->ctx, "AUTH_TYPE")), TS_MAX_HEADER_BYTES, &req->remote_user) != 0 ||
 	    route_path(req, base_path) != 0 || mount_point(req, base_path) != 0)
@@ -276,6 +280,8 @@ ts_request_free(struct ts_request *req)
 	free(req->query);
 	free(req->content_type);
 	free(req->authorization);
+	free(req->origin);
+	free(req->cors_method);
 	free(req->remote_user);
 	free(req->body);
 	memset(req, 0, sizeof(*req));

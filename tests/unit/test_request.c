@@ -279,6 +279,27 @@ START_TEST(test_unknown_method)
 }
 END_TEST
 
+START_TEST(test_options_and_cors_headers_are_read)
+{
+	static char long_origin[TS_MAX_CORS_ORIGIN_BYTES + 40];
+	static const char *env[] = { "REQUEST_METHOD", "OPTIONS", "REQUEST_URI", "/api/threads",
+		"HTTP_ORIGIN", "https://app.example", "HTTP_ACCESS_CONTROL_REQUEST_METHOD", "POST", NULL };
+
+	init_with(env, NULL, "");
+	ck_assert_int_eq(req.method, TS_M_OPTIONS);
+	ck_assert_str_eq(req.origin, "https://app.example");
+	ck_assert_str_eq(req.cors_method, "POST");
+	ts_request_free(&req);
+	/* An over-long Origin is kept cut one byte past the longest origin
+	 * the configuration takes, so it can match none. */
+	memcpy(long_origin, "https://", 8);
+	memset(long_origin + 8, 'a', sizeof(long_origin) - 9);
+	env[5] = long_origin;
+	init_with(env, NULL, "");
+	ck_assert_uint_eq(strlen(req.origin), TS_MAX_CORS_ORIGIN_BYTES + 1);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -304,6 +325,7 @@ make_suite(void)
 	tcase_add_test(tc, test_content_length_wins_over_transfer_encoding);
 	tcase_add_test(tc, test_json_media_type_rules);
 	tcase_add_test(tc, test_unknown_method);
+	tcase_add_test(tc, test_options_and_cors_headers_are_read);
 	suite_add_tcase(s, tc);
 	return s;
 }
