@@ -53,6 +53,7 @@ struct ts_db {
 	int unsent;             /* ...and the statement provably never reached the server */
 	int check_idle;         /* a request began: look whether the server hung up */
 	unsigned int last_errno;
+	char last_error[256];   /* the client's text for a failed connect */
 	unsigned int limit_s;   /* the request timeout; 0: no deadline */
 	struct timespec deadline; /* CLOCK_MONOTONIC, when limit_s > 0 */
 	int deadline_logged;    /* this request's "deadline passed" line is written */
@@ -99,6 +100,12 @@ unsigned int
 ts_db_last_errno(const struct ts_db *db)
 {
 	return db->last_errno;
+}
+
+const char *
+ts_db_connect_error(const struct ts_db *db)
+{
+	return db->last_error;
 }
 
 void
@@ -257,6 +264,7 @@ open_server(struct ts_db *db, const char *host, unsigned int port, const char *s
 	/* No CLIENT_MULTI_STATEMENTS: one statement per call, always. */
 	if (mysql_real_connect(m, host, c->db_user, c->db_password, c->db_name, port, socket, 0) == NULL) {
 		db->last_errno = mysql_errno(m);
+		snprintf(db->last_error, sizeof(db->last_error), "%s", mysql_error(m));
 		ts_log(TS_LOG_WARN, "db: cannot connect (%u)", db->last_errno);
 		mysql_close(m);
 		return TS_DB_UNAVAILABLE;
