@@ -14,12 +14,21 @@ enum ts_auth_mode { TS_AUTH_JWT, TS_AUTH_REMOTE_USER };
 
 enum ts_log_level { TS_LOG_ERROR, TS_LOG_WARN, TS_LOG_INFO, TS_LOG_DEBUG };
 
+/* One address of a cluster ([database] hosts). */
+struct ts_db_host {
+	char *host;
+	unsigned int port;      /* 0: the client library's default */
+};
+
 /* All strings are owned by the struct and freed by ts_config_free. */
 struct ts_config {
 	/* [database] */
 	char *db_host;          /* NULL with db_socket set: connect by socket */
 	unsigned int db_port;   /* 0: the client library's default */
 	char *db_socket;
+	struct ts_db_host *db_hosts; /* a cluster's addresses in order, or NULL (src/db_hosts.c) */
+	size_t db_nhosts;
+	int db_sync_wait;       /* read-your-writes on a cluster: Galera's causal wait */
 	char *db_user;
 	char *db_password;      /* from password, password_file or THREADSTORE_DB_PASSWORD */
 	char *db_name;

@@ -189,6 +189,22 @@
 /* Connecting to the database: short, so a dead server gives a fast 503. */
 #define TS_DB_CONNECT_TIMEOUT_SECONDS 2
 #define TS_DB_RW_TIMEOUT_SECONDS 30
+/*
+ * A cluster ([database] hosts, src/db_hosts.c): at most this many
+ * addresses; one that failed is passed over this long (a node killed or
+ * stopped costs one connect timeout per worker, not one a request); a
+ * worker on a fallback address goes back to the first after this long.
+ */
+#define TS_MAX_DB_HOSTS 16
+/*
+ * The migration lease (src/migrate_lease.c): held this long unless renewed
+ * (each migration renews it), and waited for this long by a second
+ * `threadstore migrate` before it gives up.
+ */
+#define TS_MIGRATE_LEASE_SECONDS 600
+#define TS_MIGRATE_WAIT_SECONDS 60
+#define TS_DB_HOST_DOWN_SECONDS 5
+#define TS_DB_FAILBACK_SECONDS 60
 /* Transactions that hit a deadlock or lock wait timeout are run again this often. */
 #define TS_DB_MAX_TXN_ATTEMPTS 8
 /* Seconds a stopping master waits for workers to finish before SIGKILL. */

@@ -17,7 +17,7 @@ extern const struct ts_migration ts_migrations[];
 extern const unsigned int ts_nmigrations;
 
 /* Applies every migration not yet recorded in schema_migrations, in order,
- * under a named lock; says what it did on out. Returns 0 or -1. */
+ * under the migration lease; says what it did on out. Returns 0 or -1. */
 int ts_migrate(struct ts_db *db, FILE *out);
 
 #endif

@@ -11,8 +11,9 @@ enum ts_sql {
 	TS_SQL_SESSION_INFO,
 	TS_SQL_SETTING_GET,
 	TS_SQL_SETTING_PUT,
-	TS_SQL_LOCK_GET,
-	TS_SQL_LOCK_RELEASE,
+	TS_SQL_LEASE_TAKE,
+	TS_SQL_LEASE_RELEASE,
+	TS_SQL_WSREP_ON,
 	TS_SQL_MIGRATIONS_APPLIED,
 	TS_SQL_MIGRATION_RECORD,
 	TS_SQL_THREAD_INSERT,
@@ -115,7 +116,16 @@ enum ts_page_col {
 
 enum ts_sql_flags {
 	TS_SQLF_NONE = 0,
-	TS_SQLF_REPEATABLE = 1 << 0 /* safe to run again after a lost connection */
+	TS_SQLF_REPEATABLE = 1 << 0, /* safe to run again after a lost connection */
+	/*
+	 * Must see every write acknowledged before it: the caller's own
+	 * earlier writes (read-your-writes), a cursor from an earlier page,
+	 * the sharing flag just changed. On a cluster with sync_wait it waits
+	 * for its node to catch up first (src/db_hosts.c); else it changes
+	 * nothing. Statements inside a transaction need no flag: the
+	 * transaction's start waits instead.
+	 */
+	TS_SQLF_CAUSAL = 1 << 1
 };
 
 struct ts_sql_stmt {

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "db_hosts.h"
 #include "mounts.h"
 #include "limits.h"
 
@@ -27,6 +28,8 @@ struct loader {
 	char *password_file;
 	char *public_key_file;
 	char *secret;
+	char *hosts;            /* [database] hosts, parsed once every key is read */
+	int sync_wait;          /* -1: not set (on with hosts, else off) */
 };
 
 const char *
@@ -103,6 +106,15 @@ database_key(struct loader *ld, const char *name, const char *value)
 			return fail(ld, "database", name, "must be a port number (1-65535)");
 		c->db_port = (unsigned int)n;
 		return 0;
+	}
+	if (strcmp(name, "hosts") == 0)
+		return set_string(&ld->hosts, value);
+	if (strcmp(name, "sync_wait") == 0) {
+		if (strcmp(value, "on") == 0 || strcmp(value, "off") == 0) {
+			ld->sync_wait = value[1] == 'n';
+			return 0;
+		}
+		return fail(ld, "database", name, "must be on or off");
 	}
 	return fail(ld, "database", name, "unknown key");
 }
@@ -423,6 +435,24 @@ resolve_jwt_key(struct loader *ld)
 	return 0;
 }
 
+/*
+ * A cluster's addresses (src/db_hosts.c) win over host and socket, as
+ * socket wins over host; port is the default port of an address without
+ * one. sync_wait is on for a list of two or more unless set, else off
+ * unless set.
+ */
+static int
+check_hosts(struct loader *ld)
+{
+	struct ts_config *c = ld->cfg;
+	const char *why = NULL;
+
+	if (ld->hosts != NULL && ts_db_hosts_parse(ld->hosts, c->db_port, &c->db_hosts, &c->db_nhosts, &why) != 0)
+		return fail(ld, "database", "hosts", why);
+	c->db_sync_wait = ld->sync_wait >= 0 ? ld->sync_wait : c->db_nhosts > 1;
+	return 0;
+}
+
 static int
 check_required(struct loader *ld)
 {
@@ -432,7 +462,10 @@ check_required(struct loader *ld)
 		return fail(ld, "database", "name", "required");
 	if (c->db_user == NULL || *c->db_user == '\0')
 		return fail(ld, "database", "user", "required");
-	if (c->db_host == NULL && c->db_socket == NULL && set_string(&c->db_host, "localhost") != 0)
+	if (check_hosts(ld) != 0)
+		return -1;
+	if (c->db_hosts == NULL && c->db_host == NULL && c->db_socket == NULL &&
+	    set_string(&c->db_host, "localhost") != 0)
 		return fail(ld, "database", "host", "out of memory");
 	if (ts_mount_overlap(c->ks_path, c->arena_path))
 		return fail(ld, "server", "arena_path", "must not be ks_path, or inside it, or hold it");
@@ -448,6 +481,7 @@ ts_config_load(const char *path, struct ts_config *cfg, char *err, size_t errlen
 	set_defaults(cfg);
 	memset(&ld, 0, sizeof(ld));
 	ld.cfg = cfg;
+	ld.sync_wait = -1;
 	ld.err = err;
 	ld.errlen = errlen;
 	rc = ini_parse(path, on_key, &ld);
@@ -465,6 +499,7 @@ ts_config_load(const char *path, struct ts_config *cfg, char *err, size_t errlen
 	free(ld.password_file);
 	free(ld.public_key_file);
 	free(ld.secret);
+	free(ld.hosts);
 	if (rc != 0 || ld.failed) {
 		ts_config_free(cfg);
 		return TS_CONFIG_ERROR;
@@ -477,6 +512,7 @@ ts_config_free(struct ts_config *c)
 {
 	free(c->db_host);
 	free(c->db_socket);
+	ts_db_hosts_free(c->db_hosts, c->db_nhosts);
 	free(c->db_user);
 	free(c->db_password);
 	free(c->db_name);

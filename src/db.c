@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "db_hosts.h"
 #include "limits.h"
 #include "log.h"
 
@@ -34,6 +35,9 @@
 #define ER_LOCK_DEADLOCK_NO 1213
 #define ER_DUP_ENTRY_NO 1062
 #define ER_SERVER_SHUTDOWN_NO 1053
+/* Galera: the node is not synced or outside the primary component; the
+ * statement was refused before it ran. */
+#define ER_WSREP_NOT_READY_NO 1047
 #define ER_CONNECTION_KILLED_NO 1927
 #define ER_CLIENT_INTERACTION_TIMEOUT_NO 4031
 /* A statement stopped by max_statement_time (MariaDB) or max_execution_time (MySQL). */
@@ -53,6 +57,7 @@ struct ts_db {
 	unsigned int limit_s;   /* the request timeout; 0: no deadline */
 	struct timespec deadline; /* CLOCK_MONOTONIC, when limit_s > 0 */
 	int deadline_logged;    /* this request's "deadline passed" line is written */
+	struct ts_db_route route; /* a cluster's addresses: which one, which to pass over */
 };
 
 struct ts_db *
@@ -159,6 +164,7 @@ is_connection_error(unsigned int e)
 	case CR_CONN_HOST_ERROR:
 	case CR_SERVER_LOST_EXTENDED:
 	case ER_SERVER_SHUTDOWN_NO:
+	case ER_WSREP_NOT_READY_NO:
 	case ER_CONNECTION_KILLED_NO:
 	case ER_CLIENT_INTERACTION_TIMEOUT_NO:
 		return 1;
@@ -176,7 +182,11 @@ classify(struct ts_db *db, unsigned int e, const char *text, const char *what)
 {
 	db->last_errno = e;
 	if (is_connection_error(e)) {
+		struct timespec now;
+
 		ts_log(TS_LOG_WARN, "db: connection lost during %s (%u)", what, e);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ts_db_route_lost(&db->route, db->cfg, e, &now);
 		db->lost = 1;
 		db_close(db);
 		return TS_DB_UNAVAILABLE;
@@ -223,17 +233,22 @@ set_session_limits(struct ts_db *db, MYSQL *m)
 	return 0;
 }
 
-enum ts_db_status
-ts_db_connect(struct ts_db *db)
+/*
+ * Opens a connection to one server (host and port, or socket) into *out.
+ * A cluster's connection only reads and writes for as long as the request
+ * may take, so a node that froze answers 2013 and the worker moves on
+ * before the master kills it (src/server.c).
+ */
+static enum ts_db_status
+open_server(struct ts_db *db, const char *host, unsigned int port, const char *socket, MYSQL **out)
 {
 	const struct ts_config *c = db->cfg;
 	unsigned int connect_timeout = TS_DB_CONNECT_TIMEOUT_SECONDS;
-	unsigned int rw_timeout = TS_DB_RW_TIMEOUT_SECONDS;
+	unsigned int rw_timeout = c->db_nhosts > 0 && db->limit_s > 0 ? db->limit_s + 1 : TS_DB_RW_TIMEOUT_SECONDS;
 	my_bool reconnect = 0;
 	MYSQL *m;
 
-	if (db->conn != NULL)
-		return TS_DB_OK;
+	*out = NULL;
 	m = mysql_init(NULL);
 	if (m == NULL)
 		return TS_DB_ERROR;
@@ -247,8 +262,7 @@ ts_db_connect(struct ts_db *db)
 	    "SET SESSION time_zone = '+00:00', SESSION sql_mode = "
 	    "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
 	/* No CLIENT_MULTI_STATEMENTS: one statement per call, always. */
-	if (mysql_real_connect(m, c->db_socket != NULL ? NULL : c->db_host, c->db_user,
-	    c->db_password, c->db_name, c->db_port, c->db_socket, 0) == NULL) {
+	if (mysql_real_connect(m, host, c->db_user, c->db_password, c->db_name, port, socket, 0) == NULL) {
 		db->last_errno = mysql_errno(m);
 		snprintf(db->last_error, sizeof(db->last_error), "%s", mysql_error(m));
 		ts_log(TS_LOG_WARN, "db: cannot connect (%u)", db->last_errno);
@@ -259,6 +273,61 @@ ts_db_connect(struct ts_db *db)
 		mysql_close(m);
 		return is_connection_error(db->last_errno) ? TS_DB_UNAVAILABLE : TS_DB_ERROR;
 	}
+	*out = m;
+	return TS_DB_OK;
+}
+
+/*
+ * A cluster ([database] hosts): the addresses in the route's order
+ * (src/db_hosts.c), the first that answers and is ready wins; one that
+ * does not is passed over for a while. 503 only when none answers.
+ */
+static enum ts_db_status
+open_cluster(struct ts_db *db, MYSQL **out)
+{
+	size_t order[TS_MAX_DB_HOSTS], n, k;
+	enum ts_db_status st = TS_DB_UNAVAILABLE;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	n = ts_db_route_order(&db->route, db->cfg, &now, order);
+	for (k = 0; k < n; k++) {
+		const struct ts_db_host *h = &db->cfg->db_hosts[order[k]];
+
+		st = open_server(db, h->host, h->port, NULL, out);
+		if (st == TS_DB_OK && ts_db_node_ready(*out, &db->last_errno) != 0) {
+			ts_log(TS_LOG_WARN, "db: %s:%u is not ready for use (%u)", h->host, h->port, db->last_errno);
+			mysql_close(*out);
+			*out = NULL;
+			st = TS_DB_UNAVAILABLE;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (st == TS_DB_OK) {
+			ts_db_route_up(&db->route, order[k], &now);
+			if (order[k] != 0)
+				ts_log(TS_LOG_WARN, "db: connected to %s:%u, not the first address", h->host, h->port);
+			return TS_DB_OK;
+		}
+		ts_db_route_down(&db->route, order[k], &now);
+	}
+	return st;
+}
+
+enum ts_db_status
+ts_db_connect(struct ts_db *db)
+{
+	const struct ts_config *c = db->cfg;
+	enum ts_db_status st;
+	MYSQL *m;
+
+	if (db->conn != NULL)
+		return TS_DB_OK;
+	if (c->db_nhosts > 0)
+		st = open_cluster(db, &m);
+	else
+		st = open_server(db, c->db_socket != NULL ? NULL : c->db_host, c->db_port, c->db_socket, &m);
+	if (st != TS_DB_OK)
+		return st;
 	db->conn = m;
 	db->lost = 0;
 	return TS_DB_OK;
@@ -274,10 +343,17 @@ static void
 drop_if_closed(struct ts_db *db)
 {
 	struct pollfd p;
+	struct timespec now;
 
 	if (!db->check_idle || db->conn == NULL)
 		return;
 	db->check_idle = 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (ts_db_route_fail_back(&db->route, db->cfg, &now)) {
+		ts_log(TS_LOG_INFO, "db: going back to the first database address");
+		db_close(db);
+		return;
+	}
 	p.fd = (int)mysql_get_socket(db->conn);
 	p.events = POLLIN;
 	p.revents = 0;
@@ -291,19 +367,30 @@ static enum ts_db_status
 prepared(struct ts_db *db, enum ts_sql id, MYSQL_STMT **out)
 {
 	MYSQL_STMT *s = db->stmts[id];
-	const char *text = ts_sql_table[id].text;
 
 	if (s == NULL) {
+		char *causal = NULL;
+		/* With sync_wait, a statement that must see the caller's own
+		 * writes waits for the node to catch up (src/db_hosts.c). */
+		const char *text = ts_db_causal_text(db->cfg, ts_sql_table[id].text,
+		    (ts_sql_table[id].flags & TS_SQLF_CAUSAL) != 0, &causal);
+
+		if (text == NULL)
+			return TS_DB_ERROR;
 		s = mysql_stmt_init(db->conn);
-		if (s == NULL)
+		if (s == NULL) {
+			free(causal);
 			return classify(db, mysql_errno(db->conn), mysql_error(db->conn), "stmt_init");
+		}
 		if (mysql_stmt_prepare(s, text, strlen(text)) != 0) {
 			unsigned int e = mysql_stmt_errno(s);
 			char msg[256];
 			snprintf(msg, sizeof(msg), "%s", mysql_stmt_error(s));
 			mysql_stmt_close(s);
+			free(causal);
 			return classify(db, e, msg, "prepare");
 		}
+		free(causal);
 		db->stmts[id] = s;
 	}
 	*out = s;
@@ -619,8 +706,10 @@ exec_once(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params, si
 	db->unsent = 0;
 	if (mysql_stmt_execute(s) != 0) {
 		/* Connector/C says 2006 when it could not send the command (a
-		 * connection lost after sending is 2013): it never ran. */
-		db->unsent = mysql_stmt_errno(s) == CR_SERVER_GONE_ERROR;
+		 * connection lost after sending is 2013): it never ran. Nor did
+		 * one a Galera node refused as not ready (1047). */
+		db->unsent = mysql_stmt_errno(s) == CR_SERVER_GONE_ERROR ||
+		    mysql_stmt_errno(s) == ER_WSREP_NOT_READY_NO;
 		return stmt_fail(db, s, "execute");
 	}
 	if (affected != NULL)
@@ -667,13 +756,15 @@ backoff(int attempt)
 static enum ts_db_status
 begin(struct ts_db *db)
 {
-	static const char start[] = "START TRANSACTION";
+	/* With sync_wait, causal: the transaction sees every write the
+	 * cluster acknowledged before it began (src/db_hosts.c). */
+	const char *start = ts_db_begin_text(db->cfg);
 	enum ts_db_status st;
 
 	drop_if_closed(db);
 	if ((st = ts_db_connect(db)) != TS_DB_OK)
 		return st;
-	if (mysql_real_query(db->conn, start, sizeof(start) - 1) != 0)
+	if (mysql_real_query(db->conn, start, strlen(start)) != 0)
 		return classify(db, mysql_errno(db->conn), mysql_error(db->conn), "begin");
 	db->in_txn = 1;
 	return TS_DB_OK;

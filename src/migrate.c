@@ -1,16 +1,18 @@
 /*
  * Applies the migrations compiled in from sql/ that schema_migrations does not
- * list yet, in version order, under a named lock so two concurrent runs
- * cannot both apply one. Migration text comes from our own files, never from
- * a request, so it runs as plain statements (DDL), split at ";" line ends.
+ * list yet, in version order, under the migration lease (a row, not a named
+ * lock: src/migrate_lease.c) so two concurrent runs, also on two nodes of a
+ * Galera cluster, cannot both apply one. Migration text comes from our own
+ * files, never from a request, so it runs as plain statements (DDL), split
+ * at ";" line ends. On Galera the DDL runs in total order isolation (TOI),
+ * replicated to every node before it returns.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
 #include "migrate.h"
-
-static const char lock_name[] = "threadstore_migrate";
-#define MIGRATE_LOCK_TIMEOUT_SECONDS 60
+#include "migrate_lease.h"
 
 /* The table that records what was applied exists before anything else. */
 static const char bootstrap_sql[] =
@@ -68,7 +70,7 @@ run_statements(struct ts_db *db, const char *sql)
 }
 
 static int
-apply_missing(struct ts_db *db, FILE *out)
+apply_missing(struct ts_db *db, const char *holder, FILE *out)
 {
 	struct ts_db_rows applied;
 	unsigned int i, done = 0;
@@ -82,6 +84,12 @@ apply_missing(struct ts_db *db, FILE *out)
 
 		if (is_applied(&applied, m->version))
 			continue;
+		/* Renewed before each migration: it must not expire in one. */
+		if (ts_lease_take(db, holder, 0) != TS_DB_OK) {
+			fprintf(out, "lost the migration lease before %s; try again\n", m->name);
+			rc = -1;
+			break;
+		}
 		fprintf(out, "applying %s\n", m->name);
 		p[0] = ts_p_int(m->version);
 		p[1] = ts_p_str(m->name, strlen(m->name));
@@ -100,27 +108,48 @@ apply_missing(struct ts_db *db, FILE *out)
 	return rc;
 }
 
+/*
+ * On a Galera node, DDL in this session runs in total order isolation
+ * whatever the server's default (an operator may have set RSU, which
+ * changes one node only). Elsewhere nothing is done.
+ */
+static int
+replicated_ddl(struct ts_db *db)
+{
+	struct ts_db_rows r;
+	int galera;
+
+	if (ts_db_exec(db, TS_SQL_WSREP_ON, NULL, 0, &r, NULL) != TS_DB_OK)
+		return 0;       /* no such variable: not MariaDB with wsrep */
+	galera = r.nrows == 1 && ts_db_cell_ll(&r, 0, 0) == 1;
+	ts_db_rows_free(&r);
+	if (galera && ts_db_exec_trusted(db, "SET SESSION wsrep_OSU_method = 'TOI'") != TS_DB_OK)
+		return -1;
+	return 0;
+}
+
 int
 ts_migrate(struct ts_db *db, FILE *out)
 {
-	struct ts_db_param lp[2] = { ts_p_str(lock_name, sizeof(lock_name) - 1),
-	    ts_p_int(MIGRATE_LOCK_TIMEOUT_SECONDS) };
-	struct ts_db_rows r;
-	int locked, rc;
+	char holder[TS_LEASE_HOLDER_MAX];
+	enum ts_db_status st;
+	int rc;
 
-	if (ts_db_exec(db, TS_SQL_LOCK_GET, lp, 2, &r, NULL) != TS_DB_OK) {
+	if (ts_db_connect(db) != TS_DB_OK || replicated_ddl(db) != 0 || ts_lease_bootstrap(db) != 0) {
 		fprintf(out, "cannot reach the database (see the log)\n");
 		return -1;
 	}
-	locked = r.nrows == 1 && ts_db_cell(&r, 0, 0)->data != NULL &&
-	    strcmp(ts_db_cell(&r, 0, 0)->data, "1") == 0;
-	ts_db_rows_free(&r);
-	if (!locked) {
-		fprintf(out, "another migration holds the lock; try again\n");
+	ts_lease_holder(holder);
+	st = ts_lease_take(db, holder, TS_MIGRATE_WAIT_SECONDS);
+	if (st == TS_DB_RETRY) {
+		fprintf(out, "another migration holds the lease; try again\n");
 		return -1;
 	}
-	rc = ts_db_exec_trusted(db, bootstrap_sql) == TS_DB_OK ? apply_missing(db, out) : -1;
-	if (ts_db_exec(db, TS_SQL_LOCK_RELEASE, lp, 1, &r, NULL) == TS_DB_OK)
-		ts_db_rows_free(&r);
+	if (st != TS_DB_OK) {
+		fprintf(out, "cannot reach the database (see the log)\n");
+		return -1;
+	}
+	rc = ts_db_exec_trusted(db, bootstrap_sql) == TS_DB_OK ? apply_missing(db, holder, out) : -1;
+	ts_lease_release(db, holder);
 	return rc;
 }

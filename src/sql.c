@@ -85,6 +85,9 @@
 	" JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id AND m.seq " cmp " c.seq" \
 	" AND m.seq > t.cleared_seq WHERE t.id = ? AND c.id = ?"
 
+/* A read that must see the caller's own writes (TS_SQLF_CAUSAL), safe to repeat. */
+#define CAUSAL_READ (TS_SQLF_REPEATABLE | TS_SQLF_CAUSAL)
+
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
 	/* for log lines and the fault tests, which KILL a worker's connection */
@@ -95,17 +98,35 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		TS_SQLF_REPEATABLE },
 	[TS_SQL_SETTING_GET] = {
 		"SELECT value FROM system_settings WHERE name = ?",
-		TS_SQLF_REPEATABLE },
+		CAUSAL_READ },
 	[TS_SQL_SETTING_PUT] = {
 		"INSERT INTO system_settings (name, value, updated_at) "
 		"VALUES (?, ?, UTC_TIMESTAMP(3)) "
 		"ON DUPLICATE KEY UPDATE value = ?, updated_at = UTC_TIMESTAMP(3)",
 		/* writing the same value twice is harmless */
 		TS_SQLF_REPEATABLE },
-	[TS_SQL_LOCK_GET] = { "SELECT GET_LOCK(?, ?)", TS_SQLF_NONE },
-	[TS_SQL_LOCK_RELEASE] = { "SELECT RELEASE_LOCK(?)", TS_SQLF_NONE },
+	/*
+	 * The migration lease (src/migrate_lease.c): one row, taken by a
+	 * conditional UPDATE when it is free, expired or already ours (a
+	 * renewal), and freed only by its holder. GET_LOCK would lock one
+	 * Galera node only; two UPDATEs of one row on two nodes conflict at
+	 * certification and one of them loses. The expiry always moves on, by
+	 * a millisecond at least, so a renewal within the same millisecond
+	 * still counts as a changed row. Parameters: holder, seconds, holder;
+	 * release: holder.
+	 */
+	[TS_SQL_LEASE_TAKE] = {
+		"UPDATE schema_migration_lease SET holder = ?, expires_at = "
+		"GREATEST(UTC_TIMESTAMP(3) + INTERVAL ? SECOND, expires_at + INTERVAL 1000 MICROSECOND) "
+		"WHERE id = 1 AND (holder = '' OR holder = ? OR expires_at < UTC_TIMESTAMP(3))",
+		TS_SQLF_NONE },
+	[TS_SQL_LEASE_RELEASE] = {
+		"UPDATE schema_migration_lease SET holder = '', expires_at = UTC_TIMESTAMP(3) "
+		"WHERE id = 1 AND holder = ?", TS_SQLF_REPEATABLE },
+	/* Whether the server is a Galera node (an error on MySQL: not one). */
+	[TS_SQL_WSREP_ON] = { "SELECT @@GLOBAL.wsrep_on", TS_SQLF_REPEATABLE },
 	[TS_SQL_MIGRATIONS_APPLIED] = {
-		"SELECT version FROM schema_migrations ORDER BY version", TS_SQLF_REPEATABLE },
+		"SELECT version FROM schema_migrations ORDER BY version", CAUSAL_READ },
 	[TS_SQL_MIGRATION_RECORD] = {
 		"INSERT INTO schema_migrations (version, name, applied_at) "
 		"VALUES (?, ?, UTC_TIMESTAMP(3))", TS_SQLF_NONE },
@@ -125,7 +146,7 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"SELECT " THREAD_COLS ", "
 		"(SELECT value FROM system_settings WHERE name = 'public_sharing') "
 		"FROM threads WHERE id = ?",
-		TS_SQLF_REPEATABLE },
+		CAUSAL_READ },
 	/* Each field changes only when its flag is set, in one statement, so two
 	 * PATCHes of different fields cannot undo each other. */
 	[TS_SQL_THREAD_UPDATE] = {
@@ -159,22 +180,22 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"DELETE FROM threads WHERE id = ? AND BINARY owner_id = BINARY ?", TS_SQLF_NONE },
 	[TS_SQL_THREAD_CURSOR] = {
 		"SELECT row_id, owner_id, visibility FROM threads WHERE id = ?",
-		TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_UP] = { OWN_THREADS("threads_owner", "", ">", "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_DOWN] = { OWN_THREADS("threads_owner", "", "<", "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_NS_UP] = { OWN_THREADS("threads_owner_ns", NS, ">", "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_NS_DOWN] = { OWN_THREADS("threads_owner_ns", NS, "<", "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_VIS_UP] = { OWN_THREADS("threads_owner_vis", VIS, ">", "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_OWN_VIS_DOWN] = { OWN_THREADS("threads_owner_vis", VIS, "<", "DESC"), TS_SQLF_REPEATABLE },
+		CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_UP] = { OWN_THREADS("threads_owner", "", ">", "ASC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_DOWN] = { OWN_THREADS("threads_owner", "", "<", "DESC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_NS_UP] = { OWN_THREADS("threads_owner_ns", NS, ">", "ASC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_NS_DOWN] = { OWN_THREADS("threads_owner_ns", NS, "<", "DESC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_VIS_UP] = { OWN_THREADS("threads_owner_vis", VIS, ">", "ASC"), CAUSAL_READ },
+	[TS_SQL_THREADS_OWN_VIS_DOWN] = { OWN_THREADS("threads_owner_vis", VIS, "<", "DESC"), CAUSAL_READ },
 	[TS_SQL_THREADS_OWN_NS_VIS_UP] = {
-		OWN_THREADS("threads_owner_ns_vis", NS VIS, ">", "ASC"), TS_SQLF_REPEATABLE },
+		OWN_THREADS("threads_owner_ns_vis", NS VIS, ">", "ASC"), CAUSAL_READ },
 	[TS_SQL_THREADS_OWN_NS_VIS_DOWN] = {
-		OWN_THREADS("threads_owner_ns_vis", NS VIS, "<", "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_PUBLIC_UP] = { PUBLIC_THREADS("threads_public", "", ">", "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_PUBLIC_DOWN] = { PUBLIC_THREADS("threads_public", "", "<", "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_THREADS_PUBLIC_NS_UP] = { PUBLIC_THREADS("threads_public_ns", NS, ">", "ASC"), TS_SQLF_REPEATABLE },
+		OWN_THREADS("threads_owner_ns_vis", NS VIS, "<", "DESC"), CAUSAL_READ },
+	[TS_SQL_THREADS_PUBLIC_UP] = { PUBLIC_THREADS("threads_public", "", ">", "ASC"), CAUSAL_READ },
+	[TS_SQL_THREADS_PUBLIC_DOWN] = { PUBLIC_THREADS("threads_public", "", "<", "DESC"), CAUSAL_READ },
+	[TS_SQL_THREADS_PUBLIC_NS_UP] = { PUBLIC_THREADS("threads_public_ns", NS, ">", "ASC"), CAUSAL_READ },
 	[TS_SQL_THREADS_PUBLIC_NS_DOWN] = {
-		PUBLIC_THREADS("threads_public_ns", NS, "<", "DESC"), TS_SQLF_REPEATABLE },
+		PUBLIC_THREADS("threads_public_ns", NS, "<", "DESC"), CAUSAL_READ },
 	/* `threadstore threads list` without --owner: every thread, newest
 	 * first, one range of the primary key. Parameters: bound, LIMIT. */
 	[TS_SQL_THREADS_ALL_DOWN] = {
@@ -196,12 +217,12 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"SELECT " MESSAGE_COLS_OF("m.") ", t.id IS NULL OR m.seq <= t.cleared_seq OR p.thread_id IS NOT NULL "
 		"FROM messages m LEFT JOIN threads t ON t.id = m.thread_id "
 		"LEFT JOIN message_purges p ON p.thread_id = m.thread_id AND p.through_seq >= m.seq "
-		"WHERE m.id = ?", TS_SQLF_REPEATABLE },
+		"WHERE m.id = ?", CAUSAL_READ },
 	/* A live message of a thread (not cleared): parameters message, thread. */
 	[TS_SQL_MESSAGE_IN_THREAD] = {
 		"SELECT " MESSAGE_COLS_OF("m.") " FROM messages m JOIN threads t ON t.id = m.thread_id "
 		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq",
-		TS_SQLF_REPEATABLE },
+		CAUSAL_READ },
 	[TS_SQL_MESSAGE_SEQ_OF] = {
 		"SELECT m.seq FROM messages m JOIN threads t ON t.id = m.thread_id "
 		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq", TS_SQLF_REPEATABLE },
@@ -279,21 +300,21 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"DELETE FROM messages WHERE thread_id = ? AND seq <= ? ORDER BY seq LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_PURGE_DONE] = {
 		"DELETE FROM message_purges WHERE thread_id = ? AND through_seq = ?", TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_UP] = { RANGE_PK("ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_DOWN] = { RANGE_PK("DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_ROLES_UP] = { MERGED(ROLE_BRANCH("seq", "ASC"), "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_ROLES_DOWN] = { MERGED(ROLE_BRANCH("seq", "DESC"), "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_RUN_UP] = { MERGED(RUN_BRANCH("seq", "ASC"), "ASC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_RUN_DOWN] = { MERGED(RUN_BRANCH("seq", "DESC"), "DESC"), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_COUNT] = { COUNT_PK, TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_ROLES_COUNT] = { COUNT_MERGED(ROLE_BRANCH("1", "ASC")), TS_SQLF_REPEATABLE },
-	[TS_SQL_RANGE_RUN_COUNT] = { COUNT_MERGED(RUN_BRANCH("1", "ASC")), TS_SQLF_REPEATABLE },
+	[TS_SQL_RANGE_UP] = { RANGE_PK("ASC"), CAUSAL_READ },
+	[TS_SQL_RANGE_DOWN] = { RANGE_PK("DESC"), CAUSAL_READ },
+	[TS_SQL_RANGE_ROLES_UP] = { MERGED(ROLE_BRANCH("seq", "ASC"), "ASC"), CAUSAL_READ },
+	[TS_SQL_RANGE_ROLES_DOWN] = { MERGED(ROLE_BRANCH("seq", "DESC"), "DESC"), CAUSAL_READ },
+	[TS_SQL_RANGE_RUN_UP] = { MERGED(RUN_BRANCH("seq", "ASC"), "ASC"), CAUSAL_READ },
+	[TS_SQL_RANGE_RUN_DOWN] = { MERGED(RUN_BRANCH("seq", "DESC"), "DESC"), CAUSAL_READ },
+	[TS_SQL_RANGE_COUNT] = { COUNT_PK, CAUSAL_READ },
+	[TS_SQL_RANGE_ROLES_COUNT] = { COUNT_MERGED(ROLE_BRANCH("1", "ASC")), CAUSAL_READ },
+	[TS_SQL_RANGE_RUN_COUNT] = { COUNT_MERGED(RUN_BRANCH("1", "ASC")), CAUSAL_READ },
 	/* parameters: thread, created_after (NULL: none), thread, created_before */
-	[TS_SQL_TIME_BOUNDS] = { "SELECT " SEQ_AT("<=") ", " SEQ_AT("<"), TS_SQLF_REPEATABLE },
+	[TS_SQL_TIME_BOUNDS] = { "SELECT " SEQ_AT("<=") ", " SEQ_AT("<"), CAUSAL_READ },
 	/* parameters: thread, LIMIT */
-	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
-	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", CAUSAL_READ },
+	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", CAUSAL_READ },
 	/* parameters: thread, cursor, LIMIT */
-	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
-	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", CAUSAL_READ },
+	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", CAUSAL_READ },
 };

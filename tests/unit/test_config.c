@@ -147,6 +147,77 @@ START_TEST(test_out_of_range_numbers_are_refused)
 }
 END_TEST
 
+/* [database] hosts: a cluster's addresses in order, each with its port or
+ * the `port` key's; sync_wait follows the list unless set. */
+START_TEST(test_cluster_hosts_are_parsed_in_order)
+{
+	ck_assert_int_eq(load("[database]\nname = ts\nuser = ts\nport = 3307\n"
+	    "hosts = db1.example:3306, 10.0.0.2 ,[::1]:3310, db4\n[auth]\nsecret = " SECRET "\n"), TS_CONFIG_OK);
+	ck_assert_uint_eq(cfg.db_nhosts, 4);
+	ck_assert_str_eq(cfg.db_hosts[0].host, "db1.example");
+	ck_assert_uint_eq(cfg.db_hosts[0].port, 3306);
+	ck_assert_str_eq(cfg.db_hosts[1].host, "10.0.0.2");
+	ck_assert_uint_eq(cfg.db_hosts[1].port, 3307);
+	ck_assert_str_eq(cfg.db_hosts[2].host, "::1");
+	ck_assert_uint_eq(cfg.db_hosts[2].port, 3310);
+	ck_assert_str_eq(cfg.db_hosts[3].host, "db4");
+	ck_assert_int_eq(cfg.db_sync_wait, 1);
+	ts_config_free(&cfg);
+	/* One address (HAProxy in front of the cluster): sync_wait as set. */
+	ck_assert_int_eq(load(MINIMAL "[database]\nhosts = 127.0.0.1:3306\n"), TS_CONFIG_OK);
+	ck_assert_uint_eq(cfg.db_nhosts, 1);
+	ck_assert_int_eq(cfg.db_sync_wait, 0);
+	ts_config_free(&cfg);
+	ck_assert_int_eq(load(MINIMAL "[database]\nhosts = 127.0.0.1:3306\nsync_wait = on\n"), TS_CONFIG_OK);
+	ck_assert_int_eq(cfg.db_sync_wait, 1);
+	ts_config_free(&cfg);
+	ck_assert_int_eq(load(MINIMAL "[database]\nhosts = a, b\nsync_wait = off\n"), TS_CONFIG_OK);
+	ck_assert_int_eq(cfg.db_sync_wait, 0);
+	ts_config_free(&cfg);
+	/* hosts wins over host and socket, as socket wins over host. */
+	ck_assert_int_eq(load(MINIMAL "[database]\nhost = h\nsocket = /run/mysqld/mysqld.sock\nhosts = a, b\n"),
+	    TS_CONFIG_OK);
+	ck_assert_uint_eq(cfg.db_nhosts, 2);
+	ck_assert_str_eq(cfg.db_hosts[0].host, "a");
+}
+END_TEST
+
+/* The single server stays the default: no list, no causal wait. */
+START_TEST(test_single_server_has_no_cluster_settings)
+{
+	ck_assert_int_eq(load(MINIMAL "[database]\nhost = db.example\nport = 3306\n"), TS_CONFIG_OK);
+	ck_assert_ptr_null(cfg.db_hosts);
+	ck_assert_uint_eq(cfg.db_nhosts, 0);
+	ck_assert_int_eq(cfg.db_sync_wait, 0);
+	ck_assert_str_eq(cfg.db_host, "db.example");
+}
+END_TEST
+
+START_TEST(test_bad_cluster_hosts_are_refused)
+{
+	static const char *const bad[] = {
+		"hosts = \n", "hosts = a,,b\n", "hosts = a, \n", "hosts = a:0\n", "hosts = a:65536\n",
+		"hosts = a:33o6\n", "hosts = a:\n", "hosts = [::1\n", "hosts = [::1]x\n", "hosts = a b\n",
+		"hosts = a;b\n", "hosts = ::1\n", "hosts = a/b\n",
+		"hosts = h1,h2,h3,h4,h5,h6,h7,h8,h9,h10,h11,h12,h13,h14,h15,h16,h17\n",
+		"sync_wait = yes\n", "sync_wait = 1\n", NULL
+	};
+	char text[512];
+	size_t i;
+
+	for (i = 0; bad[i] != NULL; i++) {
+		snprintf(text, sizeof(text), MINIMAL "[database]\n%s", bad[i]);
+		ck_assert_msg(load(text) == TS_CONFIG_ERROR, "accepted: %s", bad[i]);
+		ck_assert_msg(strstr(err, strncmp(bad[i], "sync", 4) == 0 ? "sync_wait" : "hosts") != NULL,
+		    "%s: %s", bad[i], err);
+	}
+	/* Sixteen is the most. */
+	ck_assert_int_eq(load(MINIMAL "[database]\nhosts = h1,h2,h3,h4,h5,h6,h7,h8,h9,h10,h11,h12,h13,h14,h15,h16\n"),
+	    TS_CONFIG_OK);
+	ck_assert_uint_eq(cfg.db_nhosts, 16);
+}
+END_TEST
+
 START_TEST(test_missing_database_name_is_named)
 {
 	ck_assert_int_eq(load("[database]\nuser = ts\n[auth]\nsecret = " SECRET "\n"), TS_CONFIG_ERROR);
@@ -279,6 +350,9 @@ make_suite(void)
 	tcase_add_test(tc, test_base_path_shapes);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_resolve_order);
+	tcase_add_test(tc, test_cluster_hosts_are_parsed_in_order);
+	tcase_add_test(tc, test_single_server_has_no_cluster_settings);
+	tcase_add_test(tc, test_bad_cluster_hosts_are_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
