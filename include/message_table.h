@@ -12,6 +12,12 @@
 
 #include "db.h"
 
+/* Message mid of thread tid and what deciding its reader's access needs
+ * (enum ts_read_col), in one statement; no row when either is not there.
+ * The caller frees rows. */
+enum ts_db_status ts_message_table_read(struct ts_db *db, const unsigned char *tid,
+    const unsigned char *mid, struct ts_db_rows *rows);
+
 /* Message mid of thread tid, with the message columns (enum
  * ts_message_col); no row when there is none. The caller frees rows. */
 enum ts_db_status ts_message_table_get(struct ts_db *db, const unsigned char *tid,

@@ -38,6 +38,7 @@ enum ts_sql {
 	TS_SQL_THREADS_PUBLIC_NS_DOWN,
 	TS_SQL_MESSAGE_BY_ID,
 	TS_SQL_MESSAGE_IN_THREAD,
+	TS_SQL_MESSAGE_READ,
 	TS_SQL_MESSAGE_SEQ_OF,
 	TS_SQL_THREAD_LOCK,
 	TS_SQL_THREAD_NEXT_SEQ,
@@ -107,6 +108,16 @@ enum ts_page_col {
 	TS_PC_OWNER, TS_PC_VISIBILITY, TS_PC_MESSAGE_COUNT, TS_PC_SHARING_FLAG,
 	TS_PC_MESSAGE,
 	TS_PC__COUNT = TS_PC_MESSAGE + TS_MC__COUNT
+};
+
+/*
+ * The columns of TS_SQL_MESSAGE_READ: the message columns (enum
+ * ts_message_col), then its thread's owner_id and visibility and the
+ * sharing flag, so that the row is read as one message.
+ */
+enum ts_read_col {
+	TS_RC_OWNER = TS_MC__COUNT, TS_RC_VISIBILITY, TS_RC_SHARING_FLAG,
+	TS_RC__COUNT
 };
 
 enum ts_sql_flags {

@@ -14,6 +14,15 @@ ts_message_table_get(struct ts_db *db, const unsigned char *tid, const unsigned 
 }
 
 enum ts_db_status
+ts_message_table_read(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
+    struct ts_db_rows *rows)
+{
+	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
+
+	return ts_db_exec(db, TS_SQL_MESSAGE_READ, p, 2, rows, NULL);
+}
+
+enum ts_db_status
 ts_message_table_seq(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
     long long *seq)
 {

@@ -187,6 +187,18 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"SELECT " MESSAGE_COLS_OF("m.") " FROM messages m JOIN threads t ON t.id = m.thread_id "
 		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq",
 		TS_SQLF_REPEATABLE },
+	/*
+	 * A message to be read, with what its access decision needs (enum
+	 * ts_read_col), in one statement: the thread, the flag and the message
+	 * are const tables (unique keys). No row: no such thread or message
+	 * (parameters: message, thread).
+	 */
+	[TS_SQL_MESSAGE_READ] = {
+		"SELECT " MESSAGE_COLS_OF("m.") ", t.owner_id, t.visibility, s.value FROM threads t "
+		"LEFT JOIN system_settings s ON s.name = 'public_sharing' "
+		"JOIN messages m ON m.thread_id = t.id AND m.seq > t.cleared_seq "
+		"WHERE m.id = ? AND t.id = ?",
+		TS_SQLF_REPEATABLE },
 	[TS_SQL_MESSAGE_SEQ_OF] = {
 		"SELECT m.seq FROM messages m JOIN threads t ON t.id = m.thread_id "
 		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq", TS_SQLF_REPEATABLE },
