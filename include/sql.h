@@ -101,11 +101,14 @@ enum ts_message_col {
 
 /*
  * The columns of a page statement (TS_SQL_PAGE_*): the thread's owner_id,
- * visibility and message_count and the sharing flag on every row, then the
- * message columns (enum ts_message_col) from TS_PC_MESSAGE on.
+ * visibility and message_count, the sharing flag, and whether the page was
+ * read for a caller who may read it (TS_PC_READABLE, 1 or 0; see
+ * PAGE_READABLE in sql.c) on every row, then the message columns (enum
+ * ts_message_col) from TS_PC_MESSAGE on.
  */
 enum ts_page_col {
 	TS_PC_OWNER, TS_PC_VISIBILITY, TS_PC_MESSAGE_COUNT, TS_PC_SHARING_FLAG,
+	TS_PC_READABLE,
 	TS_PC_MESSAGE,
 	TS_PC__COUNT = TS_PC_MESSAGE + TS_MC__COUNT
 };

@@ -77,13 +77,26 @@
  * from elsewhere, or an empty page) sends the caller to the statements that
  * tell those apart.
  */
-#define PAGE_SELECT "SELECT t.owner_id, t.visibility, t.message_count, s.value, " \
+/*
+ * PAGE_READABLE: whether the caller (a parameter, NULL when anonymous) owns
+ * the thread or it is shared (not private, 0, with sharing on). Read from
+ * the const tables, it is a constant to the planner: when true the page is
+ * the range above; when false only the thread's last message is read
+ * (m.seq = t.last_seq, one key lookup) instead of a page nobody will be
+ * shown, so a 401 or 403 still comes from this one statement, with the
+ * thread's columns. It decides nothing: the access matrix decides on those
+ * columns, and a page allowed but read as not readable is read again the
+ * long way (API reference: The access matrix).
+ */
+#define PAGE_READABLE "(BINARY t.owner_id = BINARY ? OR (s.value = 'true' AND t.visibility <> 0))"
+#define PAGE_SELECT "SELECT t.owner_id, t.visibility, t.message_count, s.value, " PAGE_READABLE ", " \
 	MESSAGE_COLS_OF("m.") " FROM threads t LEFT JOIN system_settings s ON s.name = 'public_sharing'"
+#define PAGE_ONLY_READABLE " AND (" PAGE_READABLE " OR m.seq = t.last_seq)"
 #define PAGE_ALL PAGE_SELECT " JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id" \
-	" AND m.seq > t.cleared_seq WHERE t.id = ?"
+	" AND m.seq > t.cleared_seq" PAGE_ONLY_READABLE " WHERE t.id = ?"
 #define PAGE_FROM(cmp) PAGE_SELECT " JOIN messages c ON c.thread_id = t.id AND c.seq > t.cleared_seq" \
 	" JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id AND m.seq " cmp " c.seq" \
-	" AND m.seq > t.cleared_seq WHERE t.id = ? AND c.id = ?"
+	" AND m.seq > t.cleared_seq" PAGE_ONLY_READABLE " WHERE t.id = ? AND c.id = ?"
 
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
@@ -287,10 +300,10 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_RANGE_RUN_COUNT] = { COUNT_MERGED(RUN_BRANCH("1", "ASC")), TS_SQLF_REPEATABLE },
 	/* parameters: thread, created_after (NULL: none), thread, created_before */
 	[TS_SQL_TIME_BOUNDS] = { "SELECT " SEQ_AT("<=") ", " SEQ_AT("<"), TS_SQLF_REPEATABLE },
-	/* parameters: thread, LIMIT */
+	/* parameters: caller, caller, thread, LIMIT */
 	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
-	/* parameters: thread, cursor, LIMIT */
+	/* parameters: caller, caller, thread, cursor, LIMIT */
 	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", TS_SQLF_REPEATABLE },
 };
