@@ -22,6 +22,18 @@ void ts_fcgi_source(FCGX_Request *req, struct ts_request_source *src);
 void ts_fcgi_sink(FCGX_Request *req, struct ts_response_sink *sink);
 
 /*
+ * FCGX_Finish_r, without libfcgi's lingering close when it is not needed.
+ * libfcgi closes a connection by shutdown(), then waiting up to 2 s for the
+ * web server to close its end, reading whatever it still sends: 3 system
+ * calls and a sleep of the worker per request. That wait matters only when
+ * unread input is left (close() with unread data resets the connection, and
+ * the web server may lose the answer); when FCGI_STDIN has been read to its
+ * end (a GET's empty stream is already buffered with the parameters), the
+ * web server sends nothing more, and a plain close() is clean.
+ */
+void ts_fcgi_finish(FCGX_Request *req);
+
+/*
  * The same over plain CGI: parameters from getenv(3) (owned by the
  * environment), the body from fd 0, the response to fd 1. They own nothing.
  */

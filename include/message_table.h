@@ -12,6 +12,12 @@
 
 #include "db.h"
 
+/* Message mid of thread tid and what deciding its reader's access needs
+ * (enum ts_read_col), in one statement; no row when either is not there.
+ * The caller frees rows. */
+enum ts_db_status ts_message_table_read(struct ts_db *db, const unsigned char *tid,
+    const unsigned char *mid, struct ts_db_rows *rows);
+
 /* Message mid of thread tid, with the message columns (enum
  * ts_message_col); no row when there is none. The caller frees rows. */
 enum ts_db_status ts_message_table_get(struct ts_db *db, const unsigned char *tid,
@@ -47,9 +53,11 @@ enum ts_db_status ts_message_table_delete(struct ts_db *db, const unsigned char 
  * beyond message cursor (NULL: from the start) in the scan's direction, each
  * row with the thread's owner, visibility and count and the sharing flag
  * first (enum ts_page_col). No row at all: no such thread, a cursor that is
- * not a live message of it, or an empty page.
+ * not a live message of it, or an empty page. For a caller (its subject,
+ * NULL when anonymous) who neither owns the thread nor may read it shared,
+ * the row is the thread's last message alone, with TS_PC_READABLE 0.
  */
 enum ts_db_status ts_message_table_page(struct ts_db *db, const unsigned char *tid,
-    const unsigned char *cursor, int upward, long long limit, struct ts_db_rows *rows);
+    const unsigned char *cursor, const char *caller, int upward, long long limit, struct ts_db_rows *rows);
 
 #endif

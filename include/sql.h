@@ -43,6 +43,7 @@ enum ts_sql {
 	TS_SQL_STATS_NEWEST,
 	TS_SQL_MESSAGE_BY_ID,
 	TS_SQL_MESSAGE_IN_THREAD,
+	TS_SQL_MESSAGE_READ,
 	TS_SQL_MESSAGE_SEQ_OF,
 	TS_SQL_THREAD_LOCK,
 	TS_SQL_THREAD_NEXT_SEQ,
@@ -105,13 +106,26 @@ enum ts_message_col {
 
 /*
  * The columns of a page statement (TS_SQL_PAGE_*): the thread's owner_id,
- * visibility and message_count and the sharing flag on every row, then the
- * message columns (enum ts_message_col) from TS_PC_MESSAGE on.
+ * visibility and message_count, the sharing flag, and whether the page was
+ * read for a caller who may read it (TS_PC_READABLE, 1 or 0; see
+ * PAGE_READABLE in sql.c) on every row, then the message columns (enum
+ * ts_message_col) from TS_PC_MESSAGE on.
  */
 enum ts_page_col {
 	TS_PC_OWNER, TS_PC_VISIBILITY, TS_PC_MESSAGE_COUNT, TS_PC_SHARING_FLAG,
+	TS_PC_READABLE,
 	TS_PC_MESSAGE,
 	TS_PC__COUNT = TS_PC_MESSAGE + TS_MC__COUNT
+};
+
+/*
+ * The columns of TS_SQL_MESSAGE_READ: the message columns (enum
+ * ts_message_col), then its thread's owner_id and visibility and the
+ * sharing flag, so that the row is read as one message.
+ */
+enum ts_read_col {
+	TS_RC_OWNER = TS_MC__COUNT, TS_RC_VISIBILITY, TS_RC_SHARING_FLAG,
+	TS_RC__COUNT
 };
 
 enum ts_sql_flags {

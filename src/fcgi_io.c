@@ -4,6 +4,7 @@
  * request.c and response.c.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -57,6 +58,28 @@ fcgi_write(void *ctx, const char *buf, size_t n)
 		n -= part;
 	}
 	return 0;
+}
+
+/*
+ * Whether req's FCGI_STDIN has ended with no error. Reads at most one byte
+ * past what the request used: a byte there is unread input (a body left
+ * unread after a 4xx), and the connection then closes the lingering way.
+ */
+static int
+stdin_at_end(FCGX_Request *req)
+{
+	if (req->in == NULL || FCGX_GetError(req->in) != 0)
+		return 0;
+	return FCGX_HasSeenEOF(req->in) == EOF || FCGX_GetChar(req->in) == EOF;
+}
+
+void
+ts_fcgi_finish(FCGX_Request *req)
+{
+	/* libfcgi closes a detached request's connection with close() alone. */
+	if (!req->keepConnection && stdin_at_end(req))
+		req->detached = 1;
+	FCGX_Finish_r(req);
 }
 
 void

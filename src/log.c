@@ -1,4 +1,5 @@
 /* Log lines on stderr: one access line per request, plus errors and warnings. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,30 @@ ts_log_set_level(enum ts_log_level level)
 	current_level = level;
 }
 
+/*
+ * The pid of log lines, kept instead of a getpid() system call a line (an
+ * access line a request); a fork's child forgets it (pthread_atfork), so a
+ * worker's lines carry its own.
+ */
+static pid_t log_pid;
+static int log_pid_hooked;
+
+static void
+forget_pid(void)
+{
+	log_pid = 0;
+}
+
+static long
+current_pid(void)
+{
+	if (!log_pid_hooked)
+		log_pid_hooked = pthread_atfork(NULL, NULL, forget_pid) == 0;
+	if (log_pid == 0 || !log_pid_hooked)
+		log_pid = getpid();
+	return (long)log_pid;
+}
+
 /* Writes "ts=<utc> pid=<pid> level=<level> " into buf. */
 static int
 log_prefix(char *buf, size_t len, enum ts_log_level level)
@@ -29,7 +54,7 @@ log_prefix(char *buf, size_t len, enum ts_log_level level)
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	return snprintf(buf, len, "ts=%s.%03ldZ pid=%ld level=%s ", stamp,
-	    now.tv_nsec / 1000000L, (long)getpid(), level_names[level]);
+	    now.tv_nsec / 1000000L, current_pid(), level_names[level]);
 }
 
 void

@@ -14,6 +14,15 @@ ts_message_table_get(struct ts_db *db, const unsigned char *tid, const unsigned 
 }
 
 enum ts_db_status
+ts_message_table_read(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
+    struct ts_db_rows *rows)
+{
+	struct ts_db_param p[] = { ts_p_blob(mid, 16), ts_p_blob(tid, 16) };
+
+	return ts_db_exec(db, TS_SQL_MESSAGE_READ, p, 2, rows, NULL);
+}
+
+enum ts_db_status
 ts_message_table_seq(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
     long long *seq)
 {
@@ -92,13 +101,16 @@ ts_message_table_delete(struct ts_db *db, const unsigned char *tid, const unsign
 
 enum ts_db_status
 ts_message_table_page(struct ts_db *db, const unsigned char *tid, const unsigned char *cursor,
-    int upward, long long limit, struct ts_db_rows *rows)
+    const char *caller, int upward, long long limit, struct ts_db_rows *rows)
 {
 	static const enum ts_sql ids[2][2] = {
 		{ TS_SQL_PAGE_DOWN, TS_SQL_PAGE_UP }, { TS_SQL_PAGE_DOWN_FROM, TS_SQL_PAGE_UP_FROM } };
-	struct ts_db_param p[3];
+	struct ts_db_param p[5];
 	size_t n = 0;
 
+	p[n++] = caller != NULL ? ts_p_str(caller, strlen(caller)) : ts_p_null();
+	p[n] = p[n - 1];        /* PAGE_READABLE twice: the column and the join */
+	n++;
 	p[n++] = ts_p_blob(tid, 16);
 	if (cursor != NULL)
 		p[n++] = ts_p_blob(cursor, 16);

@@ -14,7 +14,7 @@
  * killed and replaced (see "The scoreboard").
  *
  * A worker is single-threaded: poll the listen socket, FCGX_Accept_r,
- * ts_handle_request, FCGX_Finish_r, and after max_requests it exits to be
+ * ts_handle_request, ts_fcgi_finish (FCGX_Finish_r), and after max_requests it exits to be
  * replaced (recycling). Stop signals are always blocked and read from a
  * signalfd polled beside the listen socket (see struct stop_watch), so a
  * SIGTERM is only ever taken between requests, the request in flight always
@@ -346,7 +346,7 @@ worker_loop(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 		ts_fcgi_source(&req, &src);
 		ts_fcgi_sink(&req, &sink);
 		ts_handle_request(&app, &src, &sink);
-		FCGX_Finish_r(&req);
+		ts_fcgi_finish(&req);
 		slot_set(slot, 0);
 		served++;
 		if (cfg->max_requests > 0 && served >= cfg->max_requests) {

@@ -77,13 +77,26 @@
  * from elsewhere, or an empty page) sends the caller to the statements that
  * tell those apart.
  */
-#define PAGE_SELECT "SELECT t.owner_id, t.visibility, t.message_count, s.value, " \
+/*
+ * PAGE_READABLE: whether the caller (a parameter, NULL when anonymous) owns
+ * the thread or it is shared (not private, 0, with sharing on). Read from
+ * the const tables, it is a constant to the planner: when true the page is
+ * the range above; when false only the thread's last message is read
+ * (m.seq = t.last_seq, one key lookup) instead of a page nobody will be
+ * shown, so a 401 or 403 still comes from this one statement, with the
+ * thread's columns. It decides nothing: the access matrix decides on those
+ * columns, and a page allowed but read as not readable is read again the
+ * long way (API reference: The access matrix).
+ */
+#define PAGE_READABLE "(BINARY t.owner_id = BINARY ? OR (s.value = 'true' AND t.visibility <> 0))"
+#define PAGE_SELECT "SELECT t.owner_id, t.visibility, t.message_count, s.value, " PAGE_READABLE ", " \
 	MESSAGE_COLS_OF("m.") " FROM threads t LEFT JOIN system_settings s ON s.name = 'public_sharing'"
+#define PAGE_ONLY_READABLE " AND (" PAGE_READABLE " OR m.seq = t.last_seq)"
 #define PAGE_ALL PAGE_SELECT " JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id" \
-	" AND m.seq > t.cleared_seq WHERE t.id = ?"
+	" AND m.seq > t.cleared_seq" PAGE_ONLY_READABLE " WHERE t.id = ?"
 #define PAGE_FROM(cmp) PAGE_SELECT " JOIN messages c ON c.thread_id = t.id AND c.seq > t.cleared_seq" \
 	" JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id AND m.seq " cmp " c.seq" \
-	" AND m.seq > t.cleared_seq WHERE t.id = ? AND c.id = ?"
+	" AND m.seq > t.cleared_seq" PAGE_ONLY_READABLE " WHERE t.id = ? AND c.id = ?"
 
 /* A read that must see the caller's own writes (TS_SQLF_CAUSAL), safe to repeat. */
 #define CAUSAL_READ (TS_SQLF_REPEATABLE | TS_SQLF_CAUSAL)
@@ -223,6 +236,18 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"SELECT " MESSAGE_COLS_OF("m.") " FROM messages m JOIN threads t ON t.id = m.thread_id "
 		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq",
 		CAUSAL_READ },
+	/*
+	 * A message to be read, with what its access decision needs (enum
+	 * ts_read_col), in one statement: the thread, the flag and the message
+	 * are const tables (unique keys). No row: no such thread or message
+	 * (parameters: message, thread).
+	 */
+	[TS_SQL_MESSAGE_READ] = {
+		"SELECT " MESSAGE_COLS_OF("m.") ", t.owner_id, t.visibility, s.value FROM threads t "
+		"LEFT JOIN system_settings s ON s.name = 'public_sharing' "
+		"JOIN messages m ON m.thread_id = t.id AND m.seq > t.cleared_seq "
+		"WHERE m.id = ? AND t.id = ?",
+		CAUSAL_READ },
 	[TS_SQL_MESSAGE_SEQ_OF] = {
 		"SELECT m.seq FROM messages m JOIN threads t ON t.id = m.thread_id "
 		"WHERE m.id = ? AND m.thread_id = ? AND m.seq > t.cleared_seq", TS_SQLF_REPEATABLE },
@@ -311,10 +336,10 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_RANGE_RUN_COUNT] = { COUNT_MERGED(RUN_BRANCH("1", "ASC")), CAUSAL_READ },
 	/* parameters: thread, created_after (NULL: none), thread, created_before */
 	[TS_SQL_TIME_BOUNDS] = { "SELECT " SEQ_AT("<=") ", " SEQ_AT("<"), CAUSAL_READ },
-	/* parameters: thread, LIMIT */
+	/* parameters: caller, caller, thread, LIMIT */
 	[TS_SQL_PAGE_UP] = { PAGE_ALL " ORDER BY m.seq ASC LIMIT ?", CAUSAL_READ },
 	[TS_SQL_PAGE_DOWN] = { PAGE_ALL " ORDER BY m.seq DESC LIMIT ?", CAUSAL_READ },
-	/* parameters: thread, cursor, LIMIT */
+	/* parameters: caller, caller, thread, cursor, LIMIT */
 	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", CAUSAL_READ },
 	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", CAUSAL_READ },
 };

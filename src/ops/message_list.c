@@ -91,8 +91,11 @@ take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int r
  * round trip, and access is decided on them (a forbidden thread's rows are
  * dropped here, never answered). 0 or -1: done; 1: no row came back, which
  * the statement cannot tell apart (no such thread, a cursor that is not a
- * message of the thread, an empty page), so the caller asks the statements
- * that can, in the order of checks (API reference: Order of checks).
+ * message of the thread, an empty page), or the statement read the caller
+ * as one who may not read the thread while the access matrix allows it
+ * (then the row is not the page), so the caller asks the statements that
+ * can, in the order of checks (API reference: Order of checks). A 401 or
+ * 403 reads one message, not a page (PAGE_READABLE in sql.c).
  */
 static int
 one_statement_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q,
@@ -103,7 +106,7 @@ one_statement_page(struct ts_call *c, const uuid_t tid, const struct ts_message_
 	enum ts_db_status st;
 
 	st = ts_message_table_page(c->db, tid, q->has_after ? q->after : q->has_before ? q->before : NULL,
-	    scan.upward, q->limit + 1, &out->rows);
+	    ts_call_sub(c), scan.upward, q->limit + 1, &out->rows);
 	if (st != TS_DB_OK)
 		return ts_call_db(c, st);
 	if (out->rows.nrows == 0) {
@@ -114,6 +117,11 @@ one_statement_page(struct ts_call *c, const uuid_t tid, const struct ts_message_
 	if (ts_thread_allows(c, &first[TS_PC_SHARING_FLAG], &first[TS_PC_VISIBILITY], first[TS_PC_OWNER].data,
 	    TS_OP_READ) != 0)
 		return -1;
+	/* Allowed, yet read as a caller who may not read it: not the page. */
+	if (first[TS_PC_READABLE].data == NULL || strcmp(first[TS_PC_READABLE].data, "1") != 0) {
+		ts_db_rows_free(&out->rows);
+		return 1;
+	}
 	out->total = strtoll(first[TS_PC_MESSAGE_COUNT].data, NULL, 10);
 	return take_page(c, q, TS_PC_MESSAGE, scan.reverse, out);
 }

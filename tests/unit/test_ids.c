@@ -63,6 +63,23 @@ START_TEST(test_generated_ids_are_distinct_version_4)
 }
 END_TEST
 
+START_TEST(test_generated_ids_carry_version_and_variant_bits)
+{
+	uuid_t a;
+	char s[TS_UUID_STR_LEN + 1];
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		ts_uuid_generate(a);
+		ck_assert_int_eq(uuid_type(a), UUID_TYPE_DCE_RANDOM);
+		ck_assert_int_eq(uuid_variant(a), UUID_VARIANT_DCE);
+		ck_assert(!uuid_is_null(a));
+		ts_uuid_format(a, s);
+		ck_assert_int_eq(ts_uuid_parse_new(s, a), 0);
+	}
+}
+END_TEST
+
 START_TEST(test_request_ids_share_a_prefix_and_count)
 {
 	char a[TS_REQUEST_ID_LEN + 1], b[TS_REQUEST_ID_LEN + 1];
@@ -120,6 +137,7 @@ make_suite(void)
 	tcase_add_test(tc, test_nil_uuid_parses_but_is_refused_as_a_new_id);
 	tcase_add_test(tc, test_malformed_ids_are_refused);
 	tcase_add_test(tc, test_generated_ids_are_distinct_version_4);
+	tcase_add_test(tc, test_generated_ids_carry_version_and_variant_bits);
 	tcase_add_test(tc, test_request_ids_share_a_prefix_and_count);
 	tcase_add_test(tc, test_request_ids_reset_draws_a_new_prefix);
 	tcase_add_test(tc, test_db_time_to_iso);
