@@ -4,8 +4,8 @@
  * holds ever reaches the page unescaped: & < > " ' become character
  * references, invalid UTF-8 and control characters (but tab and line feed)
  * become U+FFFD, and the only markup made from a message is its fenced
- * code blocks and its http(s) addresses as links (API reference: The share
- * page). A pure module: no I/O.
+ * code blocks and its http(s) addresses as links
+ * (API reference: The share page). A pure module: no I/O.
  */
 #ifndef TS_HTML_H
 #define TS_HTML_H

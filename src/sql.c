@@ -86,7 +86,7 @@
 	" AND m.seq > t.cleared_seq WHERE t.id = ? AND c.id = ?"
 
 /*
- * Share links (src/share_store.c, docs/design.md: Share links). A link's
+ * Share links, src/share_store.c (docs/design.md: Share links). A link's
  * columns for its owner (enum ts_share_col); the listings are keyset ranges
  * on row_id, like the thread listings. Parameters: key, [key,] bound, LIMIT.
  */

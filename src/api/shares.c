@@ -196,8 +196,8 @@ open_link(struct ts_ctx *ctx, struct ts_shared *sh)
 	return -1;
 }
 
-/* The thread as a link's reader sees it (API reference: schema
- * SharedThread): nothing of its owner, id, namespace or metadata. */
+/* The thread as a link's reader sees it (API reference: schema SharedThread):
+ * nothing of its owner, id, namespace or metadata. */
 static struct json_object *
 shared_thread_json(const struct ts_shared *sh)
 {
@@ -228,8 +228,9 @@ ts_h_shared_get(struct ts_ctx *ctx)
 	ts_shared_release(&sh);
 }
 
-/* A page of shared messages as the list envelope (API reference: schema
- * SharedMessageList): next_cursor is the last item's seq. */
+/* A page of shared messages as the list envelope
+ * (API reference: schema SharedMessageList): next_cursor is the last item's
+ * seq. */
 static void
 respond_shared(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_shared_query *q)
 {

@@ -5,10 +5,12 @@
 // that a snapshot keeps showing what it showed, whatever happens to the
 // thread afterwards; and that a link never writes.
 import assert from 'node:assert/strict';
-import { before } from 'node:test';
+import { before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { env, request, assertError, assertJsonOk, assertValidation, bearer, needsHarness } from './lib.mjs';
+import {
+  APACHE, env, request, assertError, assertJsonOk, assertValidation, bearer, needsHarness,
+} from './lib.mjs';
 import {
   ANON, caller, json, htest, newThread, createMessage, createBatch, setSharing, leaveSharingOff, msgPath, msgsPath,
   threadPath, sleep, UUID,
@@ -400,4 +402,24 @@ htest('shares: the page escapes every message and keeps line breaks and fenced c
   assert.ok(html.includes('<meta property="og:description" content="&lt;script&gt;alert(1)&lt;/script&gt; &lt;img'));
   assert.ok(html.includes('<div class="lang">html</div><pre><code>&lt;a href=&quot;javascript:alert(4)&quot;&gt;&amp;amp;&lt;/a&gt;</code></pre>'));
   assert.ok(html.includes('<a href="https://example.org/?a=1&amp;b=" rel="nofollow noopener noreferrer ugc">'));
+});
+
+// As tests/e2e/apache.test.mjs: scripts/test records Apache as SKIPPED
+// when its user cannot reach the socket.
+test('shares: Apache serves the page under the mount point too, with threadstore\'s headers', {
+  skip: needsHarness || (!APACHE && 'needs TS_APACHE_URL (Apache started by scripts/test)'),
+}, async () => {
+  const { t } = await sharedThread();
+  const s = await makeShare(owner, t.id, { mode: 'live' });
+  const ok = await request('GET', pagePath(s.token), { base: APACHE });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.match(ok.headers.get('content-security-policy'), /^default-src 'none'; style-src 'sha256-/);
+  assert.equal(ok.headers.get('referrer-policy'), 'no-referrer');
+  assert.ok(ok.text.includes('first question'));
+  const dead = await request('GET', pagePath('A'.repeat(43)), { base: APACHE });
+  assert.equal(dead.status, 404);
+  assert.equal(dead.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal(dead.text, (await request('GET', pagePath('A'.repeat(43)))).text);
+  assertJsonOk(await request('GET', sharedPath(s.token), { base: APACHE }), 200);
 });
