@@ -207,7 +207,8 @@ server_key(struct loader *ld, const char *name, const char *value)
 	}
 	if (strcmp(name, "ks_path") == 0 || strcmp(name, "arena_path") == 0) {
 		if (!valid_surface_path(value))
-			return fail(ld, "server", name, "must be like /ks (no trailing slash), outside /api, /v1 and /s");
+			return fail(ld, "server", name,
+			    "must be like /ks (no trailing slash), outside /api, /v1 and /s");
 		return set_string(name[0] == 'k' ? &c->ks_path : &c->arena_path, value);
 	}
 	if (strcmp(name, "listen") == 0)

@@ -52,7 +52,8 @@ share_json(struct ts_ctx *ctx, const struct ts_db_rows *rows, size_t row, const 
 	json_object_object_add(o, "id", json_object_new_string(id));
 	json_object_object_add(o, "object", json_object_new_string("share"));
 	json_object_object_add(o, "thread_id", json_object_new_string(tid));
-	json_object_object_add(o, "mode", json_object_new_string(mode_names[strtol(c[TS_SC_MODE].data, NULL, 10) == 1]));
+	json_object_object_add(o, "mode",
+	    json_object_new_string(mode_names[strtol(c[TS_SC_MODE].data, NULL, 10) == TS_SHARE_SNAPSHOT]));
 	if (token != NULL) {
 		snprintf(url, sizeof(url), "%s/s/%s", ctx->req->mount, token);
 		json_object_object_add(o, "url", json_object_new_string(url));

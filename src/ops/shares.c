@@ -269,8 +269,8 @@ ts_shared_messages(struct ts_call *c, const struct ts_shared *sh, const struct t
 	if (r.hi - r.lo <= 1)
 		return 0;       /* nothing can be in the range */
 	if (snap)
-		st = ts_share_store_snapshot(c->db, ts_db_cell_ll(&sh->rows, 0, TS_SH_ROW_ID), tid, r.lo, r.hi, r.upward,
-		    q->limit + 1, &out->rows);
+		st = ts_share_store_snapshot(c->db, ts_db_cell_ll(&sh->rows, 0, TS_SH_ROW_ID), tid, r.lo, r.hi,
+		    r.upward, q->limit + 1, &out->rows);
 	else
 		st = ts_msg_range_read(c->db, &r, q->limit + 1, 0, &out->rows);
 	if (st != TS_DB_OK)

@@ -320,7 +320,8 @@ render(struct ts_ctx *ctx, const struct ts_shared *sh, const struct ts_message_p
 	if (shown > 0 && (more_after || more_before)) {
 		ts_html_lit(&h, "<nav class=\"wrap pages\" aria-label=\"Pages\">");
 		if (more_before)
-			page_link(&h, "prev", "before", &pg->cells[0][TS_MC_SEQ], q->limit, "\xE2\x86\x90 Earlier messages");
+			page_link(&h, "prev", "before", &pg->cells[0][TS_MC_SEQ], q->limit,
+			    "\xE2\x86\x90 Earlier messages");
 		else
 			ts_html_lit(&h, "<span></span>");
 		if (more_after)

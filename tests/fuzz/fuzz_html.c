@@ -41,7 +41,8 @@ check_markup(const char *s, size_t n)
 			const char *end = strchr(s + i + 9, '"');
 
 			FUZZ_CHECK(end != NULL);
-			FUZZ_CHECK(strncasecmp(s + i + 9, "http://", 7) == 0 || strncasecmp(s + i + 9, "https://", 8) == 0);
+			FUZZ_CHECK(strncasecmp(s + i + 9, "http://", 7) == 0 ||
+			    strncasecmp(s + i + 9, "https://", 8) == 0);
 			FUZZ_CHECK(memchr(s + i + 9, '<', (size_t)(end - (s + i + 9))) == NULL);
 			FUZZ_CHECK(strncmp(end, "\" rel=\"nofollow noopener noreferrer ugc\">", 41) == 0);
 			i = (size_t)(end - s) + 40;

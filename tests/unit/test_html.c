@@ -101,9 +101,11 @@ START_TEST(test_message_bad_schemes_are_never_links)
 	ck_assert_str_eq(MSG("https://a.test/\"onmouseover=alert(1)"),
 	    "<div class=\"text\"><a href=\"https://a.test/\" rel=\"nofollow noopener noreferrer ugc\">"
 	    "https://a.test/</a>&quot;onmouseover=alert(1)</div>");
-	ck_assert_str_eq(MSG("xhttps://a.test https:// http:"), "<div class=\"text\">xhttps://a.test https:// http:</div>");
+	ck_assert_str_eq(MSG("xhttps://a.test https:// http:"),
+	    "<div class=\"text\">xhttps://a.test https:// http:</div>");
 	/* inside a code block nothing is a link */
-	ck_assert_str_eq(MSG("```\nhttps://a.test\n```"), "<div class=\"code\"><pre><code>https://a.test</code></pre></div>");
+	ck_assert_str_eq(MSG("```\nhttps://a.test\n```"),
+	    "<div class=\"code\"><pre><code>https://a.test</code></pre></div>");
 }
 END_TEST
 
