@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import {
   APACHE, env, request, assertError, assertJsonOk, assertValidation, bearer, needsHarness,
 } from './lib.mjs';
@@ -422,4 +423,17 @@ test('shares: Apache serves the page under the mount point too, with threadstore
   assert.equal(dead.headers.get('content-type'), 'text/html; charset=utf-8');
   assert.equal(dead.text, (await request('GET', pagePath('A'.repeat(43)))).text);
   assertJsonOk(await request('GET', sharedPath(s.token), { base: APACHE }), 200);
+});
+
+htest('shares: no token reaches the access log, whatever path it came in', async () => {
+  const { t } = await sharedThread();
+  const s = await makeShare(owner, t.id, { mode: 'live' });
+  const paths = [pagePath(s.token), sharedPath(s.token), sharedPath(s.token, '/messages?limit=1'),
+    `${pagePath(s.token)}/extra`, `/api/shared/${s.token}/x/y`];
+  for (const path of paths) await request('GET', path);
+  await sleep(200);
+  const log = readFileSync(env.TS_LOG_FILE, 'utf8');
+  assert.ok(!log.includes(s.token), 'a token in the log');
+  assert.ok(!log.includes(s.token.slice(0, 20)), 'part of a token in the log');
+  assert.ok(log.includes('path="/s/{token}"') && log.includes('path="/api/shared/{token}/messages"'));
 });
