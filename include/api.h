@@ -27,6 +27,14 @@ void ts_h_messages_clear(struct ts_ctx *ctx);
 void ts_h_message_get(struct ts_ctx *ctx);
 void ts_h_message_patch(struct ts_ctx *ctx);
 void ts_h_message_delete(struct ts_ctx *ctx);
+void ts_h_shares_create(struct ts_ctx *ctx);
+void ts_h_shares_list_thread(struct ts_ctx *ctx);
+void ts_h_shares_list(struct ts_ctx *ctx);
+void ts_h_share_delete(struct ts_ctx *ctx);
+/* A link's reader: /api/shared/{token}, whose placeholder is a token, not
+ * an id (ts_api_shared_surface). */
+void ts_h_shared_get(struct ts_ctx *ctx);
+void ts_h_shared_messages(struct ts_ctx *ctx);
 
 /* ---- src/api/render.c: what several /api handlers answer with. */
 

@@ -37,11 +37,17 @@ struct ts_surface {
 /* path_ids for a surface whose ids are plain UUIDs (/api, /v1 threads). */
 int ts_path_ids_uuid(const struct ts_match *m, uuid_t *out);
 
+/* path_ids for routes whose placeholder is a share token, which the
+ * operation checks (a malformed one is a link that does not exist, 404). */
+int ts_path_ids_none(const struct ts_match *m, uuid_t *out);
+
 extern const struct ts_surface ts_api_surface;     /* src/api/ */
 extern const struct ts_surface ts_v1_surface;      /* src/v1/ */
 extern const struct ts_surface ts_conv_surface;    /* src/conv/, errors as /v1's */
 extern const struct ts_surface ts_arena_surface;   /* src/arena/, DualMind's errors */
 extern const struct ts_surface ts_ks_surface;      /* src/ks/: Knowledge Stack's */
+extern const struct ts_surface ts_api_shared_surface; /* /api/shared/{token}: /api's errors */
+extern const struct ts_surface ts_page_surface;    /* src/page/: the share page, HTML */
 
 /* The surface a routed path belongs to. */
 const struct ts_surface *ts_surface_of(const char *path);

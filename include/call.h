@@ -7,6 +7,7 @@
 #ifndef TS_CALL_H
 #define TS_CALL_H
 
+#include "access.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -33,6 +34,11 @@ const char *ts_call_sub(const struct ts_call *c);
  * returned; 0 when there is none.
  */
 int ts_call_check(struct ts_call *c, struct ts_problem *invalid);
+
+/* An access decision (access.h) as the call's answer: 0 when allowed,
+ * else -1 with 401 UNAUTHORIZED, 403 FORBIDDEN or, for a link while
+ * sharing is off, 403 PUBLIC_SHARING_DISABLED. */
+int ts_call_access(struct ts_call *c, enum ts_access a);
 
 /* The call's problem for a database failure (ts_problem_db); -1. */
 int ts_call_db(struct ts_call *c, enum ts_db_status st);

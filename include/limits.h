@@ -97,6 +97,26 @@
 #define TS_MAX_CONTEXT_MESSAGES 10000
 #define TS_DEFAULT_CONTEXT_MESSAGES 1000
 #define TS_CONTEXT_PAGE 50
+/*
+ * Share links (API reference: tag shares). A token is TS_SHARE_TOKEN_BYTES
+ * random bytes (OpenSSL's RAND_bytes), written as TS_SHARE_TOKEN_LEN
+ * base64url characters without padding; anything else in its place is a
+ * link that does not exist. A thread has at most TS_MAX_SHARES_PER_THREAD
+ * links that are not revoked (expired ones count until revoked), which
+ * bounds what a change or delete of one of its messages checks, and what
+ * deleting the thread revokes. expires_at lies after now and at most
+ * TS_MAX_SHARE_EXPIRY_SECONDS ahead. The page shows TS_SHARE_PAGE_DEFAULT
+ * messages unless asked for 1 to TS_MAX_PAGE_LIMIT.
+ */
+#define TS_SHARE_TOKEN_BYTES 32
+/* A seq as a shared page's cursor: 0 to 2^63 - 1 (seq is BIGINT). */
+#define TS_MAX_SEQ 9223372036854775807LL
+#define TS_SHARE_TOKEN_LEN 43
+#define TS_MAX_SHARES_PER_THREAD 20
+#define TS_MAX_SHARE_EXPIRY_SECONDS (366LL * 24 * 3600)
+#define TS_SHARE_PAGE_DEFAULT 50
+/* The share page's og:description: the first message's first code points. */
+#define TS_SHARE_EXCERPT_POINTS 200
 /* `threadstore token --ttl`: at most a year and a day. */
 #define TS_MAX_TOKEN_TTL_SECONDS (366L * 24 * 3600)
 
@@ -115,8 +135,9 @@
 /* Headers we copy out of the FastCGI parameters (Content-Type and such). */
 #define TS_MAX_HEADER_BYTES 1024
 /* Response headers one response may carry besides the fixed ones: a
- * preflight's seven CORS headers and an error's own fit. */
-#define TS_MAX_RESPONSE_HEADERS 12
+ * preflight's seven CORS headers and an error's own fit, and so do a share
+ * page's security headers beside an answer's three CORS headers. */
+#define TS_MAX_RESPONSE_HEADERS 20
 /*
  * cors_origins (API reference: CORS): at most 32 origins of at most 300
  * bytes each (a 253-byte host name, a scheme and a port). An Origin request

@@ -115,6 +115,16 @@ int ts_messages_page(struct ts_call *c, const uuid_t tid, const struct ts_messag
 
 void ts_message_page_free(struct ts_message_page *pg);
 
+/*
+ * Cuts a page whose out->cells[0..n) are the messages read nearest the
+ * cursor first (at most limit + 1 of them): at most limit, fewer where the
+ * response cap stops the page (counted in reading order), turned around
+ * when the scan read them backwards (reverse). The messages left out are
+ * "more" (has_more). 0, or -1 with the problem.
+ */
+int ts_message_page_cut(struct ts_call *c, size_t n, long long limit, int with_details, int reverse,
+    struct ts_message_page *out);
+
 /* The context: the newest messages that fit max_tokens and max_messages
  * (and the response cap), system messages first if asked
  * (API reference: POST /api/threads/{thread_id}/messages/context). */

@@ -40,11 +40,14 @@ struct ts_message_change {
 	const char *details;            /* NULL: null */
 };
 
+/* Changes message mid of thread tid in one transaction, which first saves
+ * the message for the live snapshot links that show it (share_store.h). */
 enum ts_db_status ts_message_table_update(struct ts_db *db, const unsigned char *tid,
     const unsigned char *mid, const struct ts_message_change *c);
 
 /* Deletes message mid (of role `role`) of thread tid and keeps the thread's
- * counters true, in one transaction. *deleted: 0 when it was not there. */
+ * counters true, in one transaction, which first saves the message for the
+ * live snapshot links that show it. *deleted: 0 when it was not there. */
 enum ts_db_status ts_message_table_delete(struct ts_db *db, const unsigned char *tid,
     const unsigned char *mid, int role, int *deleted);
 

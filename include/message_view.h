@@ -30,6 +30,9 @@ struct ts_message_scratch {
 struct ts_message_view {
 	const struct ts_db_cell *cells; /* borrowed: TS_MC__COUNT cells */
 	int with_details;
+	int shared;                     /* as a link's reader sees it (API
+	                                 * reference: schema SharedMessage):
+	                                 * "shared.message", no thread_id */
 	struct ts_message_scratch *scratch; /* borrowed */
 };
 

@@ -22,6 +22,7 @@ struct ts_response {
 	int is_error;
 	char *body;             /* owned JSON text, or NULL for no body */
 	size_t body_len;
+	const char *content_type; /* static; NULL: JSON (every route but the page) */
 	struct ts_header headers[TS_MAX_RESPONSE_HEADERS];
 	size_t nheaders;
 };
@@ -40,6 +41,12 @@ int ts_response_json(struct ts_response *res, int status, struct json_object *ob
  * nothing answers on FastAPI: the agent platform's deletes). 0, -1 on
  * lack of memory. */
 int ts_response_null(struct ts_response *res, int status);
+
+/* Answers status with body (len bytes of content_type, a static string;
+ * the body is taken over, whatever the result; NULL: 500). error: the
+ * error it answers (TS_E__COUNT: none). 0, or -1 when body is NULL. */
+int ts_response_text(struct ts_response *res, int status, const char *content_type, char *body, size_t len,
+    enum ts_error error);
 
 /* Answers with no body (204, or a 200 HEAD handled by the writer). */
 void ts_response_empty(struct ts_response *res, int status);
@@ -77,7 +84,7 @@ struct json_object *ts_detail_at(struct json_object *loc, const char *msg, const
 /*
  * Writes the CGI-style response: status, Content-Type, Content-Length,
  * X-Request-Id, the extra headers, and the body unless head_only.
- * Error bodies get request_id here. Returns 0 or -1 on a write error.
+ * JSON error bodies get request_id here. Returns 0 or -1 on a write error.
  */
 int ts_response_write(struct ts_response *res, const char *request_id, int head_only,
     const struct ts_response_sink *sink);

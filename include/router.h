@@ -1,6 +1,7 @@
 /*
  * A static table of routes: method, pattern, handler. Patterns are literal
- * segments and "{name}" placeholders, which only ever hold UUIDs. A literal
+ * segments and "{name}" placeholders, which hold ids (each surface decodes
+ * its own, struct ts_surface.path_ids) or a share link's token. A literal
  * segment wins over a placeholder (GET .../messages/batch is 405, not a lookup).
  */
 #ifndef TS_ROUTER_H

@@ -17,6 +17,10 @@ int ts_time_db_to_iso(const char *db, size_t len, char out[TS_ISO_LEN + 1]);
 /* The current UTC time as DATETIME(3) text. */
 void ts_time_now_db(char out[TS_DB_TIME_LEN + 1]);
 
+/* The UTC time seconds from now (a small number of years at most) as
+ * DATETIME(3) text. */
+void ts_time_from_now_db(long long seconds, char out[TS_DB_TIME_LEN + 1]);
+
 /*
  * Parses an RFC 3339 timestamp with any offset ("2024-01-15T10:30:00.5+02:00",
  * "...Z") into UTC DATETIME(3) text. Digits beyond milliseconds are dropped,

@@ -19,6 +19,16 @@ ts_access_decide(int public_sharing, enum ts_visibility vis, const char *caller,
 	return is_owner ? TS_ACCESS_ALLOW : TS_ACCESS_FORBIDDEN;
 }
 
+enum ts_access
+ts_access_link(int public_sharing, const char *caller, const char *owner, enum ts_op op)
+{
+	int is_owner = caller != NULL && owner != NULL && strcmp(caller, owner) == 0;
+
+	if (op == TS_OP_WRITE)
+		return ts_access_decide(public_sharing, TS_VIS_PRIVATE, caller, owner, op);
+	return public_sharing || is_owner ? TS_ACCESS_ALLOW : TS_ACCESS_SHARING_OFF;
+}
+
 static const char *const visibility_names[] = {
 	[TS_VIS_PRIVATE] = "private",
 	[TS_VIS_UNLISTED] = "unlisted",

@@ -64,3 +64,11 @@ ts_path_ids_uuid(const struct ts_match *m, uuid_t *out)
 			return -1;
 	return 0;
 }
+
+int
+ts_path_ids_none(const struct ts_match *m, uuid_t *out)
+{
+	(void)m;
+	(void)out;
+	return 0;
+}

@@ -122,6 +122,29 @@ dispatch(struct ts_ctx *ctx, struct ts_match *m)
 	m->route->handler(ctx);
 }
 
+/*
+ * The path as the access line shows it: a share link's token is a secret,
+ * so the segment after /s/ or /api/shared/ is written as {token}, whatever
+ * follows it (API reference: tag shares).
+ */
+static const char *
+loggable_path(const char *path, char *buf, size_t len)
+{
+	static const char *const prefixes[] = { "/s/", "/api/shared/", NULL };
+	const char *rest;
+	size_t i, n;
+
+	for (i = 0; path != NULL && prefixes[i] != NULL; i++) {
+		n = strlen(prefixes[i]);
+		if (strncmp(path, prefixes[i], n) != 0)
+			continue;
+		rest = strchr(path + n, '/');
+		snprintf(buf, len, "%s{token}%s", prefixes[i], rest != NULL ? rest : "");
+		return buf;
+	}
+	return path;
+}
+
 static double
 elapsed_ms(const struct timespec *start)
 {
@@ -140,6 +163,7 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 	struct ts_response res;
 	struct ts_match match;
 	struct ts_ctx ctx;
+	char logged[TS_MAX_PATH_BYTES + 16];
 
 	memset(&res, 0, sizeof(res));
 	memset(&ctx, 0, sizeof(ctx));
@@ -171,7 +195,7 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 		ts_log(TS_LOG_WARN, "no room for the CORS headers rid=%s", req.request_id);
 	if (ts_response_write(&res, req.request_id, req.method == TS_M_HEAD, sink) != 0)
 		ts_log(TS_LOG_WARN, "response not delivered rid=%s", req.request_id);
-	ts_log_access(ts_method_name(req.method), req.path, res.status,
+	ts_log_access(ts_method_name(req.method), loggable_path(req.path, logged, sizeof(logged)), res.status,
 	    elapsed_ms(&req.started), req.request_id);
 	json_object_put(ctx.body);
 	ts_problem_free(&ctx.call.problem);

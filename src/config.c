@@ -185,13 +185,13 @@ valid_base_path(const char *s)
 
 /*
  * A surface's own mount below base_path: one or more segments like
- * base_path's, never /api or /v1 or under them (their routes would be
- * shadowed), nor the root.
+ * base_path's, never /api, /v1 or /s (the share page) or under them
+ * (their routes would be shadowed), nor the root.
  */
 static int
 valid_surface_path(const char *s)
 {
-	static const char *const taken[] = { "/api", "/v1", NULL };
+	static const char *const taken[] = { "/api", "/v1", "/s", NULL };
 	size_t i, n;
 
 	if (s[0] == '\0' || !valid_base_path(s))
@@ -240,7 +240,8 @@ server_key(struct loader *ld, const char *name, const char *value)
 	}
 	if (strcmp(name, "ks_path") == 0 || strcmp(name, "arena_path") == 0) {
 		if (!valid_surface_path(value))
-			return fail(ld, "server", name, "must be like /ks (no trailing slash), outside /api and /v1");
+			return fail(ld, "server", name,
+			    "must be like /ks (no trailing slash), outside /api, /v1 and /s");
 		return set_string(name[0] == 'k' ? &c->ks_path : &c->arena_path, value);
 	}
 	if (strcmp(name, "listen") == 0)

@@ -24,6 +24,7 @@
 #include "message_row.h"
 #include "message_store.h"
 #include "roles.h"
+#include "share_store.h"
 #include "timefmt.h"
 
 /* Whether the stored row is the same message: role and content alike. */
@@ -49,9 +50,14 @@ same_message(const struct ts_db_rows *r, const struct ts_message_input *in)
 static enum ts_db_status
 purge_dead(struct ts_db *db, const struct ts_db_rows *r)
 {
-	struct ts_db_param p[] = { ts_p_blob(ts_db_cell(r, 0, TS_MC_THREAD_ID)->data, 16),
-	    ts_p_int(ts_db_cell_ll(r, 0, TS_MC_SEQ)) };
+	const char *tid = ts_db_cell(r, 0, TS_MC_THREAD_ID)->data;
+	struct ts_db_param p[] = { ts_p_blob(tid, 16), ts_p_int(ts_db_cell_ll(r, 0, TS_MC_SEQ)) };
+	enum ts_db_status st;
 
+	/* A cleared row a live snapshot shows is saved for it first. */
+	if ((st = ts_share_store_save(db, (const unsigned char *)tid,
+	    (const unsigned char *)ts_db_cell(r, 0, TS_MC_ID)->data)) != TS_DB_OK)
+		return st;
 	return ts_db_exec(db, TS_SQL_MESSAGE_PURGE_ONE, p, 2, NULL, NULL);
 }
 

@@ -3,6 +3,7 @@
 
 #include "message_table.h"
 #include "roles.h"
+#include "share_store.h"
 
 enum ts_db_status
 ts_message_table_get(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
@@ -45,20 +46,41 @@ text_or_null(const char *s)
 	return s != NULL ? ts_p_str(s, strlen(s)) : ts_p_null();
 }
 
-enum ts_db_status
-ts_message_table_update(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
-    const struct ts_message_change *c)
+struct update_args {
+	const unsigned char *tid;
+	const unsigned char *mid;
+	const struct ts_message_change *c;
+};
+
+/* A live snapshot that shows the message keeps it as it was (one check,
+ * share_store.h); then the change. */
+static enum ts_db_status
+update_txn(struct ts_db *db, void *arg)
 {
+	struct update_args *a = arg;
+	const struct ts_message_change *c = a->c;
 	struct ts_db_param p[] = {
 		ts_p_int(c->has_text), c->has_text ? ts_p_str(c->text, c->text_len) : ts_p_str("", 0),
 		ts_p_int(c->has_extra), text_or_null(c->content_extra),
 		ts_p_int(c->has_metadata), c->has_metadata ? text_or_null(c->metadata) : ts_p_str("{}", 2),
 		ts_p_int(c->has_details), text_or_null(c->details),
 		ts_p_int(c->has_text),
-		ts_p_blob(mid, 16), ts_p_blob(tid, 16),
+		ts_p_blob(a->mid, 16), ts_p_blob(a->tid, 16),
 	};
+	enum ts_db_status st;
 
+	if ((st = ts_share_store_before_write(db, a->tid, a->mid, 0)) != TS_DB_OK)
+		return st;
 	return ts_db_exec(db, TS_SQL_MESSAGE_UPDATE, p, sizeof(p) / sizeof(p[0]), NULL, NULL);
+}
+
+enum ts_db_status
+ts_message_table_update(struct ts_db *db, const unsigned char *tid, const unsigned char *mid,
+    const struct ts_message_change *c)
+{
+	struct update_args a = { tid, mid, c };
+
+	return ts_db_transaction(db, update_txn, &a);
 }
 
 struct delete_args {
@@ -78,7 +100,8 @@ delete_txn(struct ts_db *db, void *arg)
 	size_t n = 0;
 	int r;
 
-	if ((st = ts_db_exec(db, TS_SQL_MESSAGE_DELETE, one, 2, NULL, &a->deleted)) != TS_DB_OK ||
+	if ((st = ts_share_store_before_write(db, a->tid, a->mid, 1)) != TS_DB_OK ||
+	    (st = ts_db_exec(db, TS_SQL_MESSAGE_DELETE, one, 2, NULL, &a->deleted)) != TS_DB_OK ||
 	    a->deleted == 0)
 		return st;
 	counters[n++] = ts_p_int((long long)a->deleted);

@@ -232,6 +232,8 @@ append_member(struct printbuf *pb, const struct ts_message_view *v, const struct
 		return -1;
 	switch (m->kind) {
 	case VK_OBJECT_NAME:
+		if (v->shared)
+			return append_str(pb, v->scratch, "shared.message", 14, flags);
 		return append_str(pb, v->scratch, "thread.message", 14, flags);
 	case VK_ROLE:
 		role = ts_role_name((int)strtol(c->data, NULL, 10));
@@ -258,9 +260,13 @@ view_to_json(struct json_object *jso, struct printbuf *pb, int level, int flags)
 	size_t i;
 
 	(void)level;
-	for (i = 0; i < sizeof(view_members) / sizeof(view_members[0]); i++)
+	for (i = 0; i < sizeof(view_members) / sizeof(view_members[0]); i++) {
+		/* A link's reader is not told which thread it reads. */
+		if (v->shared && view_members[i].col == TS_MC_THREAD_ID)
+			continue;
 		if (append_member(pb, v, &view_members[i], flags) != 0)
 			return -1;
+	}
 	return append_raw(pb, "}", 1);
 }
 
@@ -320,6 +326,7 @@ ts_message_size_within(const struct ts_db_cell *c, int with_details, struct ts_m
 		return bound;
 	v.cells = c;
 	v.with_details = with_details;
+	v.shared = 0;   /* the larger of the two forms: a bound for both */
 	v.scratch = sc;
 	return view_size(&v);
 }

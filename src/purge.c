@@ -4,13 +4,17 @@
  * at most TS_PURGE_CHUNK rows. The mark goes only when a chunk came back
  * short and the mark was not raised meanwhile (a new clear of the thread).
  * Several workers may work on one thread at once; their chunks then wait on
- * each other's row locks, which costs time, not correctness.
+ * each other's row locks, which costs time, not correctness. A thread whose
+ * cleared rows a live snapshot link still shows waits until the link is
+ * revoked or expires. With no dead message left, a step deletes a chunk of
+ * a revoked snapshot's saved versions instead.
  */
 #include <string.h>
 
 #include "limits.h"
 #include "log.h"
 #include "purge.h"
+#include "share_store.h"
 
 enum ts_purge_result
 ts_purge_step(struct ts_db *db)
@@ -25,8 +29,13 @@ ts_purge_step(struct ts_db *db)
 	if ((st = ts_db_exec(db, TS_SQL_PURGE_NEXT, NULL, 0, &next, NULL)) != TS_DB_OK)
 		goto failed;
 	if (next.nrows == 0) {
+		int worked;
+
 		ts_db_rows_free(&next);
-		return TS_PURGE_IDLE;
+		/* No dead message left: revoked snapshots' saved versions. */
+		if ((st = ts_share_store_purge_step(db, TS_PURGE_CHUNK, &worked)) != TS_DB_OK)
+			goto failed;
+		return worked ? TS_PURGE_MORE : TS_PURGE_IDLE;
 	}
 	memcpy(tid, ts_db_cell(&next, 0, 0)->data, sizeof(tid));
 	through = ts_db_cell_ll(&next, 0, 1);

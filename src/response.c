@@ -34,6 +34,7 @@ clear_body(struct ts_response *res)
 	free(res->body);
 	res->body = NULL;
 	res->body_len = 0;
+	res->content_type = NULL;
 }
 
 int
@@ -63,6 +64,24 @@ ts_response_null(struct ts_response *res, int status)
 	res->body = strdup("null");
 	res->body_len = res->body != NULL ? 4 : 0;
 	return res->body != NULL ? 0 : -1;
+}
+
+int
+ts_response_text(struct ts_response *res, int status, const char *content_type, char *body, size_t len,
+    enum ts_error error)
+{
+	clear_body(res);
+	if (body == NULL) {
+		ts_response_error(res, TS_E_INTERNAL, NULL, NULL);
+		return -1;
+	}
+	res->status = status;
+	res->is_error = error != TS_E__COUNT;
+	res->error = error;
+	res->body = body;
+	res->body_len = len;
+	res->content_type = content_type;
+	return 0;
 }
 
 void
@@ -194,16 +213,15 @@ ts_response_write(struct ts_response *res, const char *request_id, int head_only
 
 	if (res->status == 0)
 		ts_response_error(res, TS_E_INTERNAL, NULL, NULL);
-	if (res->is_error && add_request_id(res, request_id) != 0)
+	if (res->is_error && res->content_type == NULL && add_request_id(res, request_id) != 0)
 		return -1;
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n",
 	    res->status, reason(res->status), request_id);
 	if (n < 0 || (size_t)n >= sizeof(head) || sink->write(sink->ctx, head, (size_t)n) != 0)
 		return -1;
 	if (res->body != NULL) {
-		n = snprintf(head, sizeof(head),
-		    "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n",
-		    res->body_len);
+		n = snprintf(head, sizeof(head), "Content-Type: %s\r\nContent-Length: %zu\r\n",
+		    res->content_type != NULL ? res->content_type : "application/json; charset=utf-8", res->body_len);
 		if (n < 0 || (size_t)n >= sizeof(head) || sink->write(sink->ctx, head, (size_t)n) != 0)
 			return -1;
 	}

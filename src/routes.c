@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "conv.h"
 #include "ks.h"
+#include "page.h"
 #include "router.h"
 #include "v1.h"
 
@@ -25,6 +26,15 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_GET, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_get, TS_R_NONE },
 	{ TS_M_PATCH, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_patch, TS_R_BODY },
 	{ TS_M_DELETE, "/api/threads/{thread_id}/messages/{message_id}", ts_h_message_delete, TS_R_NONE },
+	/* Share links (API reference: tag shares): the owner's, and a link's
+	 * reader's, whose placeholder is the token; and the page. */
+	{ TS_M_POST, "/api/threads/{thread_id}/shares", ts_h_shares_create, TS_R_BODY },
+	{ TS_M_GET, "/api/threads/{thread_id}/shares", ts_h_shares_list_thread, TS_R_NONE },
+	{ TS_M_GET, "/api/shares", ts_h_shares_list, TS_R_NONE },
+	{ TS_M_DELETE, "/api/shares/{share_id}", ts_h_share_delete, TS_R_NONE },
+	{ TS_M_GET, "/api/shared/{token}", ts_h_shared_get, TS_R_NONE },
+	{ TS_M_GET, "/api/shared/{token}/messages", ts_h_shared_messages, TS_R_NONE },
+	{ TS_M_GET, "/s/{token}", ts_page_share, TS_R_NONE },
 	/* OpenAI's Assistants API threads and messages (API reference: tag openai):
 	 * GET /v1/threads is 405. */
 	{ TS_M_POST, "/v1/threads", ts_v1_thread_create, TS_R_BODY },
@@ -83,5 +93,9 @@ ts_surface_of(const char *path)
 		return &ts_conv_surface;
 	if (ts_ks_path(path))
 		return &ts_ks_surface;
+	if (ts_page_path(path))
+		return &ts_page_surface;
+	if (ts_api_shared_path(path))
+		return &ts_api_shared_surface;
 	return ts_v1_path(path) ? &ts_v1_surface : &ts_api_surface;
 }

@@ -101,6 +101,42 @@
 /* A read that must see the caller's own writes (TS_SQLF_CAUSAL), safe to repeat. */
 #define CAUSAL_READ (TS_SQLF_REPEATABLE | TS_SQLF_CAUSAL)
 
+/*
+ * Share links, src/share_store.c (docs/design.md: Share links). A link's
+ * columns for its owner (enum ts_share_col); the listings are keyset ranges
+ * on row_id, like the thread listings. Parameters: key, [key,] bound, LIMIT.
+ */
+#define SHARE_COLS "id, thread_id, mode, expires_at, revoked_at, created_at, row_id, thread_row_id, owner_id"
+#define THREAD_SHARES(cmp, dir) "SELECT " SHARE_COLS " FROM shares FORCE INDEX (shares_thread)" \
+	" WHERE thread_row_id = ? AND row_id " cmp " ? ORDER BY row_id " dir " LIMIT ?"
+#define OWN_SHARES(cmp, dir) "SELECT " SHARE_COLS " FROM shares FORCE INDEX (shares_owner)" \
+	" WHERE owner_id = ? AND BINARY owner_id = BINARY ? AND row_id " cmp " ? ORDER BY row_id " dir " LIMIT ?"
+/* A thread's snapshot links that still show something: not revoked, not
+ * expired (the clock is the server's, as for the resolve). */
+#define LIVE_SNAPSHOTS(s) s ".revoked_at IS NULL AND " s ".mode = 1 AND (" s ".expires_at IS NULL OR " \
+	s ".expires_at > UTC_TIMESTAMP(3))"
+/*
+ * A snapshot's page: its saved versions and the thread's rows in
+ * from < seq < hi (a cursor or through_seq + 1), each a range of a primary
+ * key cut at LIMIT, merged with the saved version of a seq first: the
+ * caller keeps the first row of each seq (src/ops/shares.c). The k-th seq
+ * of the union lies within the first k of one of the branches, so LIMIT
+ * rows of each are enough for a page of LIMIT. Parameters: share, lo, hi,
+ * LIMIT, thread, lo, hi, LIMIT.
+ */
+#define SNAPSHOT(dir) "SELECT * FROM (" \
+	"(SELECT 1 AS src, " MESSAGE_COLS " FROM share_versions FORCE INDEX (PRIMARY)" \
+	" WHERE share_row_id = ? AND seq > ? AND seq < ? ORDER BY seq " dir " LIMIT ?)" \
+	" UNION ALL " \
+	"(SELECT 0 AS src, " MESSAGE_COLS " FROM messages FORCE INDEX (PRIMARY)" \
+	" WHERE thread_id = ? AND seq > ? AND seq < ? ORDER BY seq " dir " LIMIT ?)" \
+	") u ORDER BY seq " dir ", src DESC"
+/* Whether the thread has a snapshot link not revoked, with the thread row
+ * locked, so that no link is made between this check and the write
+ * (a link's creation locks the row for update). */
+#define THREAD_SNAPSHOTS "SELECT EXISTS (SELECT 1 FROM shares s FORCE INDEX (shares_live)" \
+	" WHERE s.thread_id = t.id AND s.revoked_at IS NULL AND s.mode = 1) FROM threads t WHERE t.id = ?"
+
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
 	/* for log lines and the fault tests, which KILL a worker's connection */
@@ -175,10 +211,13 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	 * small thread's messages go in the request; a larger one's are marked
 	 * dead up to its last seq, in O(1), and workers delete them later a
 	 * chunk at a time (src/purge.c). The state locks the owner's row and
-	 * says how many messages it has and whether a purge is pending.
+	 * says how many messages it has, whether a purge is pending, and
+	 * whether a snapshot link may still show them (then a clear only marks).
 	 */
 	[TS_SQL_THREAD_PURGE_STATE] = {
-		"SELECT t.message_count, EXISTS (SELECT 1 FROM message_purges p WHERE p.thread_id = t.id) "
+		"SELECT t.message_count, EXISTS (SELECT 1 FROM message_purges p WHERE p.thread_id = t.id), "
+		"EXISTS (SELECT 1 FROM shares s FORCE INDEX (shares_live) WHERE s.thread_id = t.id "
+		"AND s.revoked_at IS NULL AND s.mode = 1) "
 		"FROM threads t WHERE t.id = ? AND BINARY t.owner_id = BINARY ? FOR UPDATE",
 		TS_SQLF_NONE },
 	[TS_SQL_THREAD_DELETE_MESSAGES] = {
@@ -319,8 +358,12 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"DELETE FROM messages WHERE thread_id = ? AND seq = ?", TS_SQLF_NONE },
 	/* The purge (src/purge.c): a thread with dead messages, a chunk of them
 	 * (one range of the primary key), and the mark once nothing is left. */
+	/* A mark whose rows no live snapshot still shows: a snapshot holds a
+	 * cleared thread's rows until it is revoked or expires. */
 	[TS_SQL_PURGE_NEXT] = {
-		"SELECT thread_id, through_seq FROM message_purges LIMIT 1", TS_SQLF_REPEATABLE },
+		"SELECT p.thread_id, p.through_seq FROM message_purges p WHERE NOT EXISTS ("
+		"SELECT 1 FROM shares s FORCE INDEX (shares_live) WHERE s.thread_id = p.thread_id AND "
+		LIVE_SNAPSHOTS("s") " AND s.from_seq < p.through_seq) LIMIT 1", TS_SQLF_REPEATABLE },
 	[TS_SQL_PURGE_CHUNK] = {
 		"DELETE FROM messages WHERE thread_id = ? AND seq <= ? ORDER BY seq LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_PURGE_DONE] = {
@@ -342,4 +385,73 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	/* parameters: caller, caller, thread, cursor, LIMIT */
 	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", CAUSAL_READ },
 	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", CAUSAL_READ },
+	/* A new link: the owner's thread locked (links and message writes of
+	 * one thread queue here), what a snapshot records, and how many links
+	 * of the thread are not revoked (the cap). Parameters: thread, owner. */
+	[TS_SQL_SHARE_THREAD_LOCK] = {
+		"SELECT t.row_id, t.last_seq, t.cleared_seq, t.message_count, t.title, "
+		"(SELECT COUNT(*) FROM shares s FORCE INDEX (shares_live) WHERE s.thread_id = t.id "
+		"AND s.revoked_at IS NULL) "
+		"FROM threads t WHERE t.id = ? AND BINARY t.owner_id = BINARY ? FOR UPDATE", TS_SQLF_NONE },
+	[TS_SQL_SHARE_INSERT] = {
+		"INSERT INTO shares (id, token_hash, thread_row_id, thread_id, owner_id, mode, from_seq, "
+		"through_seq, message_count, title, expires_at, created_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", TS_SQLF_NONE },
+	[TS_SQL_SHARE_GET] = { "SELECT " SHARE_COLS " FROM shares WHERE id = ?", CAUSAL_READ },
+	/* A snapshot's saved versions go to the purge when it is revoked:
+	 * parameters share, owner (run before the revoke below). */
+	[TS_SQL_SHARE_PURGE_MARK] = {
+		"INSERT INTO share_purges (share_row_id) SELECT row_id FROM shares WHERE id = ? "
+		"AND BINARY owner_id = BINARY ? AND revoked_at IS NULL AND mode = 1 "
+		"ON DUPLICATE KEY UPDATE share_row_id = VALUES(share_row_id)", TS_SQLF_NONE },
+	[TS_SQL_SHARE_REVOKE] = {
+		"UPDATE shares SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND BINARY owner_id = BINARY ? "
+		"AND revoked_at IS NULL", TS_SQLF_NONE },
+	/* Deleting a thread ends its links, in the same transaction: at most
+	 * TS_MAX_SHARES_PER_THREAD rows. Parameter: thread. */
+	[TS_SQL_SHARES_PURGE_MARK_THREAD] = {
+		"INSERT INTO share_purges (share_row_id) SELECT row_id FROM shares FORCE INDEX (shares_live) "
+		"WHERE thread_id = ? AND revoked_at IS NULL AND mode = 1 "
+		"ON DUPLICATE KEY UPDATE share_row_id = VALUES(share_row_id)", TS_SQLF_NONE },
+	[TS_SQL_SHARES_REVOKE_THREAD] = {
+		"UPDATE shares FORCE INDEX (shares_live) SET revoked_at = UTC_TIMESTAMP(3) "
+		"WHERE thread_id = ? AND revoked_at IS NULL", TS_SQLF_NONE },
+	[TS_SQL_SHARES_THREAD_UP] = { THREAD_SHARES(">", "ASC"), CAUSAL_READ },
+	[TS_SQL_SHARES_THREAD_DOWN] = { THREAD_SHARES("<", "DESC"), CAUSAL_READ },
+	[TS_SQL_SHARES_OWN_UP] = { OWN_SHARES(">", "ASC"), CAUSAL_READ },
+	[TS_SQL_SHARES_OWN_DOWN] = { OWN_SHARES("<", "DESC"), CAUSAL_READ },
+	/* A link that works now (not revoked, not expired), found by the hash
+	 * of its token in one probe, with its thread (by row_id: never reused)
+	 * and the sharing flag (enum ts_shared_col). */
+	[TS_SQL_SHARE_RESOLVE] = {
+		"SELECT s.row_id, s.token_hash, s.mode, s.from_seq, s.through_seq, s.message_count, s.title, "
+		"s.expires_at, s.created_at, t.id, t.owner_id, t.title, t.message_count, t.cleared_seq, "
+		"t.created_at, (SELECT value FROM system_settings WHERE name = 'public_sharing') "
+		"FROM shares s JOIN threads t ON t.row_id = s.thread_row_id "
+		"WHERE s.token_hash = ? AND s.revoked_at IS NULL "
+		"AND (s.expires_at IS NULL OR s.expires_at > UTC_TIMESTAMP(3))", CAUSAL_READ },
+	[TS_SQL_SNAPSHOT_UP] = { SNAPSHOT("ASC"), CAUSAL_READ },
+	[TS_SQL_SNAPSHOT_DOWN] = { SNAPSHOT("DESC"), CAUSAL_READ },
+	/* Before a message is changed (shared lock: changes do not queue on
+	 * each other) or deleted (update lock: the delete's counters follow). */
+	[TS_SQL_THREAD_SNAPSHOTS_SHARED] = { THREAD_SNAPSHOTS " LOCK IN SHARE MODE", TS_SQLF_NONE },
+	[TS_SQL_THREAD_SNAPSHOTS_EXCLUSIVE] = { THREAD_SNAPSHOTS " FOR UPDATE", TS_SQLF_NONE },
+	/*
+	 * Copy-on-write: a message of a thread as it is now, saved for every
+	 * live snapshot that shows it and has no saved version of it yet (a
+	 * later change keeps the first one: the snapshot shows the message as
+	 * it was when the link was made). One probe of messages_id and at most
+	 * TS_MAX_SHARES_PER_THREAD links. Parameters: message, thread.
+	 */
+	[TS_SQL_SHARE_COPY_ON_WRITE] = {
+		"INSERT INTO share_versions (share_row_id, " MESSAGE_COLS ") "
+		"SELECT s.row_id, " MESSAGE_COLS_OF("m.") " FROM shares s FORCE INDEX (shares_live) "
+		"JOIN messages m ON m.id = ? AND m.thread_id = s.thread_id "
+		"WHERE s.thread_id = ? AND " LIVE_SNAPSHOTS("s") " AND s.from_seq < m.seq AND s.through_seq >= m.seq "
+		"ON DUPLICATE KEY UPDATE share_row_id = share_versions.share_row_id", TS_SQLF_NONE },
+	/* The purge of revoked snapshots' versions (src/purge.c). */
+	[TS_SQL_SHARE_PURGE_NEXT] = { "SELECT share_row_id FROM share_purges LIMIT 1", TS_SQLF_REPEATABLE },
+	[TS_SQL_SHARE_PURGE_CHUNK] = {
+		"DELETE FROM share_versions WHERE share_row_id = ? ORDER BY seq LIMIT ?", TS_SQLF_REPEATABLE },
+	[TS_SQL_SHARE_PURGE_DONE] = { "DELETE FROM share_purges WHERE share_row_id = ?", TS_SQLF_REPEATABLE },
 };

@@ -4,6 +4,7 @@
 #include "access.h"
 #include "limits.h"
 #include "message_store.h"
+#include "share_store.h"
 #include "thread_store.h"
 
 enum ts_db_status
@@ -125,8 +126,10 @@ struct drop_args {
 
 /*
  * The thread's messages go: at once when there are few (and no purge of
- * older ones is pending, whose rows would count too), else marked dead for
- * the purge. Either way one bounded step. 0 rows: no thread of this owner.
+ * older ones is pending, whose rows would count too, and, for a clear, no
+ * snapshot link still shows them), else marked dead for the purge, which
+ * leaves the rows a live snapshot shows alone. Either way one bounded
+ * step. 0 rows: no thread of this owner.
  */
 static enum ts_db_status
 drop_messages(struct ts_db *db, struct drop_args *a, int *found)
@@ -139,7 +142,8 @@ drop_messages(struct ts_db *db, struct drop_args *a, int *found)
 	if ((st = ts_db_exec(db, TS_SQL_THREAD_PURGE_STATE, p, 2, &state, NULL)) != TS_DB_OK)
 		return st;
 	*found = state.nrows == 1;
-	small = *found && ts_db_cell_ll(&state, 0, 0) <= TS_PURGE_CHUNK && ts_db_cell_ll(&state, 0, 1) == 0;
+	small = *found && ts_db_cell_ll(&state, 0, 0) <= TS_PURGE_CHUNK && ts_db_cell_ll(&state, 0, 1) == 0 &&
+	    (a->whole || ts_db_cell_ll(&state, 0, 2) == 0);
 	ts_db_rows_free(&state);
 	if (!*found)
 		return TS_DB_OK;
@@ -159,8 +163,12 @@ drop_txn(struct ts_db *db, void *arg)
 	a->done = 0;
 	if ((st = drop_messages(db, a, &found)) != TS_DB_OK || !found)
 		return st;
-	if (a->whole)
+	if (a->whole) {
+		/* Its links end with it (at most TS_MAX_SHARES_PER_THREAD). */
+		if ((st = ts_share_store_end_thread(db, a->id)) != TS_DB_OK)
+			return st;
 		return ts_db_exec(db, TS_SQL_THREAD_DELETE, p, 2, NULL, &a->done);
+	}
 	a->done = 1;
 	return ts_db_exec(db, TS_SQL_THREAD_CLEAR_COUNTERS, p, 1, NULL, NULL);
 }

@@ -35,11 +35,18 @@ ts_time_db_to_iso(const char *db, size_t len, char out[TS_ISO_LEN + 1])
 void
 ts_time_now_db(char out[TS_DB_TIME_LEN + 1])
 {
+	ts_time_from_now_db(0, out);
+}
+
+void
+ts_time_from_now_db(long long seconds, char out[TS_DB_TIME_LEN + 1])
+{
 	struct timespec now;
 	struct tm tm;
 	char stamp[20];
 
 	clock_gettime(CLOCK_REALTIME, &now);
+	now.tv_sec += (time_t)seconds;
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
 	snprintf(out, TS_DB_TIME_LEN + 1, "%s.%03u", stamp, (unsigned int)(now.tv_nsec / 1000000L) % 1000u);

@@ -127,6 +127,7 @@ respond_list(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct 
 	for (i = 0; data != NULL && i < pg->n; i++) {
 		views[i].cells = pg->cells[i];
 		views[i].with_details = q->with_details;
+		views[i].shared = 0;
 		views[i].scratch = &scratch;
 		json_object_array_add(data, ts_message_view_json(&views[i]));
 	}

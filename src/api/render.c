@@ -27,6 +27,7 @@ ts_api_answer_problem(struct ts_response *res, const struct ts_problem *p)
 }
 
 const struct ts_surface ts_api_surface = { ts_api_answer_problem, ts_path_ids_uuid };
+const struct ts_surface ts_api_shared_surface = { ts_api_answer_problem, ts_path_ids_none };
 
 void
 ts_api_answer(struct ts_ctx *ctx, int status, struct json_object *o)

@@ -53,26 +53,18 @@ cursor_kind(const struct ts_message_query *q)
 	return q->has_after ? TS_CURSOR_AFTER : q->has_before ? TS_CURSOR_BEFORE : TS_CURSOR_NONE;
 }
 
-/*
- * Fills out from rows (message columns from column col, read nearest the
- * cursor first): at most limit messages, fewer where the response cap
- * stops the page (counted in reading order), turned around when the scan
- * read them backwards. The messages left out are "more".
- */
-static int
-take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int reverse,
+int
+ts_message_page_cut(struct ts_call *c, size_t n, long long limit, int with_details, int reverse,
     struct ts_message_page *out)
 {
 	struct ts_message_scratch scratch;
-	size_t i, n, fit, budget = c->cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES;
+	size_t i, fit, budget = c->cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES;
 	const struct ts_db_cell *tmp;
 
-	for (n = 0; n < out->rows.nrows && n < TS_MAX_PAGE_LIMIT + 1; n++)
-		out->cells[n] = ts_db_cell(&out->rows, n, col);
-	out->n = n > (size_t)q->limit ? (size_t)q->limit : n;
+	out->n = n > (size_t)limit ? (size_t)limit : n;
 	if (ts_message_scratch_init(&scratch) != 0)
 		return ts_problem_set(&c->problem, TS_E_INTERNAL, NULL);
-	fit = ts_message_page_fit(out->cells, out->n, q->with_details, &scratch, budget);
+	fit = ts_message_page_fit(out->cells, out->n, with_details, &scratch, budget);
 	ts_message_scratch_free(&scratch);
 	if (fit < out->n)
 		out->n = fit;
@@ -83,6 +75,19 @@ take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int r
 		out->cells[out->n - 1 - i] = tmp;
 	}
 	return 0;
+}
+
+/* Fills out from rows (message columns from column col, read nearest the
+ * cursor first) and cuts the page (ts_message_page_cut). */
+static int
+take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int reverse,
+    struct ts_message_page *out)
+{
+	size_t n;
+
+	for (n = 0; n < out->rows.nrows && n < TS_MAX_PAGE_LIMIT + 1; n++)
+		out->cells[n] = ts_db_cell(&out->rows, n, col);
+	return ts_message_page_cut(c, n, q->limit, q->with_details, reverse, out);
 }
 
 /*

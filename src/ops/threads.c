@@ -30,15 +30,7 @@ ts_thread_allows(struct ts_call *c, const struct ts_db_cell *flag, const struct 
 	int public_sharing = flag->data != NULL && strcmp(flag->data, "true") == 0;
 	enum ts_visibility v = (enum ts_visibility)strtol(visibility->data, NULL, 10);
 
-	switch (ts_access_decide(public_sharing, v, ts_call_sub(c), owner, op)) {
-	case TS_ACCESS_ALLOW:
-		return 0;
-	case TS_ACCESS_UNAUTHORIZED:
-		return ts_problem_set(&c->problem, TS_E_UNAUTHORIZED, NULL);
-	case TS_ACCESS_FORBIDDEN:
-		break;
-	}
-	return ts_problem_set(&c->problem, TS_E_FORBIDDEN, NULL);
+	return ts_call_access(c, ts_access_decide(public_sharing, v, ts_call_sub(c), owner, op));
 }
 
 /* Whether a namespace cell holds exactly ns (byte for byte). */

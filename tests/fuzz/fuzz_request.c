@@ -12,7 +12,9 @@
  * Invariants, besides the sanitizers:
  *  - the response is one status line, headers without CR or LF inside a
  *    value, an empty line, and a body of exactly Content-Length bytes
- *    (none for HEAD), which is a strict JSON object;
+ *    (none for HEAD), which is a strict JSON object, or under /s/ (the
+ *    share page) an HTML document with its Content-Security-Policy and no
+ *    script;
  *  - nothing a client sends gives a 500: the only 5xx is the database's 503;
  *  - an error body carries the request id that X-Request-Id names.
  */
@@ -128,7 +130,7 @@ header(const char *buf, const char *end, const char *name, size_t *len)
 static void
 check_response(const struct fuzz_sink *k, int head_only)
 {
-	const char *head_end, *line, *eol, *cl, *rid, *body;
+	const char *head_end, *line, *eol, *cl, *ct, *rid, *body;
 	struct json_object *o = NULL, *v;
 	size_t body_len, n, rid_len;
 	int status;
@@ -157,6 +159,14 @@ check_response(const struct fuzz_sink *k, int head_only)
 		return;
 	}
 	FUZZ_CHECK(strtoul(cl, NULL, 10) == body_len);
+	/* The share page (/s/...) answers HTML, errors included: a whole
+	 * document with its policy and no script; every other body is JSON. */
+	if ((ct = header(k->buf, head_end, "Content-Type", &n)) != NULL && n >= 9 && memcmp(ct, "text/html", 9) == 0) {
+		FUZZ_CHECK(header(k->buf, head_end, "Content-Security-Policy", &n) != NULL);
+		FUZZ_CHECK(body_len > 15 && memcmp(body, "<!DOCTYPE html>", 15) == 0);
+		FUZZ_CHECK(memmem(body, body_len, "<script", 7) == NULL);
+		return;
+	}
 	FUZZ_CHECK(ts_json_parse(body, body_len, 64, &o) == TS_JSON_OK);
 	FUZZ_CHECK(json_object_is_type(o, json_type_object));
 	if (status >= 400 && json_object_object_get_ex(o, "request_id", &v))

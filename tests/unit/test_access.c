@@ -82,6 +82,38 @@ START_TEST(test_visibility_names_round_trip)
 }
 END_TEST
 
+/* A link's holder (API reference: tag shares): every combination of the
+ * flag, the caller and the op, against the documented rule. */
+START_TEST(test_link_every_combination)
+{
+	int flag, c, op, n = 0;
+
+	for (flag = 0; flag <= 1; flag++)
+		for (c = ANON; c <= OTHER; c++)
+			for (op = TS_OP_READ; op <= TS_OP_WRITE; op++) {
+				enum ts_access want, got = ts_access_link(flag, caller_name((enum caller)c), "alice",
+				    (enum ts_op)op);
+
+				if (op == TS_OP_WRITE)  /* a link never writes: as without one */
+					want = c == ANON ? TS_ACCESS_UNAUTHORIZED : c == OWNER ? TS_ACCESS_ALLOW
+					    : TS_ACCESS_FORBIDDEN;
+				else
+					want = flag || c == OWNER ? TS_ACCESS_ALLOW : TS_ACCESS_SHARING_OFF;
+				ck_assert_msg(got == want, "flag=%d caller=%d op=%d got %d", flag, c, op, got);
+				n++;
+			}
+	ck_assert_int_eq(n, 12);
+}
+END_TEST
+
+START_TEST(test_link_bad_no_write_for_anyone_but_the_owner)
+{
+	ck_assert_int_eq(ts_access_link(1, "bob", "alice", TS_OP_WRITE), TS_ACCESS_FORBIDDEN);
+	ck_assert_int_eq(ts_access_link(1, NULL, "alice", TS_OP_WRITE), TS_ACCESS_UNAUTHORIZED);
+	ck_assert_int_eq(ts_access_link(0, "Alice", "alice", TS_OP_READ), TS_ACCESS_SHARING_OFF);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -93,6 +125,8 @@ make_suite(void)
 	tcase_add_test(tc, test_public_thread_is_never_writable_by_others);
 	tcase_add_test(tc, test_owner_comparison_is_exact_bytes);
 	tcase_add_test(tc, test_visibility_names_round_trip);
+	tcase_add_test(tc, test_link_every_combination);
+	tcase_add_test(tc, test_link_bad_no_write_for_anyone_but_the_owner);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -103,6 +103,11 @@ START_TEST(test_surface_mounts)
 	ck_assert_int_eq(load(MINIMAL "[server]\nks_path = /v1/ks\n"), TS_CONFIG_ERROR);
 	ck_assert_ptr_nonnull(strstr(err, "ks_path"));
 	ck_assert_int_eq(load(MINIMAL "[server]\narena_path = /api\n"), TS_CONFIG_ERROR);
+	/* the share page's path is taken too; a longer name starting with it is not */
+	ck_assert_int_eq(load(MINIMAL "[server]\nks_path = /s\n"), TS_CONFIG_ERROR);
+	ck_assert_int_eq(load(MINIMAL "[server]\narena_path = /s/arena\n"), TS_CONFIG_ERROR);
+	ck_assert_int_eq(load(MINIMAL "[server]\nks_path = /search\n"), TS_CONFIG_OK);
+	ts_config_free(&cfg);
 	ck_assert_int_eq(load(MINIMAL "[server]\narena_path =\n"), TS_CONFIG_ERROR);
 	ck_assert_int_eq(load(MINIMAL "[server]\narena_path = /x/\n"), TS_CONFIG_ERROR);
 	ck_assert_int_eq(load(MINIMAL "[server]\nks_path = /a\narena_path = /a/b\n"), TS_CONFIG_ERROR);

@@ -85,6 +85,7 @@ check_agree(const struct ts_db_cell *c, int with_details)
 	built = ts_message_json_cells(c, with_details);
 	v.cells = c;
 	v.with_details = with_details;
+	v.shared = 0;
 	v.scratch = &sc;
 	view = ts_message_view_json(&v);
 	ck_assert_ptr_nonnull(built);
