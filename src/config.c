@@ -10,13 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ac_config.h"
 #include "config.h"
 #include "mounts.h"
 #include "limits.h"
-
-#ifndef TS_SYSCONFDIR
-#define TS_SYSCONFDIR "/usr/local/etc"
-#endif
 
 struct loader {
 	struct ts_config *cfg;
@@ -39,7 +36,7 @@ ts_config_resolve_path(const char *explicit_path)
 	env = getenv("THREADSTORE_CONFIG");
 	if (env != NULL && *env != '\0')
 		return env;
-	return TS_SYSCONFDIR "/threadstore/threadstore.conf";
+	return TS_DEFAULT_CONFIG;
 }
 
 static int
@@ -427,11 +424,13 @@ ts_config_load(const char *path, struct ts_config *cfg, char *err, size_t errlen
 	ld.cfg = cfg;
 	ld.err = err;
 	ld.errlen = errlen;
+	errno = 0;
 	rc = ini_parse(path, on_key, &ld);
+	/* The caller names the file; the message says what is wrong with it. */
 	if (rc < 0)
-		snprintf(err, errlen, "%s: cannot be read", path);
+		snprintf(err, errlen, "cannot be read: %s", errno != 0 ? strerror(errno) : "out of memory");
 	else if (rc > 0 && !ld.failed)
-		snprintf(err, errlen, "%s: line %d: not an INI line", path, rc);
+		snprintf(err, errlen, "line %d: not an INI line", rc);
 	if (rc == 0 && !ld.failed) {
 		if (fill_missing_strings(cfg) != 0)
 			fail(&ld, "config", "-", "out of memory");
