@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "config.h"
 #include "db.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "log.h"
 #include "migrate.h"
 #include "server.h"

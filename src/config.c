@@ -13,7 +13,7 @@
 #include "ac_config.h"
 #include "config.h"
 #include "mounts.h"
-#include "limits.h"
+#include "ts_limits.h"
 
 struct loader {
 	struct ts_config *cfg;

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "db.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "log.h"
 
 /* Most parameters one statement takes. */
