@@ -10,10 +10,17 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef HAVE_CONFIG_H
 #include "ac_config.h"
+#endif
 #include "config.h"
 #include "mounts.h"
 #include "ts_limits.h"
+
+/* configure's, in ac_config.h; a build without configure (tests/fuzz) says it. */
+#ifndef TS_DEFAULT_CONFIG
+#error "TS_DEFAULT_CONFIG is not defined: run ./configure, or define it"
+#endif
 
 struct loader {
 	struct ts_config *cfg;
