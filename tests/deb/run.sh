@@ -282,10 +282,21 @@ start_threadstore()
 	    { ts_log_tail "$ROOT/var/log/threadstore/threadstore.log" 20; return 1; }
 }
 
+# The port is in the kernel's ephemeral range on many machines: a client's
+# connection elsewhere may hold it for a moment, so a failed bind is retried.
 start_nginx()
 {
+	local i
+
 	in_root nginx -t >"$OUT/nginx-t.log" 2>&1 || { cat "$OUT/nginx-t.log" >&2; return 1; }
-	in_root nginx 3>&- 4>&-
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		if in_root nginx >>"$OUT/nginx-start.log" 2>&1 3>&- 4>&-; then
+			return 0
+		fi
+		ts_warn "nginx could not start (try $i): $(tail -1 "$OUT/nginx-start.log")"
+		sleep 2
+	done
+	return 1
 }
 
 # request METHOD PATH [BODY]: prints "STATUS BODY".
