@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "cors.h"
+
 enum ts_auth_mode { TS_AUTH_JWT, TS_AUTH_REMOTE_USER };
 
 enum ts_log_level { TS_LOG_ERROR, TS_LOG_WARN, TS_LOG_INFO, TS_LOG_DEBUG };
@@ -44,6 +46,7 @@ struct ts_config {
 	size_t max_response_bytes; /* lists and context stop before passing it */
 	unsigned int request_timeout; /* seconds: the per-request deadline */
 	enum ts_log_level log_level;
+	struct ts_cors cors;    /* cors_origins: empty by default */
 };
 
 enum ts_config_status { TS_CONFIG_OK = 0, TS_CONFIG_ERROR };

@@ -126,6 +126,11 @@ enum ts_db_status ts_db_exec_trusted(struct ts_db *db, const char *sql);
 /* The MySQL error number of the last failure, for logs and tests. */
 unsigned int ts_db_last_errno(const struct ts_db *db);
 
+/* The client library's text for the last failed connect ("Access denied
+ * for user ...", "Can't connect to ..."), "" when none; for the operator's
+ * commands. Owned by db, valid until the next connect. */
+const char *ts_db_connect_error(const struct ts_db *db);
+
 void ts_db_rows_free(struct ts_db_rows *rows);
 
 /* Parameter constructors. */

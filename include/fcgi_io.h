@@ -28,4 +28,14 @@ void ts_fcgi_sink(FCGX_Request *req, struct ts_response_sink *sink);
 void ts_cgi_source(struct ts_request_source *src);
 void ts_cgi_sink(struct ts_response_sink *sink);
 
+/*
+ * After a CGI answer: reads and drops what is left on fd 0 of the body that
+ * CONTENT_LENGTH announced (or of one sent with Transfer-Encoding and no
+ * length, to its end), at most TS_CGI_DRAIN_MAX_BYTES, so that the web
+ * server, which writes the whole body before it reads the answer, still
+ * delivers an answer given before the body was read (a 413). Reads nothing
+ * when no body was announced, so it never waits on a terminal.
+ */
+void ts_cgi_drain_body(void);
+
 #endif

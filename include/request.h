@@ -19,7 +19,9 @@ enum ts_method {
 	TS_M_PUT = 1 << 3,
 	TS_M_PATCH = 1 << 4,
 	TS_M_DELETE = 1 << 5,
-	TS_M_OTHER = 1 << 6
+	TS_M_OPTIONS = 1 << 6,  /* no route serves it: the dispatcher answers a
+	                         * known path's OPTIONS (API reference: CORS) */
+	TS_M_OTHER = 1 << 7
 };
 
 /* Where a request's parameters and body come from (FastCGI or plain CGI). */
@@ -38,6 +40,13 @@ enum ts_body_status {
 	TS_BODY_READ_ERROR      /* the web server went away */
 };
 
+/*
+ * content_length of a body sent without Content-Length (Transfer-Encoding:
+ * chunked): plain CGI under Apache passes such a body on stdin with only
+ * HTTP_TRANSFER_ENCODING. It is read to its end, under the cap.
+ */
+#define TS_LENGTH_UNKNOWN (-3)
+
 struct ts_request {
 	enum ts_method method;
 	char *path;             /* routed path, below the mount point (owned) */
@@ -46,8 +55,13 @@ struct ts_request {
 	char *query;            /* raw query string, "" when none (owned) */
 	size_t query_len;
 	char *content_type;     /* NULL when absent (owned) */
-	long long content_length; /* -1 when absent */
+	long long content_length; /* -1 when absent, -2 when not a number,
+	                           * TS_LENGTH_UNKNOWN: see below */
 	char *authorization;    /* NULL when absent (owned) */
+	char *origin;           /* Origin, NULL when absent; cut at
+	                         * TS_MAX_CORS_ORIGIN_BYTES + 1 (owned) */
+	char *cors_method;      /* Access-Control-Request-Method, NULL when
+	                         * absent (owned) */
 	char *remote_user;      /* REMOTE_USER when the web server says it
 	                         * authenticated (AUTH_TYPE set), else NULL:
 	                         * ts_auth_server_user (owned) */
@@ -66,10 +80,14 @@ struct ts_request {
 int ts_request_init(struct ts_request *req, const struct ts_request_source *src,
     const char *base_path);
 
-/* Reads the body under max_bytes; idempotent. */
+/*
+ * Reads the body under max_bytes; idempotent. A body of unknown length
+ * (TS_LENGTH_UNKNOWN) is read to its end, or to one byte past max_bytes
+ * (then TS_BODY_TOO_LARGE).
+ */
 enum ts_body_status ts_request_read_body(struct ts_request *req, size_t max_bytes);
 
-/* Whether the request carries a body (Content-Length > 0). */
+/* Whether the request carries a body (Content-Length > 0, or a body of unknown length). */
 int ts_request_has_body(const struct ts_request *req);
 
 /* Whether Content-Type is application/json (case-insensitive, parameters allowed). */

@@ -59,6 +59,11 @@ struct ts_thread_page_query {
 enum ts_db_status ts_thread_store_page(struct ts_db *db, const struct ts_thread_page_query *q,
     struct ts_db_rows *rows);
 
+/* The operator's listing of every thread, newest first: limit rows with
+ * row_id below bound, with the thread columns. The caller frees rows. */
+enum ts_db_status ts_thread_store_page_all(struct ts_db *db, long long bound, long long limit,
+    struct ts_db_rows *rows);
+
 /*
  * Inserts t. TS_DB_DUPLICATE when the id exists. An id whose thread was
  * deleted moments ago, with messages still to purge, numbers its messages

@@ -10,6 +10,14 @@
 #define TS_DEFAULT_MAX_BODY_BYTES (1024 * 1024)
 /* Largest body a configuration may allow: keeps one request's memory bounded. */
 #define TS_CEILING_MAX_BODY_BYTES (64 * 1024 * 1024)
+/*
+ * As plain CGI, the part of an announced body left unread (a 413 answered
+ * before reading it) is read and dropped up to this many bytes: the web
+ * server writes the whole body before it reads the answer, and drops the
+ * answer if the program went away first (mod_cgid: "Broken pipe", an empty
+ * reply). Above the largest body a configuration allows, so every 413 arrives.
+ */
+#define TS_CGI_DRAIN_MAX_BYTES TS_CEILING_MAX_BODY_BYTES
 /* Query string: default 8 KiB, 414 above it (API reference: Limits). */
 #define TS_DEFAULT_MAX_QUERY_BYTES 8192
 #define TS_CEILING_MAX_QUERY_BYTES (64 * 1024)
@@ -106,8 +114,21 @@
 #define TS_MAX_PATH_SEGMENTS 16
 /* Headers we copy out of the FastCGI parameters (Content-Type and such). */
 #define TS_MAX_HEADER_BYTES 1024
-/* Response headers one response may carry besides the fixed ones. */
-#define TS_MAX_RESPONSE_HEADERS 8
+/* Response headers one response may carry besides the fixed ones: a
+ * preflight's seven CORS headers and an error's own fit. */
+#define TS_MAX_RESPONSE_HEADERS 12
+/*
+ * cors_origins (API reference: CORS): at most 32 origins of at most 300
+ * bytes each (a 253-byte host name, a scheme and a port). An Origin request
+ * header longer than that is kept cut, so it matches none.
+ */
+#define TS_MAX_CORS_ORIGINS 32
+#define TS_MAX_CORS_ORIGIN_BYTES 300
+/* A preflight's answer may be cached by the browser this long (seconds);
+ * Chromium caps it at 7200, so more would promise nothing. */
+#define TS_CORS_MAX_AGE_SECONDS 600
+/* Access-Control-Request-Method is a method name: it is copied at most this long. */
+#define TS_MAX_METHOD_NAME_BYTES 16
 /* A worker's default recycling point and the ceiling on the worker count. */
 #define TS_DEFAULT_MAX_REQUESTS 10000
 #define TS_CEILING_WORKERS 256

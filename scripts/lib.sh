@@ -26,9 +26,10 @@
 TS_BUILD_PACKAGES="autoconf automake libtool pkg-config make gcc libc6-dev \
 libfcgi-dev libmariadb-dev libjson-c-dev uuid-dev libjwt-dev libinih-dev check \
 libssl-dev openssl curl"
-# What scripts/run needs to serve (nginx-light is enough: fastcgi is built in).
+# What scripts/run needs to serve (nginx-light is enough: fastcgi is built in),
+# and jq, which the README's "Using the API" block uses to keep ids.
 # shellcheck disable=SC2034
-TS_SERVE_PACKAGES="mariadb-server mariadb-client nginx-light"
+TS_SERVE_PACKAGES="mariadb-server mariadb-client nginx-light jq"
 
 # Longest unix socket path we accept: sun_path holds 108 bytes with the NUL.
 TS_MAX_SOCKET_PATH=100
@@ -543,6 +544,14 @@ secret_file = $dir/jwt.secret
 ${server}listen = unix:$sock
 log_level = info
 EOF
+}
+
+# The line scripts/run prints for README.md's "Using the API" block, which
+# uses exactly these variables: the API's URL ($1, ending in /api) and a
+# token ($2). tests/readme/run.sh evaluates the same line, so the two agree.
+ts_api_exports()
+{
+	printf 'export API=%s TOKEN=%s\n' "$1" "$2"
 }
 
 # Starts `threadstore serve` unless the PID file names a live master.

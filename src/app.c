@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "cors.h"
 #include "ids.h"
 #include "json_in.h"
 #include "log.h"
@@ -60,6 +61,24 @@ take_body(struct ts_ctx *ctx)
 	return 0;
 }
 
+/*
+ * OPTIONS on a route: 204 with Allow, and a CORS preflight's headers when
+ * its origin and method are allowed; before the token, which a preflight
+ * never carries (API reference: CORS).
+ */
+static void
+answer_options(struct ts_ctx *ctx, unsigned int allow)
+{
+	char methods[64];
+
+	ts_response_empty(ctx->res, 204);
+	ts_allow_string(allow, methods, sizeof(methods));
+	if (ts_response_header(ctx->res, "Allow", methods) != 0 ||
+	    ts_cors_preflight(&ctx->app->cfg->cors, ctx->req->origin, ctx->req->cors_method, allow,
+	    ctx->res) != 0)
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+}
+
 static void
 dispatch(struct ts_ctx *ctx, struct ts_match *m)
 {
@@ -72,6 +91,10 @@ dispatch(struct ts_ctx *ctx, struct ts_match *m)
 		ts_fail(ctx, TS_E_NOT_FOUND, NULL);
 		return;
 	case TS_MATCH_METHOD_NOT_ALLOWED:
+		if (req->method == TS_M_OPTIONS) {
+			answer_options(ctx, m->allow);
+			return;
+		}
 		ts_fail(ctx, TS_E_METHOD_NOT_ALLOWED, NULL);
 		ts_allow_string(m->allow, allow, sizeof(allow));
 		ts_response_header(ctx->res, "Allow", allow);
@@ -143,6 +166,9 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 	}
 	if (res.status == 0)
 		ts_fail(&ctx, TS_E_INTERNAL, NULL);     /* a handler that answered nothing */
+	/* Every answer, errors too: a page must be able to read a 401's body. */
+	if (ts_cors_headers(&app->cfg->cors, req.origin, &res) != 0)
+		ts_log(TS_LOG_WARN, "no room for the CORS headers rid=%s", req.request_id);
 	if (ts_response_write(&res, req.request_id, req.method == TS_M_HEAD, sink) != 0)
 		ts_log(TS_LOG_WARN, "response not delivered rid=%s", req.request_id);
 	ts_log_access(ts_method_name(req.method), req.path, res.status,

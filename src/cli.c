@@ -1,7 +1,8 @@
 /*
  * The command line: with no subcommand the program is a FastCGI worker on an
  * inherited socket (mod_fcgid, spawn-fcgi) or a one-shot CGI program; the
- * subcommands serve, migrate, check and change settings, and mint tokens.
+ * subcommands serve, migrate, check and change settings, mint tokens, and
+ * give the operator a quick look at the database (cli_look.c).
  */
 #include <errno.h>
 #include <fcgiapp.h>
@@ -15,6 +16,7 @@
 #include "ac_config.h"
 #include "auth.h"
 #include "cli.h"
+#include "cli_look.h"
 #include "config.h"
 #include "db.h"
 #include "ts_limits.h"
@@ -26,8 +28,6 @@
 /* Exit statuses: 0 done, 1 the work failed, 2 bad usage or configuration. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
-/* Longest lifetime `token` mints: a development token should not live forever. */
-
 static const char usage_text[] =
     "usage: threadstore [--config FILE]                  (FastCGI on fd 0, or CGI)\n"
     "       threadstore serve [--config FILE] [--listen unix:PATH|HOST:PORT]\n"
@@ -36,13 +36,20 @@ static const char usage_text[] =
     "       threadstore check-config [--config FILE]\n"
     "       threadstore settings [public_sharing on|off] [--config FILE]\n"
     "       threadstore token --sub ID [--admin] [--ttl SECONDS] [--config FILE]\n"
+    "       threadstore threads list [--owner ID] [--limit N] [--after THREAD] [--config FILE]\n"
+    "       threadstore threads show THREAD [--config FILE]\n"
+    "       threadstore stats [--config FILE]\n"
     "       threadstore --version | --help\n";
 
 struct options {
 	const char *config;
+	const char *config_path;        /* the file read: --config, the environment or the default */
 	const char *listen;
 	const char *pidfile;
 	const char *sub;
+	const char *owner;
+	const char *after;
+	long limit;             /* threads list --limit; 0: the default */
 	long workers;           /* 0: from the configuration */
 	long ttl;
 	int admin;
@@ -75,6 +82,9 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "sub", required_argument, NULL, 's' },
 		{ "admin", no_argument, NULL, 'a' },
 		{ "ttl", required_argument, NULL, 't' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "after", required_argument, NULL, 'f' },
+		{ "limit", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -88,6 +98,15 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'l': o->listen = optarg; break;
 		case 'p': o->pidfile = optarg; break;
 		case 's': o->sub = optarg; break;
+		case 'o': o->owner = optarg; break;
+		case 'f': o->after = optarg; break;
+		case 'n':
+			if (parse_long(optarg, 1, TS_MAX_PAGE_LIMIT, &o->limit) != 0) {
+				fprintf(stderr, "threadstore: --limit must be a number from 1 to %d\n",
+				    TS_MAX_PAGE_LIMIT);
+				return -1;
+			}
+			break;
 		case 'a': o->admin = 1; break;
 		case 'w':
 			if (parse_long(optarg, 1, TS_CEILING_WORKERS, &o->workers) != 0) {
@@ -113,11 +132,12 @@ parse_options(int argc, char **argv, struct options *o)
 }
 
 static int
-load_config(const struct options *o, struct ts_config *cfg)
+load_config(struct options *o, struct ts_config *cfg)
 {
 	const char *path = ts_config_resolve_path(o->config);
 	char err[512];
 
+	o->config_path = path;
 	if (ts_config_load(path, cfg, err, sizeof(err)) != TS_CONFIG_OK) {
 		fprintf(stderr, "threadstore: configuration %s: %s\n", path, err);
 		/* Only the default path can be a surprise: say how to name another. */
@@ -161,10 +181,42 @@ cmd_serve(const struct options *o, struct ts_config *cfg)
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
-static int
-cmd_migrate(struct ts_config *cfg)
+/*
+ * Connects at once, so that an unreachable database is said first, with
+ * where the command looked, the client library's reason and where to fix
+ * it. NULL after saying so.
+ */
+static struct ts_db *
+open_db(const struct options *o, const struct ts_config *cfg)
 {
 	struct ts_db *db = ts_db_new(cfg);
+	char where[320];
+
+	if (db == NULL) {
+		fputs("threadstore: out of memory\n", stderr);
+		return NULL;
+	}
+	if (ts_db_connect(db) == TS_DB_OK)
+		return db;
+	if (cfg->db_socket != NULL)
+		snprintf(where, sizeof(where), "socket %s", cfg->db_socket);
+	else if (cfg->db_port != 0)
+		snprintf(where, sizeof(where), "%s port %u", cfg->db_host, cfg->db_port);
+	else
+		snprintf(where, sizeof(where), "%s", cfg->db_host);
+	fprintf(stderr, "threadstore: cannot connect to database '%s' as '%s' on %s: %s\n"
+	    "threadstore: is MariaDB running there, and are [database] host/port/socket, user, "
+	    "password (or THREADSTORE_DB_PASSWORD) and name right in %s?\n",
+	    cfg->db_name, cfg->db_user, where, *ts_db_connect_error(db) != '\0' ? ts_db_connect_error(db)
+	    : "no reason given", o->config_path);
+	ts_db_free(db);
+	return NULL;
+}
+
+static int
+cmd_migrate(const struct options *o, struct ts_config *cfg)
+{
+	struct ts_db *db = open_db(o, cfg);
 	int rc;
 
 	if (db == NULL)
@@ -186,17 +238,17 @@ cmd_settings(const struct options *o, struct ts_config *cfg)
 		set = 1;
 		on = strcmp(o->args[1], "on") == 0;
 	} else if (o->nargs != 0) {
-		fputs(usage_text, stderr);
+		fprintf(stderr, "threadstore: settings takes nothing or `public_sharing on|off`\n%s", usage_text);
 		return EXIT_USAGE;
 	}
-	if ((db = ts_db_new(cfg)) == NULL)
+	if ((db = open_db(o, cfg)) == NULL)
 		return EXIT_FAIL;
 	st = set ? ts_settings_set_public_sharing(db, on) : ts_settings_get_public_sharing(db, &on);
+	if (st != TS_DB_OK)
+		ts_look_db_failure(db, st, set ? "settings public_sharing" : "settings");
 	ts_db_free(db);
-	if (st != TS_DB_OK) {
-		fprintf(stderr, "threadstore: the database could not be updated (see the log)\n");
+	if (st != TS_DB_OK)
 		return EXIT_FAIL;
-	}
 	printf("public_sharing %s\n", on ? "on" : "off");
 	return EXIT_OK;
 }
@@ -218,6 +270,41 @@ cmd_token(const struct options *o, struct ts_config *cfg)
 	printf("%s\n", token);
 	free(token);
 	return EXIT_OK;
+}
+
+static int
+cmd_threads(const struct options *o, struct ts_config *cfg)
+{
+	struct ts_look_args a = { o->owner, o->after, o->limit, o->nargs, o->args };
+	struct ts_db *db;
+	int rc;
+
+	if (ts_look_threads_check(&a) != 0) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if ((db = open_db(o, cfg)) == NULL)
+		return EXIT_FAIL;
+	rc = ts_look_threads(db, &a, stdout);
+	ts_db_free(db);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+static int
+cmd_stats(const struct options *o, struct ts_config *cfg)
+{
+	struct ts_db *db;
+	int rc;
+
+	if (o->nargs != 0) {
+		fprintf(stderr, "threadstore: stats takes no arguments\n%s", usage_text);
+		return EXIT_USAGE;
+	}
+	if ((db = open_db(o, cfg)) == NULL)
+		return EXIT_FAIL;
+	rc = ts_look_stats(db, stdout);
+	ts_db_free(db);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
 /*
@@ -264,7 +351,7 @@ ts_cli_main(int argc, char **argv)
 	}
 	if (cmd != NULL && strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 &&
 	    strcmp(cmd, "check-config") != 0 && strcmp(cmd, "settings") != 0 &&
-	    strcmp(cmd, "token") != 0) {
+	    strcmp(cmd, "token") != 0 && strcmp(cmd, "threads") != 0 && strcmp(cmd, "stats") != 0) {
 		fprintf(stderr, "threadstore: unknown command %s\n%s", cmd, usage_text);
 		return EXIT_USAGE;
 	}
@@ -279,11 +366,15 @@ ts_cli_main(int argc, char **argv)
 	else if (strcmp(cmd, "serve") == 0)
 		rc = cmd_serve(&o, &cfg);
 	else if (strcmp(cmd, "migrate") == 0)
-		rc = cmd_migrate(&cfg);
+		rc = cmd_migrate(&o, &cfg);
 	else if (strcmp(cmd, "settings") == 0)
 		rc = cmd_settings(&o, &cfg);
 	else if (strcmp(cmd, "token") == 0)
 		rc = cmd_token(&o, &cfg);
+	else if (strcmp(cmd, "threads") == 0)
+		rc = cmd_threads(&o, &cfg);
+	else if (strcmp(cmd, "stats") == 0)
+		rc = cmd_stats(&o, &cfg);
 	else {
 		printf("configuration OK\n");
 		rc = EXIT_OK;

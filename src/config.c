@@ -196,6 +196,27 @@ valid_surface_path(const char *s)
 	return 1;
 }
 
+/* cors_origins (API reference: CORS): "*" alone, or exact origins. */
+static int
+cors_origins_key(struct loader *ld, const char *value)
+{
+	switch (ts_cors_parse(value, &ld->cfg->cors)) {
+	case TS_CORS_OK:
+		return 0;
+	case TS_CORS_BAD_ORIGIN:
+		return fail(ld, "server", "cors_origins",
+		    "each origin must be http(s)://host[:port] as a browser sends it: lowercase, "
+		    "no path, no trailing slash, no default port");
+	case TS_CORS_TOO_MANY:
+		return fail(ld, "server", "cors_origins", "at most " TS_STR(TS_MAX_CORS_ORIGINS) " origins");
+	case TS_CORS_STAR_NOT_ALONE:
+		return fail(ld, "server", "cors_origins", "* must be the only value");
+	case TS_CORS_NOMEM:
+		break;
+	}
+	return -1;
+}
+
 static int
 server_key(struct loader *ld, const char *name, const char *value)
 {
@@ -254,6 +275,8 @@ server_key(struct loader *ld, const char *name, const char *value)
 		c->request_timeout = (unsigned int)n;
 		return 0;
 	}
+	if (strcmp(name, "cors_origins") == 0)
+		return cors_origins_key(ld, value);
 	if (strcmp(name, "log_level") == 0) {
 		for (i = 0; i < 4; i++)
 			if (strcmp(value, levels[i]) == 0) {
@@ -475,5 +498,6 @@ ts_config_free(struct ts_config *c)
 	free(c->arena_path);
 	free(c->listen);
 	free(c->socket_group);
+	ts_cors_free(&c->cors);
 	memset(c, 0, sizeof(*c));
 }

@@ -49,6 +49,7 @@ struct ts_db {
 	int unsent;             /* ...and the statement provably never reached the server */
 	int check_idle;         /* a request began: look whether the server hung up */
 	unsigned int last_errno;
+	char last_error[256];   /* the client's text for a failed connect */
 	unsigned int limit_s;   /* the request timeout; 0: no deadline */
 	struct timespec deadline; /* CLOCK_MONOTONIC, when limit_s > 0 */
 	int deadline_logged;    /* this request's "deadline passed" line is written */
@@ -94,6 +95,12 @@ unsigned int
 ts_db_last_errno(const struct ts_db *db)
 {
 	return db->last_errno;
+}
+
+const char *
+ts_db_connect_error(const struct ts_db *db)
+{
+	return db->last_error;
 }
 
 void
@@ -243,6 +250,7 @@ ts_db_connect(struct ts_db *db)
 	if (mysql_real_connect(m, c->db_socket != NULL ? NULL : c->db_host, c->db_user,
 	    c->db_password, c->db_name, c->db_port, c->db_socket, 0) == NULL) {
 		db->last_errno = mysql_errno(m);
+		snprintf(db->last_error, sizeof(db->last_error), "%s", mysql_error(m));
 		ts_log(TS_LOG_WARN, "db: cannot connect (%u)", db->last_errno);
 		mysql_close(m);
 		return TS_DB_UNAVAILABLE;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fcgi_io.h"
+#include "ts_limits.h"
 
 /* libfcgi counts in int: one call moves at most this many bytes. */
 #define FCGI_IO_CHUNK ((size_t)1 << 30)
@@ -120,4 +121,42 @@ ts_cgi_sink(struct ts_response_sink *sink)
 {
 	sink->write = cgi_write;
 	sink->ctx = NULL;
+}
+
+/*
+ * CONTENT_LENGTH as a byte count; 0 when it is not a plain decimal number,
+ * or absent without a Transfer-Encoding; the drain's cap for a body sent
+ * with a Transfer-Encoding and no length (read to its end).
+ */
+static unsigned long long
+announced_length(void)
+{
+	const char *s = getenv("CONTENT_LENGTH"), *te = getenv("HTTP_TRANSFER_ENCODING");
+	unsigned long long v;
+	char *end;
+
+	if ((s == NULL || *s == '\0') && te != NULL && *te != '\0')
+		return TS_CGI_DRAIN_MAX_BYTES;
+	if (s == NULL || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	return errno != 0 || *end != '\0' ? 0 : v;
+}
+
+void
+ts_cgi_drain_body(void)
+{
+	unsigned long long left = announced_length();
+	char buf[16384];
+	ssize_t got;
+
+	if (left > TS_CGI_DRAIN_MAX_BYTES)
+		left = TS_CGI_DRAIN_MAX_BYTES;
+	while (left > 0) {
+		got = cgi_read(NULL, buf, left < sizeof(buf) ? (size_t)left : sizeof(buf));
+		if (got <= 0)
+			break;
+		left -= (unsigned long long)got;
+	}
 }

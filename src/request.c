@@ -18,6 +18,7 @@ static const struct {
 } methods[] = {
 	{ "GET", TS_M_GET }, { "HEAD", TS_M_HEAD }, { "POST", TS_M_POST },
 	{ "PUT", TS_M_PUT }, { "PATCH", TS_M_PATCH }, { "DELETE", TS_M_DELETE },
+	{ "OPTIONS", TS_M_OPTIONS },
 };
 
 const char *
@@ -161,7 +162,7 @@ int
 ts_request_init(struct ts_request *req, const struct ts_request_source *src,
     const char *base_path)
 {
-	const char *q;
+	const char *q, *te;
 
 	memset(req, 0, sizeof(*req));
 	req->src = src;
@@ -169,6 +170,9 @@ ts_request_init(struct ts_request *req, const struct ts_request_source *src,
 	req->method = parse_method(src->param(src->ctx, "REQUEST_METHOD"));
 	set_request_id(req, src->param(src->ctx, "HTTP_X_REQUEST_ID"));
 	req->content_length = parse_content_length(src->param(src->ctx, "CONTENT_LENGTH"));
+	te = src->param(src->ctx, "HTTP_TRANSFER_ENCODING");
+	if (req->content_length == -1 && te != NULL && *te != '\0')
+		req->content_length = TS_LENGTH_UNKNOWN;
 	q = src->param(src->ctx, "QUERY_STRING");
 	req->query_len = q != NULL ? strlen(q) : 0;
 	/* An over-long query is kept only as its length: the dispatcher answers 414. */
@@ -177,6 +181,9 @@ ts_request_init(struct ts_request *req, const struct ts_request_source *src,
 	    copy_param(src->param(src->ctx, "CONTENT_TYPE"), TS_MAX_HEADER_BYTES, &req->content_type) != 0 ||
 	    copy_param(src->param(src->ctx, "HTTP_AUTHORIZATION"),
 	    TS_MAX_TOKEN_BYTES + sizeof("Bearer  "), &req->authorization) != 0 ||
+	    copy_param(src->param(src->ctx, "HTTP_ORIGIN"), TS_MAX_CORS_ORIGIN_BYTES + 1, &req->origin) != 0 ||
+	    copy_param(src->param(src->ctx, "HTTP_ACCESS_CONTROL_REQUEST_METHOD"), TS_MAX_METHOD_NAME_BYTES,
+	    &req->cors_method) != 0 ||
 	    copy_param(ts_auth_server_user(src->param(src->ctx, "REMOTE_USER"),
 	    src->param(src->ctx, "AUTH_TYPE")), TS_MAX_HEADER_BYTES, &req->remote_user) != 0 ||
 	    route_path(req, base_path) != 0 || mount_point(req, base_path) != 0)
@@ -187,28 +194,20 @@ ts_request_init(struct ts_request *req, const struct ts_request_source *src,
 int
 ts_request_has_body(const struct ts_request *req)
 {
-	return req->content_length > 0 || req->content_length == -2;
+	return req->content_length > 0 || req->content_length == -2 ||
+	    req->content_length == TS_LENGTH_UNKNOWN;
 }
 
-enum ts_body_status
-ts_request_read_body(struct ts_request *req, size_t max_bytes)
+/*
+ * Reads want bytes, or up to the end of the body when it is shorter, into
+ * req->body (allocated with room for want and a NUL).
+ */
+static enum ts_body_status
+read_upto(struct ts_request *req, size_t want)
 {
-	size_t want, got = 0;
+	size_t got = 0;
 	ssize_t n;
 
-	if (req->body != NULL)
-		return TS_BODY_OK;
-	if (req->content_length == -2)
-		return TS_BODY_LENGTH_MISMATCH;
-	if (req->content_length > (long long)max_bytes)
-		return TS_BODY_TOO_LARGE;
-	if (req->content_length <= 0) {
-		/* No announced body: nothing is read, so an empty POST cannot block. */
-		req->body = strdup("");
-		return req->body == NULL ? TS_BODY_READ_ERROR : TS_BODY_OK;
-	}
-	/* One byte more than announced, to notice a longer body. */
-	want = (size_t)req->content_length + 1;
 	req->body = malloc(want + 1);
 	if (req->body == NULL)
 		return TS_BODY_READ_ERROR;
@@ -222,7 +221,35 @@ ts_request_read_body(struct ts_request *req, size_t max_bytes)
 	}
 	req->body[got] = '\0';
 	req->body_len = got;
-	if (got != (size_t)req->content_length)
+	return TS_BODY_OK;
+}
+
+enum ts_body_status
+ts_request_read_body(struct ts_request *req, size_t max_bytes)
+{
+	enum ts_body_status st;
+
+	if (req->body != NULL)
+		return TS_BODY_OK;
+	if (req->content_length == -2)
+		return TS_BODY_LENGTH_MISMATCH;
+	if (req->content_length == TS_LENGTH_UNKNOWN) {
+		/* To its end, one byte past the cap to notice a larger body. */
+		if ((st = read_upto(req, max_bytes + 1)) != TS_BODY_OK)
+			return st;
+		return req->body_len > max_bytes ? TS_BODY_TOO_LARGE : TS_BODY_OK;
+	}
+	if (req->content_length > (long long)max_bytes)
+		return TS_BODY_TOO_LARGE;
+	if (req->content_length <= 0) {
+		/* No announced body: nothing is read, so an empty POST cannot block. */
+		req->body = strdup("");
+		return req->body == NULL ? TS_BODY_READ_ERROR : TS_BODY_OK;
+	}
+	/* One byte more than announced, to notice a longer body. */
+	if ((st = read_upto(req, (size_t)req->content_length + 1)) != TS_BODY_OK)
+		return st;
+	if (req->body_len != (size_t)req->content_length)
 		return TS_BODY_LENGTH_MISMATCH;
 	return TS_BODY_OK;
 }
@@ -253,6 +280,8 @@ ts_request_free(struct ts_request *req)
 	free(req->query);
 	free(req->content_type);
 	free(req->authorization);
+	free(req->origin);
+	free(req->cors_method);
 	free(req->remote_user);
 	free(req->body);
 	memset(req, 0, sizeof(*req));

@@ -763,6 +763,7 @@ ts_serve_cgi(const struct ts_config *cfg)
 	ts_cgi_source(&src);
 	ts_cgi_sink(&sink);
 	ts_handle_request(&app, &src, &sink);
+	ts_cgi_drain_body();
 	/* Plain CGI has no idle time: each request takes one purge step after
 	 * its answer, so dead messages still go (src/purge.c). */
 	fflush(stdout);

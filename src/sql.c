@@ -175,6 +175,21 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_THREADS_PUBLIC_NS_UP] = { PUBLIC_THREADS("threads_public_ns", NS, ">", "ASC"), TS_SQLF_REPEATABLE },
 	[TS_SQL_THREADS_PUBLIC_NS_DOWN] = {
 		PUBLIC_THREADS("threads_public_ns", NS, "<", "DESC"), TS_SQLF_REPEATABLE },
+	/* `threadstore threads list` without --owner: every thread, newest
+	 * first, one range of the primary key. Parameters: bound, LIMIT. */
+	[TS_SQL_THREADS_ALL_DOWN] = {
+		"SELECT " THREAD_COLS " FROM threads FORCE INDEX (PRIMARY)"
+		" WHERE row_id < ? ORDER BY row_id DESC LIMIT ?", TS_SQLF_REPEATABLE },
+	/* `threadstore stats`: InnoDB's row estimates, read from its statistics
+	 * without touching a row (COUNT(*) would read every one of them). */
+	[TS_SQL_STATS_ESTIMATES] = {
+		"SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES"
+		" WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('threads', 'messages')"
+		" ORDER BY TABLE_NAME DESC", TS_SQLF_REPEATABLE },
+	/* the newest thread's creation and the highest row_id ever given
+	 * (threads created, deleted ones included): the end of the primary key */
+	[TS_SQL_STATS_NEWEST] = {
+		"SELECT created_at, row_id FROM threads ORDER BY row_id DESC LIMIT 1", TS_SQLF_REPEATABLE },
 	/* By id in any thread, with whether it is dead (cleared, or its thread
 	 * deleted) and only waits to be purged (src/message_store.c). */
 	[TS_SQL_MESSAGE_BY_ID] = {

@@ -38,6 +38,14 @@ ts_thread_store_update(struct ts_db *db, const unsigned char *id, const char *ow
 }
 
 enum ts_db_status
+ts_thread_store_page_all(struct ts_db *db, long long bound, long long limit, struct ts_db_rows *rows)
+{
+	struct ts_db_param p[] = { ts_p_int(bound), ts_p_int(limit) };
+
+	return ts_db_exec(db, TS_SQL_THREADS_ALL_DOWN, p, 2, rows, NULL);
+}
+
+enum ts_db_status
 ts_thread_store_cursor(struct ts_db *db, const unsigned char *id, struct ts_db_rows *rows)
 {
 	struct ts_db_param p[] = { ts_p_blob(id, 16) };

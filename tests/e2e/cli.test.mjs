@@ -1,5 +1,6 @@
-// The threadstore command beside the server: check-config, token, --version.
-// (`settings` is tested in settings.test.mjs with the HTTP side.)
+// The threadstore command beside the server: check-config, token, --version,
+// and the operator's threads list/show and stats. (`settings` is tested in
+// settings.test.mjs with the HTTP side.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,4 +117,121 @@ test('conf/threadstore.conf.example passes check-config with every documented ke
     const text = readFileSync(EXAMPLE, 'utf8').replace(/^;([a-z_]+ = )/gm, '$1');
     const r = checkText(text);
     assert.equal(r.status, 0, r.stderr);
+  });
+
+// ------------------------------------------------ the operator's quick look
+
+import { randomUUID } from 'node:crypto';
+import { bearer, cliToken, request } from './lib.mjs';
+
+async function makeThreads(owner, n) {
+  const ids = [];
+  for (let i = 0; i < n; i++) {
+    const res = await request('POST', '/api/threads', {
+      headers: { ...bearer(cliToken(owner)), 'content-type': 'application/json' },
+      body: JSON.stringify({ title: `t${i} \u009b\u007f` }),
+    });
+    assert.equal(res.status, 201, res.text);
+    ids.push(res.json.id);
+  }
+  return ids.reverse();     // newest first, as listed
+}
+
+const jsonLines = (text) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+test('threads list --owner pages an owner\'s threads newest first, by keyset with --after',
+  { skip: needsHarness }, async () => {
+    const owner = `cli-${randomUUID()}`;
+    const ids = await makeThreads(owner, 3);
+    const first = runCli(['threads', 'list', '--owner', owner, '--limit', '2', '--config', env.TS_CONFIG]);
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual(jsonLines(first.stdout).map((t) => t.id), ids.slice(0, 2));
+    assert.match(first.stderr, new RegExp(`--after ${ids[1]}`));
+    const next = runCli(['threads', 'list', '--owner', owner, '--limit', '2', '--after', ids[1],
+      '--config', env.TS_CONFIG]);
+    assert.equal(next.status, 0, next.stderr);
+    const rest = jsonLines(next.stdout);
+    assert.deepEqual(rest.map((t) => t.id), ids.slice(2));
+    assert.equal(rest[0].owner_id, owner);
+    assert.doesNotMatch(next.stderr, /--after/, 'the last page announces another');
+  });
+
+test('threads list without --owner shows the newest threads of everyone', { skip: needsHarness }, async () => {
+  const [newest] = await makeThreads(`cli-${randomUUID()}`, 1);
+  const r = runCli(['threads', 'list', '--limit', '1', '--config', env.TS_CONFIG]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(jsonLines(r.stdout)[0].id, newest);
+});
+
+test('threads show prints the thread, its message count, last message time and role counts; '
+  + 'terminal controls in a title stay escaped', { skip: needsHarness }, async () => {
+  const owner = `cli-${randomUUID()}`;
+  const [id] = await makeThreads(owner, 1);
+  const post = await request('POST', `/api/threads/${id}/messages`, {
+    headers: { ...bearer(cliToken(owner)), 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'user', content: 'hello' }),
+  });
+  assert.equal(post.status, 201, post.text);
+  const r = runCli(['threads', 'show', id, '--config', env.TS_CONFIG]);
+  assert.equal(r.status, 0, r.stderr);
+  const t = JSON.parse(r.stdout);
+  assert.equal(t.id, id);
+  assert.equal(t.owner_id, owner);
+  assert.equal(t.message_count, 1);
+  assert.equal(t.last_message_at, post.json.created_at);
+  assert.deepEqual(t.role_counts, { user: 1, assistant: 0, system: 0, tool: 0 });
+  assert.equal(t.title, 't0 \u009b\u007f');
+  assert.doesNotMatch(r.stdout, /[\u007f-\u009f]/, 'a raw DEL or C1 control reached the terminal');
+});
+
+test('threads show of an unknown id exits 1 and says so; a malformed id or no subcommand exits 2',
+  { skip: needsHarness }, () => {
+    const missing = randomUUID();
+    const r = runCli(['threads', 'show', missing, '--config', env.TS_CONFIG]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`no thread ${missing}`));
+    const after = runCli(['threads', 'list', '--after', missing, '--config', env.TS_CONFIG]);
+    assert.equal(after.status, 1);
+    assert.match(after.stderr, new RegExp(`no thread ${missing} .*without --after`));
+    for (const args of [['threads', 'show', 'nope'], ['threads'], ['threads', 'remove'],
+      ['threads', 'list', '--limit', '0'], ['threads', 'list', '--limit', '201'], ['stats', 'now'],
+      ['threads', 'list', '--after', 'x']]) {
+      const bad = runCli([...args, '--config', env.TS_CONFIG]);
+      assert.equal(bad.status, 2, `${args.join(' ')}: exit ${bad.status}`);
+      assert.match(bad.stderr, /usage: threadstore|must be|not a thread id/, `${args.join(' ')}: ${bad.stderr}`);
+    }
+  });
+
+test('stats prints bounded figures and says which are estimates', { skip: needsHarness }, () => {
+  const r = runCli(['stats', '--config', env.TS_CONFIG]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^threads +(~\d+ \(estimate: InnoDB statistics\)|unknown)/m);
+  assert.match(r.stdout, /^messages +(~\d+ \(estimate: InnoDB statistics\)|unknown)/m);
+  assert.match(r.stdout, /^threads_created +[1-9]\d* \(exact/m);
+  assert.match(r.stdout, /^newest_thread_at +\d{4}-\d\d-\d\dT/m);
+  assert.match(r.stdout, /^schema_version +[1-9]\d*$/m);
+  assert.match(r.stdout, /^public_sharing +(on|off)$/m);
+});
+
+test('an unreachable database is said with where, the client\'s reason and the file to fix',
+  { skip: needsHarness }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ts-cli-'));
+    try {
+      const path = join(dir, 'threadstore.conf');
+      writeFileSync(path, readFileSync(env.TS_CONFIG, 'utf8')
+        .replace(/^socket = .*$/m, `socket = ${dir}/no-such.sock`), { mode: 0o600 });
+      for (const args of [['stats'], ['threads', 'list'], ['migrate'], ['settings']]) {
+        const r = runCli([...args, '--config', path]);
+        assert.equal(r.status, 1, `${args[0]}: exit ${r.status}`);
+        assert.match(r.stderr, new RegExp(`cannot connect to database '${env.TS_DB_NAME}' as '${env.TS_DB_USER}' `
+          + `on socket ${dir}/no-such.sock: Can't connect`), `${args[0]}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`right in ${path}\\?`), `${args[0]}: ${r.stderr}`);
+      }
+      const denied = runCli(['stats', '--config', env.TS_CONFIG], { THREADSTORE_DB_PASSWORD: 'wrong' });
+      assert.equal(denied.status, 1);
+      assert.match(denied.stderr, /Access denied for user/);
+      assert.doesNotMatch(denied.stderr, /wrong/, 'the password reached the message');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });

@@ -185,18 +185,20 @@ export function htpasswd(file, users) {
   fs.writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o644 });
 }
 
-// Replaces from with to in text, failing when the example no longer holds
-// from (the test would otherwise run a configuration it did not mean).
+// Replaces from with to in text, failing unless the example holds from
+// exactly once: the test would otherwise run a configuration it did not
+// mean, or change more of the example than the one line it names.
 function subst(text, from, to, what) {
   const n = text.split(from).length - 1;
-  assert.ok(n >= 1, `${what}: "${from}" not found`);
+  assert.equal(n, 1, `${what}: "${from}" found ${n} times, not once`);
   return text.split(from).join(to);
 }
 
 // conf/nginx.conf.example, run as a whole nginx.conf: only the port, the
 // socket, file paths and (with auth) the commented remote_user lines change.
-export async function startExampleNginx(stack, dir, { sock, auth = null }) {
-  const port = await freePort();
+// On the port given, else on a free one.
+export async function startExampleNginx(stack, dir, { sock, auth = null, port: wanted = 0 }) {
+  const port = wanted || await freePort();
   const what = 'conf/nginx.conf.example';
   let text = fs.readFileSync(path.join(ROOT, what), 'utf8');
   text = subst(text, '\t\tlisten 80;', `\t\tlisten 127.0.0.1:${port};`, what);
@@ -211,8 +213,8 @@ export async function startExampleNginx(stack, dir, { sock, auth = null }) {
     text = subst(text, '\t#fastcgi_param AUTH_TYPE Basic;', '\tfastcgi_param AUTH_TYPE Basic;', what);
   }
   fs.writeFileSync(path.join(dir, 'nginx.conf'), text);
-  fs.symlinkSync('/etc/nginx/fastcgi_params', path.join(dir, 'fastcgi_params'));
-  const globals = `${IS_ROOT ? 'user root root; ' : ''}pid ${dir}/nginx.pid; error_log ${dir}/error.log;`;
+  // The example runs the workers as www-data, the socket's group.
+  const globals = `pid ${dir}/nginx.pid; error_log ${dir}/error.log;`;
   await runNginx(stack, dir, globals);
   return { port, base: `http://127.0.0.1:${port}/chat` };
 }
@@ -251,15 +253,16 @@ export async function startLibNginx(stack, dir, { sock, limits = [] }) {
 const APACHE_MODULES = ['mpm_event', 'authz_core', 'authn_core', 'authn_file', 'authz_user',
   'auth_basic', 'proxy', 'proxy_fcgi', 'headers', 'unique_id'];
 
-function apacheUser() {
+export function apacheUser() {
   return IS_ROOT ? 'User www-data\nGroup www-data\n' : '';
 }
 
 // conf/apache-proxy-fcgi.conf.example inside a minimal server
 // configuration: only the port, the socket, the password file and (with
-// auth) the commented remote_user lines change.
-export async function startExampleApache(stack, dir, { sock, auth = null }) {
-  const port = await freePort();
+// auth) the commented remote_user lines change. On the port given, else on
+// a free one.
+export async function startExampleApache(stack, dir, { sock, auth = null, port: wanted = 0 }) {
+  const port = wanted || await freePort();
   const what = 'conf/apache-proxy-fcgi.conf.example';
   let text = fs.readFileSync(path.join(ROOT, what), 'utf8');
   text = subst(text, '<VirtualHost *:80>', `<VirtualHost *:${port}>`, what);
@@ -291,13 +294,16 @@ Include "${dir}/site.conf"
   return { port, base: `http://127.0.0.1:${port}/chat` };
 }
 
-async function runApache(stack, dir) {
+// Starts Apache on dir/apache2.conf (checked first), in the environment
+// given (by default ours); stopped by its pid file when the stack unwinds.
+export async function runApache(stack, dir, spawnEnv = process.env) {
   const apache = findProgram('apache2');
   const conf = path.join(dir, 'apache2.conf');
   const pidfile = path.join(dir, 'apache2.pid');
-  const t = spawnSync(apache, ['-t', '-f', conf], { encoding: 'utf8' });
+  const t = spawnSync(apache, ['-t', '-f', conf], { encoding: 'utf8', env: spawnEnv });
   assert.equal(t.status, 0, `Apache rejected ${conf}: ${t.stderr}`);
-  const r = spawnSync(apache, ['-f', conf, '-k', 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(apache, ['-f', conf, '-k', 'start'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: spawnEnv });
   assert.equal(r.status, 0, `Apache did not start: ${r.stderr}`);
   stack.push(async () => stopPid(readPid(pidfile)));
   assert.ok(await waitFor(() => readPid(pidfile), 10000), `Apache wrote no pid file\n${tail(path.join(dir, 'error.log'))}`);

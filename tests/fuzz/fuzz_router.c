@@ -15,7 +15,7 @@
 #include "router.h"
 
 static const enum ts_method methods[] = {
-	TS_M_GET, TS_M_HEAD, TS_M_POST, TS_M_PUT, TS_M_PATCH, TS_M_DELETE, TS_M_OTHER
+	TS_M_GET, TS_M_HEAD, TS_M_POST, TS_M_PUT, TS_M_PATCH, TS_M_DELETE, TS_M_OPTIONS, TS_M_OTHER
 };
 
 /* The pattern with each placeholder replaced by the next parameter. */

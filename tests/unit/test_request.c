@@ -208,6 +208,41 @@ START_TEST(test_empty_post_reads_nothing)
 }
 END_TEST
 
+START_TEST(test_chunked_body_without_length_is_read_to_its_end)
+{
+	static const char *const env[] = { "REQUEST_METHOD", "POST", "REQUEST_URI", "/",
+	    "HTTP_TRANSFER_ENCODING", "chunked", NULL };
+
+	init_with(env, "{\"a\": true}", "");
+	ck_assert(ts_request_has_body(&req));
+	ck_assert_int_eq(ts_request_read_body(&req, 1024), TS_BODY_OK);
+	ck_assert_str_eq(req.body, "{\"a\": true}");
+	ck_assert_int_eq(req.body_len, 11);
+}
+END_TEST
+
+START_TEST(test_chunked_body_over_cap_is_too_large)
+{
+	static const char *const env[] = { "REQUEST_METHOD", "POST", "REQUEST_URI", "/",
+	    "HTTP_TRANSFER_ENCODING", "chunked", NULL };
+
+	init_with(env, "{\"a\": true}", "");
+	ck_assert_int_eq(ts_request_read_body(&req, 10), TS_BODY_TOO_LARGE);
+	ck_assert_int_eq(fk.pos, 11);
+}
+END_TEST
+
+START_TEST(test_content_length_wins_over_transfer_encoding)
+{
+	static const char *const env[] = { "REQUEST_METHOD", "POST", "REQUEST_URI", "/",
+	    "CONTENT_LENGTH", "2", "HTTP_TRANSFER_ENCODING", "chunked", NULL };
+
+	init_with(env, "{}", "");
+	ck_assert_int_eq(ts_request_read_body(&req, 1024), TS_BODY_OK);
+	ck_assert_str_eq(req.body, "{}");
+}
+END_TEST
+
 START_TEST(test_json_media_type_rules)
 {
 	static const char *env[] = { "REQUEST_METHOD", "PUT", "REQUEST_URI", "/",
@@ -244,6 +279,27 @@ START_TEST(test_unknown_method)
 }
 END_TEST
 
+START_TEST(test_options_and_cors_headers_are_read)
+{
+	static char long_origin[TS_MAX_CORS_ORIGIN_BYTES + 40];
+	static const char *env[] = { "REQUEST_METHOD", "OPTIONS", "REQUEST_URI", "/api/threads",
+		"HTTP_ORIGIN", "https://app.example", "HTTP_ACCESS_CONTROL_REQUEST_METHOD", "POST", NULL };
+
+	init_with(env, NULL, "");
+	ck_assert_int_eq(req.method, TS_M_OPTIONS);
+	ck_assert_str_eq(req.origin, "https://app.example");
+	ck_assert_str_eq(req.cors_method, "POST");
+	ts_request_free(&req);
+	/* An over-long Origin is kept cut one byte past the longest origin
+	 * the configuration takes, so it can match none. */
+	memcpy(long_origin, "https://", 8);
+	memset(long_origin + 8, 'a', sizeof(long_origin) - 9);
+	env[5] = long_origin;
+	init_with(env, NULL, "");
+	ck_assert_uint_eq(strlen(req.origin), TS_MAX_CORS_ORIGIN_BYTES + 1);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -264,8 +320,12 @@ make_suite(void)
 	tcase_add_test(tc, test_content_length_over_cap_is_not_read);
 	tcase_add_test(tc, test_bad_content_length);
 	tcase_add_test(tc, test_empty_post_reads_nothing);
+	tcase_add_test(tc, test_chunked_body_without_length_is_read_to_its_end);
+	tcase_add_test(tc, test_chunked_body_over_cap_is_too_large);
+	tcase_add_test(tc, test_content_length_wins_over_transfer_encoding);
 	tcase_add_test(tc, test_json_media_type_rules);
 	tcase_add_test(tc, test_unknown_method);
+	tcase_add_test(tc, test_options_and_cors_headers_are_read);
 	suite_add_tcase(s, tc);
 	return s;
 }
