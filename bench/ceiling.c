@@ -36,7 +36,7 @@
 #define CEILING_MIN_BYTES 16
 /* Four times a first page of 20 messages (about 14 KB in bench/run). */
 #define CEILING_MAX_BYTES 65536
-/* Same backlog as threadstore's listen socket (include/limits.h). */
+/* Same backlog as threadstore's listen socket (include/ts_limits.h). */
 #define CEILING_BACKLOG 128
 
 static volatile sig_atomic_t stopping;

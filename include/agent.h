@@ -18,7 +18,7 @@
 #include <uuid/uuid.h>
 
 #include "app.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_input.h"
 #include "message_ops.h"
 #include "timefmt.h"

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "limits.h"
+#include "ts_limits.h"
 
 struct ts_principal {
 	int authenticated;              /* 0: anonymous */

@@ -62,11 +62,14 @@ enum ts_config_status { TS_CONFIG_OK = 0, TS_CONFIG_ERROR };
 
 /*
  * Which file to read: the explicit path if not NULL, then $THREADSTORE_CONFIG,
- * then the installed default. The returned string is static or the argument.
+ * then the installed default, sysconfdir/threadstore/threadstore.conf
+ * (TS_DEFAULT_CONFIG of ac_config.h). The returned string is static or the
+ * argument.
  */
 const char *ts_config_resolve_path(const char *explicit_path);
 
 /* Fills *cfg from the file at path. On error writes a message naming the key
+ * (or why the file cannot be read, without its path: the caller names it)
  * into err and leaves *cfg freed (safe to ts_config_free again). */
 enum ts_config_status ts_config_load(const char *path, struct ts_config *cfg,
     char *err, size_t errlen);

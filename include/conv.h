@@ -14,7 +14,7 @@
 #include <uuid/uuid.h>
 
 #include "app.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_input.h"
 
 /* The route handlers (src/conv/conversations.c, src/conv/items.c). */

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 
 struct ts_response;
 

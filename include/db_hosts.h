@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "limits.h"
+#include "ts_limits.h"
 
 /*
  * Parses "host[:port], host[:port], ..." (an IPv6 address in brackets,

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 
 enum ts_method {
 	TS_M_GET = 1 << 0,

@@ -9,7 +9,7 @@
 #include <json-c/json.h>
 
 #include "errors.h"
-#include "limits.h"
+#include "ts_limits.h"
 
 struct ts_header {
 	const char *name;       /* static string */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 #include "request.h"
 
 struct ts_ctx;

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 
 #define TS_SHARE_HASH_BYTES 32
 

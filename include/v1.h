@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 
 #include "app.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_input.h"
 
 /* The route handlers (src/v1/threads.c, src/v1/messages.c). */

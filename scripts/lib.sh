@@ -294,6 +294,28 @@ ts_autogen_if_needed()
 	fi
 }
 
+# Copies the checkout's sources (what git tracks or would add; not the
+# in-tree build, not var/) to an empty directory DEST, for a build apart
+# from the checkout's own.
+ts_snapshot_sources()
+{
+	local dest=$1
+
+	rm -rf "$dest"
+	mkdir -p "$dest"
+	if command -v git >/dev/null 2>&1 && git -C "$TS_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		(cd "$TS_ROOT" && git ls-files -z --cached --others --exclude-standard |
+		    tar --null --ignore-failed-read -T - -cf -) 2>/dev/null | tar -C "$dest" -xf -
+	else
+		(cd "$TS_ROOT" && tar --exclude=./var --exclude=./.git --exclude=node_modules -cf - .) |
+		    tar -C "$dest" -xf -
+		if [ -f "$dest/Makefile" ]; then
+			make -C "$dest" distclean >/dev/null 2>&1 || true
+		fi
+	fi
+	[ -f "$dest/configure.ac" ] || ts_die "copying the sources to $dest failed"
+}
+
 # Builds in the checkout. ts_build any: configure (without options) only if
 # never configured. ts_build exact ARGS...: (re)configure unless the tree was
 # configured with exactly these arguments.

@@ -8,7 +8,7 @@
 
 #include "app.h"
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 
 void
 ts_answer_problem(struct ts_ctx *ctx, const struct ts_problem *p)

@@ -35,10 +35,7 @@
  */
 #define AUTH_MAX_JSON_DEPTH 8
 
-/*
- * Bound for lengths handed to libjwt and OpenSSL as int. (INT32_MAX, not
- * INT_MAX: include/limits.h hides the system <limits.h> under -Iinclude.)
- */
+/* Bound for lengths handed to libjwt and OpenSSL as int. */
 #define AUTH_INT_LIMIT ((size_t)INT32_MAX)
 
 /* The value of a base64url character (RFC 4648, section 5), or -1. */

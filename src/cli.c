@@ -19,7 +19,7 @@
 #include "cli_look.h"
 #include "config.h"
 #include "db.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "log.h"
 #include "migrate.h"
 #include "server.h"
@@ -140,6 +140,10 @@ load_config(struct options *o, struct ts_config *cfg)
 	o->config_path = path;
 	if (ts_config_load(path, cfg, err, sizeof(err)) != TS_CONFIG_OK) {
 		fprintf(stderr, "threadstore: configuration %s: %s\n", path, err);
+		/* Only the default path can be a surprise: say how to name another. */
+		if (strcmp(path, TS_DEFAULT_CONFIG) == 0 && access(path, F_OK) != 0)
+			fprintf(stderr, "threadstore: create it from %s.example, or name another file with "
+			    "--config FILE or THREADSTORE_CONFIG\n", path);
 		return -1;
 	}
 	ts_log_set_level(cfg->log_level);

@@ -11,7 +11,7 @@
 #include "api.h"
 #include "cli_look.h"
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "settings_store.h"
 #include "stats_store.h"
 #include "thread_store.h"

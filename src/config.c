@@ -10,13 +10,17 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef HAVE_CONFIG_H
+#include "ac_config.h"
+#endif
 #include "config.h"
 #include "db_hosts.h"
 #include "mounts.h"
-#include "limits.h"
+#include "ts_limits.h"
 
-#ifndef TS_SYSCONFDIR
-#define TS_SYSCONFDIR "/usr/local/etc"
+/* configure's, in ac_config.h; a build without configure (tests/fuzz) says it. */
+#ifndef TS_DEFAULT_CONFIG
+#error "TS_DEFAULT_CONFIG is not defined: run ./configure, or define it"
 #endif
 
 struct loader {
@@ -42,7 +46,7 @@ ts_config_resolve_path(const char *explicit_path)
 	env = getenv("THREADSTORE_CONFIG");
 	if (env != NULL && *env != '\0')
 		return env;
-	return TS_SYSCONFDIR "/threadstore/threadstore.conf";
+	return TS_DEFAULT_CONFIG;
 }
 
 static int
@@ -485,11 +489,13 @@ ts_config_load(const char *path, struct ts_config *cfg, char *err, size_t errlen
 	ld.sync_wait = -1;
 	ld.err = err;
 	ld.errlen = errlen;
+	errno = 0;
 	rc = ini_parse(path, on_key, &ld);
+	/* The caller names the file; the message says what is wrong with it. */
 	if (rc < 0)
-		snprintf(err, errlen, "%s: cannot be read", path);
+		snprintf(err, errlen, "cannot be read: %s", errno != 0 ? strerror(errno) : "out of memory");
 	else if (rc > 0 && !ld.failed)
-		snprintf(err, errlen, "%s: line %d: not an INI line", path, rc);
+		snprintf(err, errlen, "line %d: not an INI line", rc);
 	if (rc == 0 && !ld.failed) {
 		if (fill_missing_strings(cfg) != 0)
 			fail(&ld, "config", "-", "out of memory");

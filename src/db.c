@@ -22,7 +22,7 @@
 
 #include "db.h"
 #include "db_hosts.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "log.h"
 
 /* Most parameters one statement takes. */

@@ -9,12 +9,9 @@
 #include <unistd.h>
 
 #include "fcgi_io.h"
-#include "limits.h"
+#include "ts_limits.h"
 
-/*
- * libfcgi counts in int: one call moves at most this many bytes. (<limits.h>
- * would find the project's include/limits.h, hence no INT_MAX here.)
- */
+/* libfcgi counts in int: one call moves at most this many bytes. */
 #define FCGI_IO_CHUNK ((size_t)1 << 30)
 
 static const char *

@@ -516,8 +516,7 @@ structure_check(const char *text, size_t len, int max_depth, struct json_object 
 	size_t end;
 
 	*obj = NULL;
-	/* json-c takes an int length. (INT32_MAX: include/limits.h hides the
-	 * system <limits.h> under -I.) */
+	/* json-c takes an int length. */
 	if (len > (size_t)INT32_MAX)
 		return TS_JSON_INVALID;
 	/*

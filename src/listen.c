@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 #include "listen.h"
 
 /* The unix socket's mode: owner and group (the web server's) only. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_input.h"
 #include "message_json.h"
 #include "roles.h"

@@ -7,7 +7,7 @@
 #include <json-c/printbuf.h>
 
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_json.h"
 #include "message_view.h"
 #include "roles.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 #include "migrate.h"
 #include "migrate_lease.h"
 

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "migrate_lease.h"
 
 /* How often a waiting migrator tries the lease again. */

@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 #include "log.h"
 #include "purge.h"
 #include "share_store.h"

@@ -51,7 +51,7 @@
 #include "db.h"
 #include "fcgi_io.h"
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "listen.h"
 #include "log.h"
 #include "purge.h"

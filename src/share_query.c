@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 #include "params.h"
 #include "share_ops.h"
 

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "access.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_store.h"
 #include "share_store.h"
 #include "thread_store.h"

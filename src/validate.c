@@ -5,7 +5,7 @@
 
 #include "access.h"
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "problem.h"
 #include "validate.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_json.h"
 #include "message_ops.h"
 #include "message_ranges.h"

@@ -11,7 +11,7 @@
 
 #include "api.h"
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_json.h"
 #include "message_view.h"
 #include "share_ops.h"

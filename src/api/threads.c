@@ -9,7 +9,7 @@
 
 #include "api.h"
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "thread_ops.h"
 #include "validate.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "params.h"
 #include "query.h"
 #include "thread_ops.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_ranges.h"
 #include "share_ops.h"
 #include "thread_ops.h"

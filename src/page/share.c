@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 
 #include "html.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "page.h"
 #include "roles.h"
 #include "share_ops.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ids.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_input.h"
 #include "message_ops.h"
 #include "thread_ops.h"

@@ -20,7 +20,7 @@ import { request, assertError, assertJsonOk, userHeaders } from './lib.mjs';
 const env = process.env;
 const socket = env.TS_MYSQL_SOCKET;
 const dbName = env.TS_DB_NAME;
-// include/limits.h: TS_DEFAULT_REQUEST_TIMEOUT_SECONDS, TS_DEADLINE_GRACE_SECONDS.
+// include/ts_limits.h: TS_DEFAULT_REQUEST_TIMEOUT_SECONDS, TS_DEADLINE_GRACE_SECONDS.
 const DEFAULT_TIMEOUT_S = 5;
 const GRACE_S = 2;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

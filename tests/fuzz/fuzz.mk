@@ -14,7 +14,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 # -O1 with frame pointers: fast enough to fuzz, stack traces still readable.
 CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer $(SAN) \
 	-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
-CPPFLAGS = -iquote include -D_GNU_SOURCE -DTS_SYSCONFDIR='"/etc"' \
+CPPFLAGS = -iquote include -D_GNU_SOURCE -DTS_DEFAULT_CONFIG='"/etc/threadstore/threadstore.conf"' \
 	$(shell pkg-config --cflags $(PKGS))
 LIBS = $(shell pkg-config --libs $(PKGS)) -lfcgi
 

@@ -17,7 +17,7 @@
 
 #include "fuzz_common.h"
 #include "json_in.h"
-#include "limits.h"
+#include "ts_limits.h"
 
 /* Whether a string anywhere under o holds a NUL. */
 static int

@@ -19,7 +19,7 @@
  */
 #include "fuzz_common.h"
 #include "json_in.h"
-#include "limits.h"
+#include "ts_limits.h"
 #include "message_input.h"
 #include "problem.h"
 #include "response.h"

@@ -20,7 +20,7 @@
 
 #include "auth.h"
 #include "config.h"
-#include "limits.h"
+#include "ts_limits.h"
 
 /* The clock of every test. */
 #define NOW 1700000000L

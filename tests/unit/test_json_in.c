@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 
 #include "json_in.h"
-#include "limits.h"
+#include "ts_limits.h"
 
 /* Parses a string literal's bytes (sizeof - 1, so embedded NULs count). */
 #define PARSE(lit, outp) ts_json_parse((lit), sizeof(lit) - 1, TS_MAX_JSON_DEPTH, (outp))

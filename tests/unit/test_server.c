@@ -2,7 +2,7 @@
 #include <check.h>
 #include <limits.h>
 
-#include "limits.h"
+#include "ts_limits.h"
 #include "server.h"
 
 START_TEST(test_default_workers_are_four_per_processor)
