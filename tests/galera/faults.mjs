@@ -40,9 +40,17 @@ const fail = (msg) => { failures.push(msg); console.error(`galera: FAIL: ${msg}`
 const figures = [];
 const figure = (line) => { figures.push(line); console.log(`galera: ${line}`); };
 
+// The final check reads every message of the run in one answer: ~70 bytes
+// a row, tens of thousands of rows on a quiet machine, past execFileSync's
+// default 1 MiB (ENOBUFS). 64 MiB still bounds a runaway.
+const SQL_MAX_OUTPUT = 64 * 1024 * 1024;
+
 function sql(n, query, db = DB) {
   return execFileSync(CLIENT, ['--no-defaults', '-S', `${DIR}/node${n}/mysqld.sock`, '-uroot', '-N', '-B',
-    ...(db ? [db] : []), '-e', query], { encoding: 'utf8', timeout: 30000 }).trim();
+    ...(db ? [db] : []), '-e', query],
+  // stderr is piped, not inherited: a node being polled while it is down
+  // would print a line a try; a thrown error's message still carries it.
+  { encoding: 'utf8', timeout: 30000, maxBuffer: SQL_MAX_OUTPUT, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
 function state(n) {
