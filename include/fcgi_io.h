@@ -30,6 +30,10 @@ void ts_fcgi_sink(FCGX_Request *req, struct ts_response_sink *sink);
  * the web server may lose the answer); when FCGI_STDIN has been read to its
  * end (a GET's empty stream is already buffered with the parameters), the
  * web server sends nothing more, and a plain close() is clean.
+ *
+ * A connection the web server keeps (FCGI_KEEP_CONN) stays open, with the
+ * unread rest of FCGI_STDIN read and dropped first (TS_KEPT_DRAIN_MAX_BYTES;
+ * beyond that, or on a broken stream, it is closed).
  */
 void ts_fcgi_finish(FCGX_Request *req);
 

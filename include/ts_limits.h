@@ -228,6 +228,30 @@
 #define TS_DB_FAILBACK_SECONDS 60
 /* Transactions that hit a deadlock or lock wait timeout are run again this often. */
 #define TS_DB_MAX_TXN_ATTEMPTS 8
+/*
+ * FastCGI keep-alive (nginx's fastcgi_keep_conn): a worker holds at most
+ * this many connections the web server keeps open between requests, and
+ * stops accepting new ones at the limit (other workers take them). Each is
+ * a descriptor in the worker's poll(); the web server closes the extra ones
+ * (nginx keeps its `keepalive` idle connections per process).
+ */
+#define TS_MAX_WORKER_CONNECTIONS 32
+/*
+ * A worker that retires (max_requests, SIGHUP) while it holds kept
+ * connections stops accepting, is replaced at once, and goes on answering
+ * on them until the web server closes each, for at most this long: only the
+ * web server may close a kept connection safely (one it is about to send a
+ * request on would lose that request, and nginx does not send a POST
+ * twice). Above nginx's keepalive_time in conf/nginx.conf.example (20 s).
+ */
+#define TS_KEEPALIVE_DRAIN_SECONDS 30
+/*
+ * A request on a kept connection whose body was left unread (a 413, a 401
+ * before the body) has the rest read and dropped, up to this many bytes,
+ * so the next request on the connection starts at a record boundary; past
+ * it the connection is closed instead.
+ */
+#define TS_KEPT_DRAIN_MAX_BYTES TS_CEILING_MAX_BODY_BYTES
 /* Seconds a stopping master waits for workers to finish before SIGKILL. */
 #define TS_SHUTDOWN_GRACE_SECONDS 30
 /* Listen backlog of the FastCGI socket. */

@@ -666,7 +666,7 @@ ts_nginx_write_conf()
 		location / {
 $limits
 			include /etc/nginx/fastcgi_params;
-			fastcgi_pass unix:$sock;
+			fastcgi_pass threadstore;
 		}"
 	else
 		location="		# Mounted under $mount: PATH_INFO is the part after the prefix,
@@ -676,7 +676,7 @@ $limits
 			fastcgi_split_path_info ^($mount)(/.*)\$;
 			include /etc/nginx/fastcgi_params;
 			fastcgi_param PATH_INFO \$fastcgi_path_info;
-			fastcgi_pass unix:$sock;
+			fastcgi_pass threadstore;
 		}"
 	fi
 	errors=$(ts_nginx_error_pages)
@@ -717,7 +717,19 @@ worker_rlimit_nofile 10000;"
 	fastcgi_request_buffering on;
 	fastcgi_pass_request_headers on;
 	fastcgi_connect_timeout 5s;
-	fastcgi_read_timeout 60s;"
+	fastcgi_read_timeout 60s;
+
+	# FastCGI keep-alive, as conf/nginx.conf.example: connections to the
+	# workers stay open between requests (README: Keep-alive between nginx
+	# and threadstore); nginx closes each within keepalive_time, before a
+	# retiring worker's drain (30 s) ends.
+	upstream threadstore {
+		server unix:$sock;
+		keepalive 8;
+		keepalive_time 20s;
+		keepalive_timeout 10s;
+	}
+	fastcgi_keep_conn on;"
 	ts_nginx_write "$dir" 2 4096 "$dir/nginx/access.log" "$main" "$http" "		listen 127.0.0.1:$port;
 		server_name localhost;
 

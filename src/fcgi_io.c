@@ -70,12 +70,40 @@ stdin_at_end(FCGX_Request *req)
 	return FCGX_HasSeenEOF(req->in) == EOF || FCGX_GetChar(req->in) == EOF;
 }
 
+/*
+ * Reads and drops what is left of req's FCGI_STDIN, at most
+ * TS_KEPT_DRAIN_MAX_BYTES. Returns whether the stream ended cleanly.
+ */
+static int
+drain_stdin(FCGX_Request *req)
+{
+	unsigned long long left = TS_KEPT_DRAIN_MAX_BYTES;
+	char buf[16384];
+	int got;
+
+	if (req->in == NULL || FCGX_GetError(req->in) != 0)
+		return 0;
+	while (left > 0 && FCGX_HasSeenEOF(req->in) != EOF) {
+		got = FCGX_GetStr(buf, (int)(left < sizeof(buf) ? left : sizeof(buf)), req->in);
+		if (got <= 0)
+			break;
+		left -= (unsigned long long)got;
+	}
+	return FCGX_GetError(req->in) == 0 && (FCGX_HasSeenEOF(req->in) == EOF || FCGX_GetChar(req->in) == EOF);
+}
+
 void
 ts_fcgi_finish(FCGX_Request *req)
 {
-	/* libfcgi closes a detached request's connection with close() alone. */
-	if (!req->keepConnection && stdin_at_end(req))
+	if (req->keepConnection) {
+		/* The next request must start at a record boundary; a stream
+		 * that does not end is not worth the connection. */
+		if (!drain_stdin(req))
+			req->keepConnection = 0;
+	} else if (stdin_at_end(req)) {
+		/* libfcgi closes a detached request's connection with close() alone. */
 		req->detached = 1;
+	}
 	FCGX_Finish_r(req);
 }
 

@@ -8,19 +8,18 @@
  * costs the one request it held; a crash loop is slowed down rather than
  * allowed to spin. SIGTERM or SIGINT: the master passes SIGTERM on, waits
  * TS_SHUTDOWN_GRACE_SECONDS, kills stragglers, removes the socket, returns 0.
- * SIGHUP: every worker finishes its request and is replaced (new database
- * connections; the configuration is not read again). A worker still on one
- * request request_timeout + TS_DEADLINE_GRACE_SECONDS after taking it is
- * killed and replaced (see "The scoreboard").
+ * SIGHUP: the master passes it on, and every worker retires after its
+ * request and is replaced (new database connections; the configuration is
+ * not read again). A worker still on one request request_timeout +
+ * TS_DEADLINE_GRACE_SECONDS after taking it is killed and replaced (the
+ * scoreboard, include/worker.h).
  *
- * A worker is single-threaded: poll the listen socket, FCGX_Accept_r,
- * ts_handle_request, ts_fcgi_finish (FCGX_Finish_r), and after max_requests it exits to be
- * replaced (recycling). Stop signals are always blocked and read from a
- * signalfd polled beside the listen socket (see struct stop_watch), so a
- * SIGTERM is only ever taken between requests, the request in flight always
- * finishes, and a stop is seen however busy the socket is. The listen socket
- * is non-blocking, so a worker that loses the race for a connection to
- * another worker gets EAGAIN from accept() instead of sleeping in it.
+ * A worker (src/worker.c) retires after max_requests, to be replaced
+ * (recycling). One that holds connections the web server keeps open asks
+ * for its successor at once (TS_SLOT_RETIRING) and drains them; the master
+ * then watches it as a drainer, beside the slots, and kills it if it is
+ * still there TS_KEEPALIVE_DRAIN_SECONDS + request_timeout +
+ * TS_DEADLINE_GRACE_SECONDS later.
  *
  * Started by a web server (mod_fcgid, spawn-fcgi) with the socket on fd 0,
  * the program is one such worker; as CGI it answers one request.
@@ -56,6 +55,7 @@
 #include "log.h"
 #include "purge.h"
 #include "server.h"
+#include "worker.h"
 
 /*
  * Crash-loop brake: when more than WORKER_CRASH_LIMIT workers die abnormally
@@ -82,123 +82,6 @@ on_sigchld(int sig)
 	(void)sig;
 }
 
-/*
- * The scoreboard: one slot per worker, in memory the master maps shared
- * before the first fork. A worker writes the CLOCK_MONOTONIC millisecond at
- * which it takes a connection (before libfcgi reads the request, so a client
- * that sends its request slowly is timed too) and 0 when it has answered.
- * The master reads the slots on its tick and kills a worker whose request is
- * older than request_timeout + TS_DEADLINE_GRACE_SECONDS: by then the worker
- * has had its chance to answer 503 itself, and it is stuck where no deadline
- * reaches (a client that never finishes its body, a hung system call), as
- * php-fpm's request_terminate_timeout does. One writer a slot, read a tick
- * late at worst: relaxed atomics are enough.
- */
-typedef _Atomic uint_least64_t ts_slot;
-
-static uint_least64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	uint_least64_t ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ms = (uint_least64_t)ts.tv_sec * 1000u + (uint_least64_t)ts.tv_nsec / 1000000u;
-	return ms != 0 ? ms : 1;        /* 0 means idle */
-}
-
-/* slot is NULL for a worker without a master (inherited socket). */
-static void
-slot_set(ts_slot *slot, uint_least64_t v)
-{
-	if (slot != NULL)
-		atomic_store_explicit(slot, v, memory_order_relaxed);
-}
-
-/*
- * A worker's stop signals (SIGTERM, SIGINT, and SIGUSR1, libfcgi's
- * convention) stay blocked for its whole life and are read, never handled.
- * On Linux a signalfd sits next to the listen socket in the one poll(), so a
- * stop is seen at the next poll even when the listen socket is always ready,
- * at no extra system call per request. (ppoll() with the signals unblocked
- * was not enough: Linux lets a signal in only when no descriptor is ready,
- * so a worker under load never saw SIGTERM.) Without signalfd, poll() wakes
- * every WORKER_STOP_CHECK_MS and sigpending() looks. Either way the request
- * in hand always finishes: the signal is only looked at between requests.
- */
-struct stop_watch {
-	sigset_t set;
-	int fd;                 /* the signalfd, or -1 */
-};
-
-/* How often an idle worker without signalfd looks for a stop signal. */
-#define WORKER_STOP_CHECK_MS 100
-
-static void
-stop_watch_close(struct stop_watch *w)
-{
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = -1;
-}
-
-/*
- * Sets the worker's dispositions (after FCGX_Init, which installs its own),
- * blocks the stop signals and opens w's descriptor.
- */
-static int
-worker_signals(struct stop_watch *w)
-{
-	struct sigaction sa;
-	sigset_t other;
-
-	w->fd = -1;
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = SIG_IGN;
-	/* A web server that hangs up is a write error, not a dead worker. */
-	if (sigaction(SIGPIPE, &sa, NULL) != 0)
-		return -1;
-	/* The master restarts workers on SIGHUP; a terminal's hangup must not kill them. */
-	if (sigaction(SIGHUP, &sa, NULL) != 0)
-		return -1;
-	sa.sa_handler = SIG_DFL;
-	if (sigaction(SIGCHLD, &sa, NULL) != 0)
-		return -1;
-
-	/* A forked worker inherits the master's mask: let the rest through. */
-	sigemptyset(&other);
-	sigaddset(&other, SIGHUP);
-	sigaddset(&other, SIGCHLD);
-	if (sigprocmask(SIG_UNBLOCK, &other, NULL) != 0)
-		return -1;
-	sigemptyset(&w->set);
-	sigaddset(&w->set, SIGTERM);
-	sigaddset(&w->set, SIGINT);
-	sigaddset(&w->set, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &w->set, NULL) != 0)
-		return -1;
-#ifdef __linux__
-	if ((w->fd = signalfd(-1, &w->set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
-		return -1;
-#endif
-	return 0;
-}
-
-/* Whether a stop signal is pending; pfd is w's entry of the last poll(). */
-static int
-stop_requested(const struct stop_watch *w, const struct pollfd *pfd)
-{
-	sigset_t pending;
-
-	if (w->fd >= 0)
-		return (pfd->revents & POLLIN) != 0;
-	if (sigpending(&pending) != 0)
-		return 0;
-	return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1 ||
-	    sigismember(&pending, SIGUSR1) == 1;
-}
-
 static int
 set_nonblocking(int fd)
 {
@@ -209,161 +92,6 @@ set_nonblocking(int fd)
 	return 0;
 }
 
-/* FCGX_Accept_r failures that only mean "no connection for us this time". */
-static int
-accept_error_is_transient(int rc)
-{
-	int e = -rc;
-
-#if EWOULDBLOCK != EAGAIN
-	if (e == EWOULDBLOCK)
-		return 1;
-#endif
-	return e == EAGAIN || e == EINTR || e == ECONNABORTED || e == EPROTO;
-}
-
-/* When the worker purges dead messages next (src/purge.c). */
-struct purge_clock {
-	uint_least64_t due;     /* mono_ms() of the next step */
-	int more;               /* the last step left work: step whenever idle */
-};
-
-/*
- * One purge step between requests, under the request deadline and on the
- * scoreboard like a request, so a stuck one is stopped the same way. Only
- * on an open connection: a worker whose database is down must not spend
- * its idle time connecting.
- */
-static void
-purge_between_requests(struct ts_app *app, ts_slot *slot, struct purge_clock *pc)
-{
-	struct timespec start;
-	enum ts_purge_result r = TS_PURGE_IDLE;
-
-	pc->more = 0;
-	pc->due = mono_ms() + TS_PURGE_IDLE_MS;
-	if (!ts_db_is_open(app->db))
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	ts_db_set_deadline(app->db, &start, app->cfg->request_timeout);
-	slot_set(slot, mono_ms());
-	r = ts_purge_step(app->db);
-	slot_set(slot, 0);
-	pc->more = r == TS_PURGE_MORE;
-}
-
-/* How long poll() may wait: until a stop check (without signalfd) or the
- * next purge step, whichever is first; -1 for no limit. */
-static int
-poll_timeout(const struct stop_watch *stop, const struct purge_clock *pc)
-{
-	uint_least64_t now = mono_ms();
-	int t = stop->fd >= 0 ? -1 : WORKER_STOP_CHECK_MS;
-	long until = pc->more ? 0 : (pc->due > now ? (long)(pc->due - now) : 0);
-
-	return t < 0 || until < t ? (int)until : t;
-}
-
-/*
- * One worker's life on listen_fd (already non-blocking). Returns the exit
- * status: EXIT_SUCCESS after a stop signal or max_requests, EXIT_FAILURE when
- * the worker cannot go on (the master then counts it as a crash).
- */
-static int
-worker_loop(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
-{
-	struct ts_app app;
-	struct ts_request_source src;
-	struct ts_response_sink sink;
-	struct stop_watch stop;
-	FCGX_Request req;
-	struct pollfd pfd[2];
-	struct purge_clock pc = { 0, 0 };
-	unsigned long served = 0;
-	int rc, status = EXIT_FAILURE, req_ready = 0;
-
-	memset(&app, 0, sizeof(app));
-	stop.fd = -1;
-	app.cfg = cfg;
-	/* A forked worker must not go on with its parent's request ids. */
-	ts_request_ids_reset();
-	if ((rc = FCGX_Init()) != 0) {
-		ts_log(TS_LOG_ERROR, "worker: FCGX_Init failed (%d)", rc);
-		goto out;
-	}
-	if (worker_signals(&stop) != 0) {
-		ts_log(TS_LOG_ERROR, "worker: signals: %s", strerror(errno));
-		goto out;
-	}
-	/* Lazy: the connection opens with the first request that needs it. */
-	if ((app.db = ts_db_new(cfg)) == NULL ||
-	    (app.auth_cache = ts_auth_cache_new(cfg)) == NULL) {
-		ts_log(TS_LOG_ERROR, "worker: out of memory");
-		goto out;
-	}
-	if (FCGX_InitRequest(&req, listen_fd, 0) != 0) {
-		ts_log(TS_LOG_ERROR, "worker: FCGX_InitRequest failed");
-		goto out;
-	}
-	req_ready = 1;
-	ts_log(TS_LOG_DEBUG, "worker started");
-
-	pfd[0].fd = listen_fd;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = stop.fd;    /* -1 without signalfd: poll() skips it */
-	pfd[1].events = POLLIN;
-	pfd[1].revents = 0;
-	for (;;) {
-		rc = poll(pfd, 2, poll_timeout(&stop, &pc));
-		if (rc < 0 && errno != EINTR) {
-			ts_log(TS_LOG_ERROR, "worker: poll: %s", strerror(errno));
-			goto out;
-		}
-		/* Looked at first: a busy listen socket must not hide a stop. */
-		if (stop_requested(&stop, &pfd[1]))
-			break;
-		/* Requests first: the purge only takes time no request is waiting for. */
-		if (rc == 0 && (pc.more || mono_ms() >= pc.due))
-			purge_between_requests(&app, slot, &pc);
-		if (rc <= 0)
-			continue;
-		if (pfd[0].revents & (POLLERR | POLLNVAL)) {
-			ts_log(TS_LOG_ERROR, "worker: the listen socket failed");
-			goto out;
-		}
-		if (!(pfd[0].revents & POLLIN))
-			continue;
-		slot_set(slot, mono_ms());
-		rc = FCGX_Accept_r(&req);
-		if (rc < 0) {
-			slot_set(slot, 0);
-			if (accept_error_is_transient(rc))
-				continue;
-			ts_log(TS_LOG_ERROR, "worker: accept failed: %s",
-			    rc > -10000 && rc < -9990 ? "libfcgi error" : strerror(-rc));
-			goto out;
-		}
-		ts_fcgi_source(&req, &src);
-		ts_fcgi_sink(&req, &sink);
-		ts_handle_request(&app, &src, &sink);
-		ts_fcgi_finish(&req);
-		slot_set(slot, 0);
-		served++;
-		if (cfg->max_requests > 0 && served >= cfg->max_requests) {
-			ts_log(TS_LOG_DEBUG, "worker recycled after %lu requests", served);
-			break;
-		}
-	}
-	status = EXIT_SUCCESS;
-out:
-	if (req_ready)
-		FCGX_Free(&req, 1);
-	stop_watch_close(&stop);
-	ts_db_free(app.db);
-	ts_auth_cache_free(app.auth_cache);
-	return status;
-}
-
 /* What the master knows about its workers. */
 struct master {
 	const struct ts_config *cfg;
@@ -371,8 +99,11 @@ struct master {
 	pid_t *pids;                    /* one slot per worker, 0 when empty */
 	ts_slot *board;                 /* the scoreboard, shared with the workers */
 	unsigned char *overdue;         /* per slot: killed for its deadline */
-	unsigned int nworkers;
-	unsigned int live;
+	pid_t *drainers;                /* retired workers draining kept connections, 0 when empty */
+	uint_least64_t *drain_since;    /* per drainer: ts_mono_ms() when it retired */
+	unsigned int nworkers;          /* slots, and drainers at most */
+	unsigned int live;              /* workers in slots */
+	unsigned int draining;          /* drainers */
 	pid_t self;
 	struct timespec crash_window;   /* start of the current counting window */
 	unsigned int crashes;           /* abnormal deaths in that window */
@@ -404,7 +135,7 @@ worker_main(struct master *m, unsigned int i)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->self)
 		_exit(EXIT_SUCCESS);
 #endif
-	status = worker_loop(m->cfg, m->lis->fd, &m->board[i]);
+	status = ts_worker_run(m->cfg, m->lis->fd, &m->board[i]);
 	/*
 	 * exit(), not _exit(): a sanitizer build checks the worker for leaks
 	 * here. The master flushed stdio before fork, so nothing is written
@@ -465,22 +196,12 @@ count_crash(struct master *m)
 	}
 }
 
-/* Collects every exited worker and frees its slot. */
+/* Says how worker pid ended (status st); counts a crash. overdue: killed on purpose. */
 static void
-reap(struct master *m)
+log_exit(struct master *m, pid_t pid, int st, int overdue)
 {
-	unsigned int i;
-	pid_t pid;
-	int st;
-
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		for (i = 0; i < m->nworkers && m->pids[i] != pid; i++)
-			continue;
-		if (i == m->nworkers)
-			continue;
-		m->pids[i] = 0;
-		m->live--;
-		if (m->overdue[i]) {
+	{
+		if (overdue) {
 			/* Killed on purpose: not a crash, so no brake. */
 			ts_log(TS_LOG_INFO, "worker %ld killed for its deadline%s", (long)pid,
 			    m->stopping ? "" : "; starting a new one");
@@ -501,6 +222,78 @@ reap(struct master *m)
 	}
 }
 
+/* Collects every exited worker and drainer and frees its place. */
+static void
+reap(struct master *m)
+{
+	unsigned int i;
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < m->nworkers; i++) {
+			if (m->pids[i] == pid) {
+				m->pids[i] = 0;
+				m->live--;
+				log_exit(m, pid, st, m->overdue[i]);
+				break;
+			}
+			if (m->drainers[i] == pid) {
+				m->drainers[i] = 0;
+				m->draining--;
+				log_exit(m, pid, st, m->drain_since[i] == 0);
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * Moves each worker that retired with kept connections (TS_SLOT_RETIRING)
+ * out of its slot, so spawn_missing starts its successor now. With every
+ * drainer place taken it stays in its slot until it exits.
+ */
+static void
+release_retiring(struct master *m)
+{
+	unsigned int i, d;
+
+	for (i = 0; i < m->nworkers; i++) {
+		if (m->pids[i] == 0 ||
+		    atomic_load_explicit(&m->board[i], memory_order_relaxed) != TS_SLOT_RETIRING)
+			continue;
+		for (d = 0; d < m->nworkers && m->drainers[d] != 0; d++)
+			continue;
+		if (d == m->nworkers)
+			return;
+		m->drainers[d] = m->pids[i];
+		m->drain_since[d] = ts_mono_ms();
+		m->draining++;
+		m->pids[i] = 0;
+		m->live--;
+		atomic_store_explicit(&m->board[i], 0, memory_order_relaxed);
+	}
+}
+
+/* Kills every drainer still there past its drain time, request deadline and grace. */
+static void
+kill_overdue_drainers(struct master *m)
+{
+	uint_least64_t now = ts_mono_ms();
+	uint_least64_t limit = 1000u * ((uint_least64_t)TS_KEEPALIVE_DRAIN_SECONDS +
+	    m->cfg->request_timeout + TS_DEADLINE_GRACE_SECONDS);
+	unsigned int d;
+
+	for (d = 0; d < m->nworkers; d++) {
+		if (m->drainers[d] == 0 || m->drain_since[d] == 0 || now - m->drain_since[d] <= limit)
+			continue;
+		ts_log(TS_LOG_WARN, "worker %ld still draining its kept connections after %.1f s: "
+		    "killing it", (long)m->drainers[d], (double)(now - m->drain_since[d]) / 1000.0);
+		if (kill(m->drainers[d], SIGKILL) == 0)
+			m->drain_since[d] = 0;
+	}
+}
+
 static void
 signal_workers(struct master *m, int sig)
 {
@@ -511,11 +304,34 @@ signal_workers(struct master *m, int sig)
 			kill(m->pids[i], sig);
 }
 
+/* sig to every drainer too (a stop: they close what they still hold). */
+static void
+signal_all(struct master *m, int sig)
+{
+	unsigned int d;
+
+	signal_workers(m, sig);
+	for (d = 0; d < m->nworkers; d++)
+		if (m->drainers[d] != 0)
+			kill(m->drainers[d], sig);
+}
+
+/* Waits for pid, which was sent SIGKILL. */
+static void
+wait_killed(pid_t *pid)
+{
+	if (*pid == 0)
+		return;
+	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+		continue;
+	*pid = 0;
+}
+
 /* Kills every worker whose request has outlived its deadline and the grace. */
 static void
 kill_overdue(struct master *m)
 {
-	uint_least64_t now = mono_ms(), since;
+	uint_least64_t now = ts_mono_ms(), since;
 	uint_least64_t limit = 1000u * ((uint_least64_t)m->cfg->request_timeout + TS_DEADLINE_GRACE_SECONDS);
 	unsigned int i;
 
@@ -559,12 +375,12 @@ stop_workers(struct master *m, const sigset_t *set)
 	unsigned int i;
 
 	m->stopping = 1;
-	ts_log(TS_LOG_INFO, "stopping %u workers", m->live);
-	signal_workers(m, SIGTERM);
+	ts_log(TS_LOG_INFO, "stopping %u workers", m->live + m->draining);
+	signal_all(m, SIGTERM);
 	now_mono(&start);
 	for (;;) {
 		reap(m);
-		if (m->live == 0)
+		if (m->live == 0 && m->draining == 0)
 			return;
 		now_mono(&now);
 		left = TS_SHUTDOWN_GRACE_SECONDS - elapsed_s(&start, &now);
@@ -576,15 +392,13 @@ stop_workers(struct master *m, const sigset_t *set)
 	}
 	ts_log(TS_LOG_WARN, "%u workers still busy after %d s: killing them", m->live,
 	    TS_SHUTDOWN_GRACE_SECONDS);
-	signal_workers(m, SIGKILL);
+	signal_all(m, SIGKILL);
 	for (i = 0; i < m->nworkers; i++) {
-		if (m->pids[i] != 0) {
-			while (waitpid(m->pids[i], NULL, 0) < 0 && errno == EINTR)
-				continue;
-			m->pids[i] = 0;
-		}
+		wait_killed(&m->pids[i]);
+		wait_killed(&m->drainers[i]);
 	}
 	m->live = 0;
+	m->draining = 0;
 }
 
 /* Restricts TCP peers through libfcgi when the operator has not. */
@@ -662,7 +476,9 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 	}
 	restrict_tcp_peers(&lis);
 	if ((m.pids = calloc(nworkers, sizeof(*m.pids))) == NULL ||
-	    (m.overdue = calloc(nworkers, sizeof(*m.overdue))) == NULL) {
+	    (m.overdue = calloc(nworkers, sizeof(*m.overdue))) == NULL ||
+	    (m.drainers = calloc(nworkers, sizeof(*m.drainers))) == NULL ||
+	    (m.drain_since = calloc(nworkers, sizeof(*m.drain_since))) == NULL) {
 		ts_log(TS_LOG_ERROR, "out of memory");
 		goto out;
 	}
@@ -712,10 +528,12 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 		}
 		if (sig == SIGHUP) {
 			ts_log(TS_LOG_INFO, "SIGHUP: restarting workers");
-			signal_workers(&m, SIGTERM);
+			signal_workers(&m, SIGHUP);
 		}
 		reap(&m);
+		release_retiring(&m);
 		kill_overdue(&m);
+		kill_overdue_drainers(&m);
 	}
 	stop_workers(&m, &set);
 	rc = 0;
@@ -725,6 +543,8 @@ out:
 		munmap(m.board, nworkers * sizeof(*m.board));
 	free(m.pids);
 	free(m.overdue);
+	free(m.drainers);
+	free(m.drain_since);
 	if (have_chld)
 		sigaction(SIGCHLD, &old_chld, NULL);
 	if (have_mask)
@@ -743,7 +563,7 @@ ts_serve_inherited(const struct ts_config *cfg)
 		ts_log(TS_LOG_ERROR, "fd 0: %s", strerror(errno));
 		return EXIT_FAILURE;
 	}
-	return worker_loop(cfg, STDIN_FILENO, NULL);
+	return ts_worker_run(cfg, STDIN_FILENO, NULL);
 }
 
 int

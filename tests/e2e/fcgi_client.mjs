@@ -63,10 +63,10 @@ export function beginRequest(requestId, { role = FCGI.RESPONDER, keepConn = fals
 }
 
 // The bytes of one whole request: BEGIN_REQUEST, PARAMS, STDIN.
-export function encodeRequest({ params = {}, body = Buffer.alloc(0), requestId = 1 } = {}) {
+export function encodeRequest({ params = {}, body = Buffer.alloc(0), requestId = 1, keepConn = false } = {}) {
   const p = Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, String(v))));
   return Buffer.concat([
-    beginRequest(requestId),
+    beginRequest(requestId, { keepConn }),
     stream(FCGI.PARAMS, requestId, p),
     stream(FCGI.STDIN, requestId, Buffer.isBuffer(body) ? body : Buffer.from(body)),
   ]);
@@ -188,4 +188,85 @@ export async function request(target, { method = 'GET', uri = '/', headers = {},
     ended: rec.ended,
     error: raw.error,
   };
+}
+
+// Where the record that ends a response (END_REQUEST) ends in data, or -1.
+function endOfResponse(data) {
+  let off = 0;
+  while (off + 8 <= data.length) {
+    const len = data.readUInt16BE(off + 4);
+    const next = off + 8 + len + data[off + 6];
+    if (next > data.length) return -1;
+    if (data[off + 1] === FCGI.END_REQUEST) return next;
+    off = next;
+  }
+  return -1;
+}
+
+// A connection kept open between requests (FCGI_KEEP_CONN), as nginx keeps
+// one with fastcgi_keep_conn on. request() sends one request and resolves
+// with its answer (as request() above) once END_REQUEST has arrived, or
+// { ok: false, error } when the peer closed first or timeoutMs passed.
+export class KeptConnection {
+  constructor(target) {
+    this.sock = connect(target);
+    this.data = Buffer.alloc(0);
+    this.closed = false;
+    this.pending = null;
+    this.opened = new Promise((resolve) => {
+      this.sock.on('connect', () => resolve(true));
+      this.sock.on('error', () => resolve(false));
+    });
+    this.sock.on('data', (d) => {
+      this.data = Buffer.concat([this.data, d]);
+      this.settle(null);
+    });
+    this.sock.on('error', () => {});
+    this.sock.on('close', () => {
+      this.closed = true;
+      this.settle('closed');
+    });
+  }
+
+  settle(error) {
+    if (this.pending === null) return;
+    const end = endOfResponse(this.data);
+    if (end < 0 && error === null) return;
+    const { resolve, timer } = this.pending;
+    this.pending = null;
+    clearTimeout(timer);
+    if (end < 0) {
+      resolve({ ok: false, ended: false, error });
+      return;
+    }
+    const rec = decodeResponse(this.data.subarray(0, end));
+    this.data = this.data.subarray(end);
+    const res = parseCgiResponse(rec.stdout);
+    resolve({
+      ok: rec.ended && res.status !== null,
+      status: res.status,
+      headers: res.headers,
+      body: res.body,
+      json: () => JSON.parse(res.body.toString('utf8')),
+      ended: rec.ended,
+      error: null,
+    });
+  }
+
+  async request({ method = 'GET', uri = '/', headers = {}, body = null, requestId = 1,
+    timeoutMs = 5000 } = {}) {
+    if (!await this.opened || this.closed) return { ok: false, ended: false, error: 'closed' };
+    const params = cgiParams({ method, uri, headers, body });
+    const bytes = encodeRequest({ params, requestId, keepConn: true,
+      body: body === null ? Buffer.alloc(0) : Buffer.from(body) });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settle('timeout'), timeoutMs);
+      this.pending = { resolve, timer };
+      this.sock.write(bytes);
+    });
+  }
+
+  close() {
+    this.sock.destroy();
+  }
 }
