@@ -10,6 +10,9 @@
 #define TS_API_H
 
 #include "app.h"
+#include "paging.h"
+
+struct ts_message_page;
 
 void ts_h_health(struct ts_ctx *ctx);
 void ts_h_settings_get(struct ts_ctx *ctx);
@@ -51,6 +54,22 @@ void ts_api_answer(struct ts_ctx *ctx, int status, struct json_object *o);
 
 /* Adds Location: <mount><path> (path printf-style). */
 void ts_api_location(struct ts_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- src/api/message_page.c: a page of messages (schema MessageList). */
+
+/* How a route shows its page: details or not, as a share link's reader
+ * sees it or not, the cursor the page was read with, and finish, when not
+ * NULL, which adds the route's own members (total, next_cursor) to env. */
+struct ts_api_page_shape {
+	int with_details;
+	int shared;
+	enum ts_cursor_kind kind;
+	void (*finish)(struct json_object *env, const struct ts_message_page *pg, enum ts_cursor_kind kind);
+};
+
+/* Answers 200 with pg (not taken over) in the list envelope. */
+void ts_api_answer_messages(struct ts_ctx *ctx, const struct ts_message_page *pg,
+    const struct ts_api_page_shape *shape);
 
 /* A route that needs a body: 400 without one (a body-less request never
  * reaches the operation). 0, or -1 answered. JSON null is a body (a 422

@@ -14,7 +14,6 @@
 #include "message_json.h"
 #include "message_ops.h"
 #include "message_ranges.h"
-#include "message_view.h"
 #include "params.h"
 #include "query.h"
 #include "roles.h"
@@ -104,39 +103,21 @@ parse_list_query(struct ts_problem *p, const char *query, struct ts_message_quer
 	return 0;
 }
 
-/*
- * The page as the list envelope (API reference: schema MessageList). The
- * messages are views of the cells (ts_message_view_json): the rows and
- * views outlive the serialisation, which happens here, in ts_response_json.
- */
+/* total (schema MessageList): null when the count stopped at its cap. */
+static void
+finish_list(struct json_object *env, const struct ts_message_page *pg, enum ts_cursor_kind kind)
+{
+	(void)kind;
+	json_object_object_add(env, "total", pg->total >= 0 ? json_object_new_int64(pg->total) : NULL);
+}
+
 static void
 respond_list(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_message_query *q)
 {
-	struct ts_message_view views[TS_MAX_PAGE_LIMIT + 1];
-	struct ts_message_scratch scratch;
-	struct json_object *data, *env;
-	enum ts_cursor_kind kind = q->has_before ? TS_CURSOR_BEFORE : q->has_after ? TS_CURSOR_AFTER
-	    : TS_CURSOR_NONE;
-	size_t i;
+	const struct ts_api_page_shape shape = { q->with_details, 0, q->has_before ? TS_CURSOR_BEFORE
+	    : q->has_after ? TS_CURSOR_AFTER : TS_CURSOR_NONE, finish_list };
 
-	if (ts_message_scratch_init(&scratch) != 0) {
-		ts_fail(ctx, TS_E_INTERNAL, NULL);
-		return;
-	}
-	data = json_object_new_array_ext((int)pg->n);
-	for (i = 0; data != NULL && i < pg->n; i++) {
-		views[i].cells = pg->cells[i];
-		views[i].with_details = q->with_details;
-		views[i].shared = 0;
-		views[i].scratch = &scratch;
-		json_object_array_add(data, ts_message_view_json(&views[i]));
-	}
-	env = data != NULL ? ts_page_envelope_ids(data, pg->n > 0 ? ts_message_id_json(pg->cells[0]) : NULL,
-	    pg->n > 0 ? ts_message_id_json(pg->cells[pg->n - 1]) : NULL, pg->has_more, kind) : NULL;
-	if (env != NULL)
-		json_object_object_add(env, "total", pg->total >= 0 ? json_object_new_int64(pg->total) : NULL);
-	ts_api_answer(ctx, 200, env);
-	ts_message_scratch_free(&scratch);
+	ts_api_answer_messages(ctx, pg, &shape);
 }
 
 void

@@ -12,8 +12,6 @@
 #include "api.h"
 #include "ids.h"
 #include "ts_limits.h"
-#include "message_json.h"
-#include "message_view.h"
 #include "share_ops.h"
 #include "timefmt.h"
 #include "validate.h"
@@ -229,40 +227,24 @@ ts_h_shared_get(struct ts_ctx *ctx)
 	ts_shared_release(&sh);
 }
 
-/* A page of shared messages as the list envelope
- * (API reference: schema SharedMessageList): next_cursor is the last item's
- * seq. */
+/* A page of shared messages (API reference: schema SharedMessageList) adds
+ * next_cursor, the last item's seq, and the total the link shows. */
+static void
+finish_shared(struct json_object *env, const struct ts_message_page *pg, enum ts_cursor_kind kind)
+{
+	const struct ts_db_cell *last = pg->n > 0 ? &pg->cells[pg->n - 1][TS_MC_SEQ] : NULL;
+
+	json_object_object_add(env, "next_cursor", pg->has_more && kind != TS_CURSOR_BEFORE && last != NULL
+	    ? json_object_new_string_len(last->data, (int)last->len) : NULL);
+	json_object_object_add(env, "total", json_object_new_int64(pg->total));
+}
+
 static void
 respond_shared(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_shared_query *q)
 {
-	struct ts_message_view views[TS_MAX_PAGE_LIMIT + 1];
-	struct ts_message_scratch scratch;
-	struct json_object *data, *env;
-	size_t i;
+	const struct ts_api_page_shape shape = { q->with_details, 1, q->kind, finish_shared };
 
-	if (ts_message_scratch_init(&scratch) != 0) {
-		ts_fail(ctx, TS_E_INTERNAL, NULL);
-		return;
-	}
-	data = json_object_new_array_ext((int)pg->n);
-	for (i = 0; data != NULL && i < pg->n; i++) {
-		views[i].cells = pg->cells[i];
-		views[i].with_details = q->with_details;
-		views[i].shared = 1;
-		views[i].scratch = &scratch;
-		json_object_array_add(data, ts_message_view_json(&views[i]));
-	}
-	env = data != NULL ? ts_page_envelope_ids(data, pg->n > 0 ? ts_message_id_json(pg->cells[0]) : NULL,
-	    pg->n > 0 ? ts_message_id_json(pg->cells[pg->n - 1]) : NULL, pg->has_more, q->kind) : NULL;
-	if (env != NULL) {
-		const struct ts_db_cell *last = pg->n > 0 ? &pg->cells[pg->n - 1][TS_MC_SEQ] : NULL;
-
-		json_object_object_add(env, "next_cursor", pg->has_more && q->kind != TS_CURSOR_BEFORE && last != NULL
-		    ? json_object_new_string_len(last->data, (int)last->len) : NULL);
-		json_object_object_add(env, "total", json_object_new_int64(pg->total));
-	}
-	ts_api_answer(ctx, 200, env);
-	ts_message_scratch_free(&scratch);
+	ts_api_answer_messages(ctx, pg, &shape);
 }
 
 void
