@@ -47,6 +47,7 @@ struct ts_db {
 	const struct ts_config *cfg;
 	MYSQL *conn;
 	MYSQL_STMT *stmts[TS_SQL__COUNT];
+	struct ts_db_fetch *fetch[TS_SQL__COUNT]; /* each statement's fetch state, closed with it */
 	int in_txn;
 	int lost;               /* the connection died during the last call */
 	int unsent;             /* ...and the statement provably never reached the server */
@@ -78,6 +79,8 @@ db_close(struct ts_db *db)
 		if (db->stmts[i] != NULL)
 			mysql_stmt_close(db->stmts[i]);
 		db->stmts[i] = NULL;
+		ts_db_fetch_free(db->fetch[i]);
+		db->fetch[i] = NULL;
 	}
 	if (db->conn != NULL)
 		mysql_close(db->conn);
@@ -448,9 +451,9 @@ bind_params(struct ts_db *db, MYSQL_STMT *s, const struct ts_db_param *p, size_t
 
 /* Fetches the whole result set of an executed statement into out. */
 static enum ts_db_status
-fetch_all(struct ts_db *db, MYSQL_STMT *s, struct ts_db_rows *out)
+fetch_all(struct ts_db *db, enum ts_sql id, MYSQL_STMT *s, struct ts_db_rows *out)
 {
-	enum ts_db_fetch_status fs = ts_db_fetch_all(s, out);
+	enum ts_db_fetch_status fs = ts_db_fetch_all(&db->fetch[id], s, out);
 	enum ts_db_status st = TS_DB_OK;
 
 	if (fs == TS_DB_FETCH_CLIENT_ERROR)
@@ -499,7 +502,7 @@ exec_once(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params, si
 	if (affected != NULL)
 		*affected = mysql_stmt_affected_rows(s);
 	if (out != NULL)
-		return fetch_all(db, s, out);
+		return fetch_all(db, id, s, out);
 	mysql_stmt_free_result(s);
 	return TS_DB_OK;
 }

@@ -1,6 +1,13 @@
 /*
  * A statement's result set, fetched into a struct ts_db_rows: every value
  * as text in memory the rows own (include/db_fetch.h).
+ *
+ * What a statement's result needs to be fetched (its columns' types, the
+ * MYSQL_BIND array, the length and NULL flags, the fetch buffers) is made
+ * on the statement's first run and kept with the statement until it is
+ * closed: a page costs no allocation for it. It is checked against the
+ * columns the server describes on every run, and made again if they differ
+ * (a column's type may follow a parameter's).
  */
 #include <mysql.h>
 #include <stdlib.h>
@@ -9,8 +16,39 @@
 #include "db.h"
 #include "db_fetch.h"
 
-/* Initial fetch buffer per column; longer values are fetched again whole. */
+/* Smallest fetch buffer of a text column. */
 #define TS_DB_MIN_COLUMN_BUFFER 64
+/*
+ * Largest fetch buffer of a text column: a longer value is fetched again
+ * whole, straight into the rows' memory, so the buffers a statement keeps
+ * stay small (at most this much a column) whatever it once read.
+ */
+#define TS_DB_MAX_COLUMN_BUFFER 4096
+
+/* How a column is fetched. */
+enum column_kind {
+	COL_TEXT,       /* as text, into a slice of the fetch buffer */
+	COL_DATETIME    /* as MYSQL_TIME, its text written by datetime_text() */
+};
+
+/* One column as the server describes it, and how it is fetched. */
+struct column {
+	enum enum_field_types type;
+	unsigned int flags;
+	unsigned int decimals;
+	enum column_kind kind;
+	unsigned char digits;   /* COL_DATETIME: fractional digits of its text */
+};
+
+struct ts_db_fetch {
+	unsigned int ncols;
+	struct column *cols;
+	MYSQL_BIND *binds;
+	unsigned long *lens;
+	my_bool *nulls;
+	char *buf;              /* the columns' slices, each 8-byte aligned */
+	size_t buf_size;
+};
 
 /*
  * DATETIME and TIMESTAMP columns are fetched as MYSQL_TIME and written out
@@ -19,8 +57,6 @@
  * would give: "YYYY-MM-DD HH:MM:SS", then "." and as many fractional digits
  * as the column declares (3 for our DATETIME(3) columns).
  */
-#define TS_DB_DATETIME_TEXT_MAX (sizeof("YYYY-MM-DD HH:MM:SS.ffffff") - 1)
-
 static int
 is_datetime(enum enum_field_types t)
 {
@@ -70,13 +106,13 @@ datetime_text(const MYSQL_TIME *t, unsigned int decimals, char *out)
 
 /* The length of column i's value as text (a NULL counts nothing). */
 static size_t
-value_len(const MYSQL_BIND *b, const unsigned char *decimals, unsigned int i)
+value_len(const struct ts_db_fetch *f, unsigned int i)
 {
-	if (*b[i].is_null)
+	if (f->nulls[i])
 		return 0;
-	if (b[i].buffer_type == MYSQL_TYPE_DATETIME)
-		return 19 + (decimals[i] > 0 && decimals[i] <= 6 ? 1 + (size_t)decimals[i] : 0);
-	return *b[i].length;
+	if (f->cols[i].kind == COL_DATETIME)
+		return 19 + (f->cols[i].digits > 0 ? 1 + (size_t)f->cols[i].digits : 0);
+	return f->lens[i];
 }
 
 /*
@@ -84,31 +120,31 @@ value_len(const MYSQL_BIND *b, const unsigned char *decimals, unsigned int i)
  * point into: one malloc a row rather than one a cell. A column longer than
  * its buffer (MYSQL_DATA_TRUNCATED) is fetched again whole, never cut.
  */
-static int
-take_row(MYSQL_STMT *s, const MYSQL_BIND *b, const unsigned char *decimals, unsigned int ncols,
-    struct ts_db_cell *cells, char **store)
+static enum ts_db_fetch_status
+take_row(MYSQL_STMT *s, const struct ts_db_fetch *f, struct ts_db_cell *cells, char **store)
 {
 	size_t total = 1;
 	unsigned int i;
 	char *p;
 
-	for (i = 0; i < ncols; i++)
-		if (!*b[i].is_null)
-			total += value_len(b, decimals, i) + 1;
+	for (i = 0; i < f->ncols; i++)
+		if (!f->nulls[i])
+			total += value_len(f, i) + 1;
 	if ((p = *store = malloc(total)) == NULL)
-		return -1;
-	for (i = 0; i < ncols; i++) {
-		unsigned long len = (unsigned long)value_len(b, decimals, i);
+		return TS_DB_FETCH_NOMEM;
+	for (i = 0; i < f->ncols; i++) {
+		const MYSQL_BIND *b = &f->binds[i];
+		unsigned long len = (unsigned long)value_len(f, i);
 
-		if (*b[i].is_null) {
+		if (f->nulls[i]) {
 			cells[i].data = NULL;
 			cells[i].len = 0;
 			continue;
 		}
-		if (b[i].buffer_type == MYSQL_TYPE_DATETIME) {
-			datetime_text(b[i].buffer, decimals[i], p);
-		} else if (len <= b[i].buffer_length) {
-			memcpy(p, b[i].buffer, len);
+		if (f->cols[i].kind == COL_DATETIME) {
+			datetime_text(b->buffer, f->cols[i].digits, p);
+		} else if (len <= b->buffer_length) {
+			memcpy(p, b->buffer, len);
 		} else {
 			MYSQL_BIND whole;
 			memset(&whole, 0, sizeof(whole));
@@ -116,114 +152,162 @@ take_row(MYSQL_STMT *s, const MYSQL_BIND *b, const unsigned char *decimals, unsi
 			whole.buffer = p;
 			whole.buffer_length = len;
 			if (mysql_stmt_fetch_column(s, &whole, i, 0) != 0)
-				return -1;
+				return TS_DB_FETCH_CLIENT_ERROR;
 		}
 		p[len] = '\0';
 		cells[i].data = p;
 		cells[i].len = len;
 		p += len + 1;
 	}
-	return 0;
+	return TS_DB_FETCH_OK;
 }
 
-/* The fetch buffers of a result: per column, one slice of buf. */
-struct fetch_state {
-	MYSQL_BIND *binds;
-	unsigned long *lens;
-	my_bool *nulls;
-	unsigned char *decimals;        /* per column: fractional digits of a DATETIME */
-	char *buf;
-	unsigned int ncols;
-};
-
-static void
-fetch_state_free(struct fetch_state *f)
+void
+ts_db_fetch_free(struct ts_db_fetch *f)
 {
+	if (f == NULL)
+		return;
 	free(f->buf);
 	free(f->binds);
 	free(f->lens);
 	free(f->nulls);
-	free(f->decimals);
+	free(f->cols);
+	free(f);
 }
 
-/* The fetch buffer column i needs: a MYSQL_TIME for a DATETIME, else room
- * for its longest value (the result is stored with
- * STMT_ATTR_UPDATE_MAX_LENGTH), so values are rarely fetched twice. */
-static unsigned long
-column_buffer_size(const MYSQL_FIELD *field)
-{
-	if (is_datetime(field->type))
-		return sizeof(MYSQL_TIME);
-	return field->max_length > TS_DB_MIN_COLUMN_BUFFER ? field->max_length : TS_DB_MIN_COLUMN_BUFFER;
-}
-
+/* Whether f was made for these columns. */
 static int
-fetch_state_init(struct fetch_state *f, MYSQL_RES *meta)
+same_columns(const struct ts_db_fetch *f, const MYSQL_FIELD *fields, unsigned int ncols)
 {
-	MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+	unsigned int i;
+
+	if (f->ncols != ncols)
+		return 0;
+	for (i = 0; i < ncols; i++)
+		if (f->cols[i].type != fields[i].type || f->cols[i].flags != fields[i].flags ||
+		    f->cols[i].decimals != fields[i].decimals)
+			return 0;
+	return 1;
+}
+
+/* What a result of these columns needs, with no fetch buffer yet; NULL out of memory. */
+static struct ts_db_fetch *
+fetch_new(const MYSQL_FIELD *fields, unsigned int ncols)
+{
+	struct ts_db_fetch *f = calloc(1, sizeof(*f));
+	unsigned int i;
+
+	if (f == NULL)
+		return NULL;
+	f->ncols = ncols;
+	f->cols = calloc(ncols, sizeof(*f->cols));
+	f->binds = calloc(ncols, sizeof(*f->binds));
+	f->lens = calloc(ncols, sizeof(*f->lens));
+	f->nulls = calloc(ncols, sizeof(*f->nulls));
+	if (f->cols == NULL || f->binds == NULL || f->lens == NULL || f->nulls == NULL) {
+		ts_db_fetch_free(f);
+		return NULL;
+	}
+	for (i = 0; i < ncols; i++) {
+		struct column *c = &f->cols[i];
+
+		c->type = fields[i].type;
+		c->flags = fields[i].flags;
+		c->decimals = fields[i].decimals;
+		c->kind = is_datetime(c->type) ? COL_DATETIME : COL_TEXT;
+		c->digits = c->kind == COL_DATETIME && c->decimals <= 6 ? (unsigned char)c->decimals : 0;
+		f->binds[i].buffer_type = c->kind == COL_DATETIME ? MYSQL_TYPE_DATETIME : MYSQL_TYPE_STRING;
+		f->binds[i].length = &f->lens[i];
+		f->binds[i].is_null = &f->nulls[i];
+	}
+	return f;
+}
+
+/* The fetch buffer column i needs for a result whose longest value there is max_length. */
+static unsigned long
+column_buffer_size(const struct column *c, unsigned long max_length)
+{
+	if (c->kind == COL_DATETIME)
+		return sizeof(MYSQL_TIME);
+	if (max_length < TS_DB_MIN_COLUMN_BUFFER)
+		return TS_DB_MIN_COLUMN_BUFFER;
+	return max_length < TS_DB_MAX_COLUMN_BUFFER ? max_length : TS_DB_MAX_COLUMN_BUFFER;
+}
+
+/* Rounded up: a MYSQL_TIME slice must be aligned for its members. */
+static size_t
+slice_size(unsigned long buffer_length)
+{
+	return ((size_t)buffer_length + 1 + 7) & ~(size_t)7;
+}
+
+/*
+ * Points the binds at slices of f's fetch buffer, sized for this result
+ * (the longest value of each column, the result being stored with
+ * STMT_ATTR_UPDATE_MAX_LENGTH), and binds them to s. The buffer only
+ * grows: a statement's later results mostly fit at once.
+ */
+static enum ts_db_fetch_status
+bind_buffers(struct ts_db_fetch *f, MYSQL_STMT *s, const MYSQL_FIELD *fields)
+{
 	size_t total = 0;
 	unsigned int i;
 	char *p;
 
-	memset(f, 0, sizeof(*f));
-	f->ncols = mysql_num_fields(meta);
-	f->binds = calloc(f->ncols, sizeof(*f->binds));
-	f->lens = calloc(f->ncols, sizeof(*f->lens));
-	f->nulls = calloc(f->ncols, sizeof(*f->nulls));
-	f->decimals = calloc(f->ncols, sizeof(*f->decimals));
-	if (f->binds == NULL || f->lens == NULL || f->nulls == NULL || f->decimals == NULL)
-		return -1;
 	for (i = 0; i < f->ncols; i++) {
-		f->binds[i].buffer_length = column_buffer_size(&fields[i]);
-		/* Rounded up: a MYSQL_TIME slice must be aligned for its members. */
-		total += (f->binds[i].buffer_length + 1 + 7) & ~(size_t)7;
+		f->binds[i].buffer_length = column_buffer_size(&f->cols[i], fields[i].max_length);
+		total += slice_size(f->binds[i].buffer_length);
 	}
-	if ((p = f->buf = malloc(total)) == NULL)
-		return -1;
+	if (total > f->buf_size) {
+		free(f->buf);
+		f->buf_size = 0;
+		if ((f->buf = malloc(total)) == NULL)
+			return TS_DB_FETCH_NOMEM;
+		f->buf_size = total;
+	}
+	p = f->buf;
 	for (i = 0; i < f->ncols; i++) {
-		int dt = is_datetime(fields[i].type);
-
-		f->binds[i].buffer_type = dt ? MYSQL_TYPE_DATETIME : MYSQL_TYPE_STRING;
-		f->decimals[i] = dt && fields[i].decimals <= 6 ? (unsigned char)fields[i].decimals : 0;
 		f->binds[i].buffer = p;
-		f->binds[i].length = &f->lens[i];
-		f->binds[i].is_null = &f->nulls[i];
-		p += (f->binds[i].buffer_length + 1 + 7) & ~(size_t)7;
+		p += slice_size(f->binds[i].buffer_length);
 	}
-	return 0;
+	if (mysql_stmt_bind_result(s, f->binds) != 0)
+		return TS_DB_FETCH_CLIENT_ERROR;
+	return TS_DB_FETCH_OK;
 }
 
-/*
- * Fetches the whole result set of an executed statement into out. On
- * failure out is empty and what is left of the result is the caller's to
- * drop (mysql_stmt_free_result), after reading the error.
- */
 enum ts_db_fetch_status
-ts_db_fetch_all(MYSQL_STMT *s, struct ts_db_rows *out)
+ts_db_fetch_all(struct ts_db_fetch **fp, MYSQL_STMT *s, struct ts_db_rows *out)
 {
 	MYSQL_RES *meta = mysql_stmt_result_metadata(s);
-	struct fetch_state f;
+	const MYSQL_FIELD *fields;
+	struct ts_db_fetch *f;
 	my_bool update_max = 1;
 	enum ts_db_fetch_status st = TS_DB_FETCH_NOMEM;
+	unsigned int ncols;
 	size_t row = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	memset(&f, 0, sizeof(f));
 	if (meta == NULL)
 		return TS_DB_FETCH_OK;  /* the statement has no result set */
+	fields = mysql_fetch_fields(meta);
+	ncols = mysql_num_fields(meta);
+	if (*fp != NULL && !same_columns(*fp, fields, ncols)) {
+		ts_db_fetch_free(*fp);
+		*fp = NULL;
+	}
+	if (*fp == NULL && (*fp = fetch_new(fields, ncols)) == NULL)
+		goto out;
+	f = *fp;
 	mysql_stmt_attr_set(s, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
 	if (mysql_stmt_store_result(s) != 0) {
 		st = TS_DB_FETCH_CLIENT_ERROR;
 		goto out;
 	}
-	if (fetch_state_init(&f, meta) != 0)
+	if ((st = bind_buffers(f, s, fields)) != TS_DB_FETCH_OK)
 		goto out;
-	if (mysql_stmt_bind_result(s, f.binds) != 0) {
-		st = TS_DB_FETCH_CLIENT_ERROR;
-		goto out;
-	}
-	out->ncols = f.ncols;
+	st = TS_DB_FETCH_NOMEM;
+	out->ncols = f->ncols;
 	out->nrows = (size_t)mysql_stmt_num_rows(s);
 	if (out->nrows > 0) {
 		out->cells = calloc(out->nrows * out->ncols, sizeof(*out->cells));
@@ -234,17 +318,12 @@ ts_db_fetch_all(MYSQL_STMT *s, struct ts_db_rows *out)
 	while ((rc = mysql_stmt_fetch(s)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
 		if (row >= out->nrows)
 			break;
-		if (take_row(s, f.binds, f.decimals, f.ncols, &out->cells[row * out->ncols], &out->store[row]) != 0)
+		if ((st = take_row(s, f, &out->cells[row * out->ncols], &out->store[row])) != TS_DB_FETCH_OK)
 			goto out;
 		row++;
 	}
-	if (rc == 1) {
-		st = TS_DB_FETCH_CLIENT_ERROR;
-		goto out;
-	}
-	st = TS_DB_FETCH_OK;
+	st = rc == 1 ? TS_DB_FETCH_CLIENT_ERROR : TS_DB_FETCH_OK;
 out:
-	fetch_state_free(&f);
 	mysql_free_result(meta);
 	if (st != TS_DB_FETCH_OK)
 		ts_db_rows_free(out);
