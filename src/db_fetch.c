@@ -28,8 +28,12 @@
 /* How a column is fetched. */
 enum column_kind {
 	COL_TEXT,       /* as text, into a slice of the fetch buffer */
+	COL_INT,        /* as a 64-bit integer, its text written by int_text() */
 	COL_DATETIME    /* as MYSQL_TIME, its text written by datetime_text() */
 };
+
+/* The longest text of a 64-bit integer: 20 digits, or "-" and 19. */
+#define TS_DB_INT_TEXT_MAX 20
 
 /* One column as the server describes it, and how it is fetched. */
 struct column {
@@ -104,21 +108,94 @@ datetime_text(const MYSQL_TIME *t, unsigned int decimals, char *out)
 	return (size_t)(p - out);
 }
 
-/* The length of column i's value as text (a NULL counts nothing). */
+/*
+ * Integer columns are fetched as 64-bit integers and written out as text
+ * here: libmariadb's conversion to text (ma_ll2str into an alloca'd buffer,
+ * then the string path) costs several times as much. The text is the one
+ * libmariadb would give: the decimal digits, "-" first when negative.
+ */
+static int
+is_integer(enum enum_field_types t, unsigned int flags)
+{
+	/* ZEROFILL pads the text to the column's width: left to libmariadb. */
+	if (flags & ZEROFILL_FLAG)
+		return 0;
+	return t == MYSQL_TYPE_TINY || t == MYSQL_TYPE_SHORT || t == MYSQL_TYPE_INT24 ||
+	    t == MYSQL_TYPE_LONG || t == MYSQL_TYPE_LONGLONG;
+}
+
+/* Writes v in decimal; its length. */
 static size_t
-value_len(const struct ts_db_fetch *f, unsigned int i)
+ull_text(unsigned long long v, char *out)
+{
+	char tmp[TS_DB_INT_TEXT_MAX];
+	size_t n = 0;
+
+	do {
+		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	memcpy(out, tmp + sizeof(tmp) - n, n);
+	return n;
+}
+
+/* The text of the integer fetched into buf, of a column unsigned or not; its length. */
+static size_t
+int_text(const void *buf, int is_unsigned, char *out)
+{
+	long long v;
+
+	memcpy(&v, buf, sizeof(v));
+	if (is_unsigned || v >= 0)
+		return ull_text((unsigned long long)v, out);
+	*out = '-';
+	return 1 + ull_text(0 - (unsigned long long)v, out + 1);
+}
+
+/* The most room column i's value takes as text (a NULL none). */
+static size_t
+value_room(const struct ts_db_fetch *f, unsigned int i)
 {
 	if (f->nulls[i])
 		return 0;
+	if (f->cols[i].kind == COL_INT)
+		return TS_DB_INT_TEXT_MAX;
 	if (f->cols[i].kind == COL_DATETIME)
 		return 19 + (f->cols[i].digits > 0 ? 1 + (size_t)f->cols[i].digits : 0);
 	return f->lens[i];
 }
 
 /*
+ * Writes column i's value of the fetched row as text at p; its length. A
+ * value longer than its buffer (MYSQL_DATA_TRUNCATED) is fetched again
+ * whole, never cut. (size_t)-1 when that fails.
+ */
+static size_t
+put_value(MYSQL_STMT *s, const struct ts_db_fetch *f, unsigned int i, char *p)
+{
+	const MYSQL_BIND *b = &f->binds[i];
+	MYSQL_BIND whole;
+
+	if (f->cols[i].kind == COL_INT)
+		return int_text(b->buffer, b->is_unsigned, p);
+	if (f->cols[i].kind == COL_DATETIME)
+		return datetime_text(b->buffer, f->cols[i].digits, p);
+	if (f->lens[i] <= b->buffer_length) {
+		memcpy(p, b->buffer, f->lens[i]);
+		return f->lens[i];
+	}
+	memset(&whole, 0, sizeof(whole));
+	whole.buffer_type = MYSQL_TYPE_STRING;
+	whole.buffer = p;
+	whole.buffer_length = f->lens[i];
+	if (mysql_stmt_fetch_column(s, &whole, i, 0) != 0)
+		return (size_t)-1;
+	return f->lens[i];
+}
+
+/*
  * Copies the fetched row into one allocation, *store, that the row's cells
- * point into: one malloc a row rather than one a cell. A column longer than
- * its buffer (MYSQL_DATA_TRUNCATED) is fetched again whole, never cut.
+ * point into: one malloc a row rather than one a cell.
  */
 static enum ts_db_fetch_status
 take_row(MYSQL_STMT *s, const struct ts_db_fetch *f, struct ts_db_cell *cells, char **store)
@@ -129,34 +206,22 @@ take_row(MYSQL_STMT *s, const struct ts_db_fetch *f, struct ts_db_cell *cells, c
 
 	for (i = 0; i < f->ncols; i++)
 		if (!f->nulls[i])
-			total += value_len(f, i) + 1;
+			total += value_room(f, i) + 1;
 	if ((p = *store = malloc(total)) == NULL)
 		return TS_DB_FETCH_NOMEM;
 	for (i = 0; i < f->ncols; i++) {
-		const MYSQL_BIND *b = &f->binds[i];
-		unsigned long len = (unsigned long)value_len(f, i);
+		size_t len;
 
 		if (f->nulls[i]) {
 			cells[i].data = NULL;
 			cells[i].len = 0;
 			continue;
 		}
-		if (f->cols[i].kind == COL_DATETIME) {
-			datetime_text(b->buffer, f->cols[i].digits, p);
-		} else if (len <= b->buffer_length) {
-			memcpy(p, b->buffer, len);
-		} else {
-			MYSQL_BIND whole;
-			memset(&whole, 0, sizeof(whole));
-			whole.buffer_type = MYSQL_TYPE_STRING;
-			whole.buffer = p;
-			whole.buffer_length = len;
-			if (mysql_stmt_fetch_column(s, &whole, i, 0) != 0)
-				return TS_DB_FETCH_CLIENT_ERROR;
-		}
+		if ((len = put_value(s, f, i, p)) == (size_t)-1)
+			return TS_DB_FETCH_CLIENT_ERROR;
 		p[len] = '\0';
 		cells[i].data = p;
-		cells[i].len = len;
+		cells[i].len = (unsigned long)len;
 		p += len + 1;
 	}
 	return TS_DB_FETCH_OK;
@@ -214,9 +279,12 @@ fetch_new(const MYSQL_FIELD *fields, unsigned int ncols)
 		c->type = fields[i].type;
 		c->flags = fields[i].flags;
 		c->decimals = fields[i].decimals;
-		c->kind = is_datetime(c->type) ? COL_DATETIME : COL_TEXT;
+		c->kind = is_datetime(c->type) ? COL_DATETIME :
+		    is_integer(c->type, c->flags) ? COL_INT : COL_TEXT;
 		c->digits = c->kind == COL_DATETIME && c->decimals <= 6 ? (unsigned char)c->decimals : 0;
-		f->binds[i].buffer_type = c->kind == COL_DATETIME ? MYSQL_TYPE_DATETIME : MYSQL_TYPE_STRING;
+		f->binds[i].buffer_type = c->kind == COL_DATETIME ? MYSQL_TYPE_DATETIME :
+		    c->kind == COL_INT ? MYSQL_TYPE_LONGLONG : MYSQL_TYPE_STRING;
+		f->binds[i].is_unsigned = (c->flags & UNSIGNED_FLAG) != 0;
 		f->binds[i].length = &f->lens[i];
 		f->binds[i].is_null = &f->nulls[i];
 	}
@@ -229,6 +297,8 @@ column_buffer_size(const struct column *c, unsigned long max_length)
 {
 	if (c->kind == COL_DATETIME)
 		return sizeof(MYSQL_TIME);
+	if (c->kind == COL_INT)
+		return sizeof(long long);
 	if (max_length < TS_DB_MIN_COLUMN_BUFFER)
 		return TS_DB_MIN_COLUMN_BUFFER;
 	return max_length < TS_DB_MAX_COLUMN_BUFFER ? max_length : TS_DB_MAX_COLUMN_BUFFER;
