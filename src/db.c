@@ -629,13 +629,9 @@ ts_db_insert_id(const struct ts_db *db, enum ts_sql id)
 void
 ts_db_rows_free(struct ts_db_rows *rows)
 {
-	size_t i;
-
 	if (rows == NULL)
 		return;
-	for (i = 0; rows->store != NULL && i < rows->nrows; i++)
-		free(rows->store[i]);
-	free(rows->store);
+	free(rows->text);
 	free(rows->cells);
 	memset(rows, 0, sizeof(*rows));
 }

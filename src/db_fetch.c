@@ -10,6 +10,7 @@
  * (a column's type may follow a parameter's).
  */
 #include <mysql.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,13 @@
  * stay small (at most this much a column) whatever it once read.
  */
 #define TS_DB_MAX_COLUMN_BUFFER 4096
+/* Room for a first result's text, before a statement has a size to go by. */
+#define TS_DB_FIRST_TEXT_ROOM 4096
+/*
+ * Most text room a statement's next result starts with, whatever its last
+ * result took: a larger result grows its block as its rows come.
+ */
+#define TS_DB_MAX_TEXT_HINT (256 * 1024)
 
 /* How a column is fetched. */
 enum column_kind {
@@ -52,6 +60,15 @@ struct ts_db_fetch {
 	my_bool *nulls;
 	char *buf;              /* the columns' slices, each 8-byte aligned */
 	size_t buf_size;
+	size_t text_hint;       /* bytes of text the last result took */
+};
+
+/* The rows being fetched: their cells and their text grow as rows come. */
+struct builder {
+	struct ts_db_rows *out;
+	size_t rows_cap;        /* rows out->cells has room for */
+	size_t used;            /* bytes of out->text written */
+	size_t cap;             /* bytes out->text has room for */
 };
 
 /*
@@ -193,22 +210,79 @@ put_value(MYSQL_STMT *s, const struct ts_db_fetch *f, unsigned int i, char *p)
 	return f->lens[i];
 }
 
+/* Room in b's cells for one more row; -1 out of memory. */
+static int
+room_for_cells(struct builder *b)
+{
+	struct ts_db_rows *r = b->out;
+	struct ts_db_cell *cells;
+	size_t n = b->rows_cap > 0 ? 2 * b->rows_cap : 8;
+
+	if (r->nrows < b->rows_cap)
+		return 0;
+	if (r->ncols == 0 || n > SIZE_MAX / sizeof(*cells) / r->ncols)
+		return -1;
+	if ((cells = realloc(r->cells, n * r->ncols * sizeof(*cells))) == NULL)
+		return -1;
+	r->cells = cells;
+	b->rows_cap = n;
+	return 0;
+}
+
 /*
- * Copies the fetched row into one allocation, *store, that the row's cells
- * point into: one malloc a row rather than one a cell.
+ * Room in b's text for room more bytes; -1 out of memory. A larger block
+ * takes the text written so far, and the cells of the rows taken so far
+ * are pointed at it.
+ */
+static int
+room_for_text(struct builder *b, size_t room)
+{
+	struct ts_db_rows *r = b->out;
+	size_t n = 2 * b->cap, i;
+	char *text;
+
+	if (r->text != NULL && b->cap - b->used >= room)
+		return 0;
+	if (room > SIZE_MAX / 2 - b->used)
+		return -1;
+	if (n < b->used + room)
+		n = b->used + room;
+	if (n < TS_DB_FIRST_TEXT_ROOM)
+		n = TS_DB_FIRST_TEXT_ROOM;
+	if ((text = malloc(n)) == NULL)
+		return -1;
+	if (b->used > 0)
+		memcpy(text, r->text, b->used);
+	for (i = 0; i < r->nrows * r->ncols; i++)
+		if (r->cells[i].data != NULL)
+			r->cells[i].data = text + (r->cells[i].data - r->text);
+	free(r->text);
+	r->text = text;
+	b->cap = n;
+	return 0;
+}
+
+/*
+ * Appends the fetched row to b: its values as text at the end of the
+ * rows' one block of text, its cells pointing there. One allocation for a
+ * whole result in the usual case, rather than one a row.
  */
 static enum ts_db_fetch_status
-take_row(MYSQL_STMT *s, const struct ts_db_fetch *f, struct ts_db_cell *cells, char **store)
+take_row(MYSQL_STMT *s, const struct ts_db_fetch *f, struct builder *b)
 {
-	size_t total = 1;
+	struct ts_db_rows *r = b->out;
+	struct ts_db_cell *cells;
+	size_t room = 0;
 	unsigned int i;
 	char *p;
 
 	for (i = 0; i < f->ncols; i++)
 		if (!f->nulls[i])
-			total += value_room(f, i) + 1;
-	if ((p = *store = malloc(total)) == NULL)
+			room += value_room(f, i) + 1;
+	if (room_for_cells(b) != 0 || room_for_text(b, room) != 0)
 		return TS_DB_FETCH_NOMEM;
+	cells = &r->cells[r->nrows * r->ncols];
+	p = r->text + b->used;
 	for (i = 0; i < f->ncols; i++) {
 		size_t len;
 
@@ -224,6 +298,9 @@ take_row(MYSQL_STMT *s, const struct ts_db_fetch *f, struct ts_db_cell *cells, c
 		cells[i].len = (unsigned long)len;
 		p += len + 1;
 	}
+	/* Only now is the row counted: a row cut short is never read. */
+	r->nrows++;
+	b->used = (size_t)(p - r->text);
 	return TS_DB_FETCH_OK;
 }
 
@@ -351,10 +428,10 @@ ts_db_fetch_all(struct ts_db_fetch **fp, MYSQL_STMT *s, struct ts_db_rows *out)
 	MYSQL_RES *meta = mysql_stmt_result_metadata(s);
 	const MYSQL_FIELD *fields;
 	struct ts_db_fetch *f;
+	struct builder b;
 	my_bool update_max = 1;
 	enum ts_db_fetch_status st = TS_DB_FETCH_NOMEM;
 	unsigned int ncols;
-	size_t row = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -376,23 +453,24 @@ ts_db_fetch_all(struct ts_db_fetch **fp, MYSQL_STMT *s, struct ts_db_rows *out)
 	}
 	if ((st = bind_buffers(f, s, fields)) != TS_DB_FETCH_OK)
 		goto out;
-	st = TS_DB_FETCH_NOMEM;
 	out->ncols = f->ncols;
-	out->nrows = (size_t)mysql_stmt_num_rows(s);
-	if (out->nrows > 0) {
-		out->cells = calloc(out->nrows * out->ncols, sizeof(*out->cells));
-		out->store = calloc(out->nrows, sizeof(*out->store));
-		if (out->cells == NULL || out->store == NULL)
-			goto out;
+	memset(&b, 0, sizeof(b));
+	b.out = out;
+	/* Sized at once for this result's rows and the text the last one took. */
+	b.rows_cap = (size_t)mysql_stmt_num_rows(s);
+	b.cap = f->text_hint > 0 ? f->text_hint : TS_DB_FIRST_TEXT_ROOM;
+	if (b.rows_cap > 0 && ((out->cells = malloc(b.rows_cap * out->ncols * sizeof(*out->cells))) == NULL ||
+	    (out->text = malloc(b.cap)) == NULL)) {
+		st = TS_DB_FETCH_NOMEM;
+		goto out;
 	}
-	while ((rc = mysql_stmt_fetch(s)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-		if (row >= out->nrows)
-			break;
-		if ((st = take_row(s, f, &out->cells[row * out->ncols], &out->store[row])) != TS_DB_FETCH_OK)
+	if (b.rows_cap == 0)
+		b.cap = 0;
+	while ((rc = mysql_stmt_fetch(s)) == 0 || rc == MYSQL_DATA_TRUNCATED)
+		if ((st = take_row(s, f, &b)) != TS_DB_FETCH_OK)
 			goto out;
-		row++;
-	}
 	st = rc == 1 ? TS_DB_FETCH_CLIENT_ERROR : TS_DB_FETCH_OK;
+	f->text_hint = b.used < TS_DB_MAX_TEXT_HINT ? b.used : TS_DB_MAX_TEXT_HINT;
 out:
 	mysql_free_result(meta);
 	if (st != TS_DB_FETCH_OK)
