@@ -402,7 +402,12 @@ prepared(struct ts_db *db, enum ts_sql id, MYSQL_STMT **out)
 static enum ts_db_status
 stmt_fail(struct ts_db *db, MYSQL_STMT *s, const char *what)
 {
-	/* Read the error before anything else touches the statement. */
+	/* Read the error before anything else touches the statement. A row
+	 * read as it comes (src/db_fetch.c) that fails leaves its error on the
+	 * connection only: a lost connection or a statement the server stopped
+	 * midway is classified from there. */
+	if (mysql_stmt_errno(s) == 0 && db->conn != NULL && mysql_errno(db->conn) != 0)
+		return classify(db, mysql_errno(db->conn), mysql_error(db->conn), what);
 	return classify(db, mysql_stmt_errno(s), mysql_stmt_error(s), what);
 }
 

@@ -8,6 +8,15 @@
  * closed: a page costs no allocation for it. It is checked against the
  * columns the server describes on every run, and made again if they differ
  * (a column's type may follow a parameter's).
+ *
+ * Rows are read as they come (no mysql_stmt_store_result): libmariadb
+ * hands each row over from its network buffer, with no copy of the whole
+ * result and no pass over it for each column's longest value. A text
+ * column's fetch buffer is as long as the longest value the statement has
+ * met there (within limits); a longer value is fetched again whole,
+ * straight into the rows' text. The caller drops whatever a failure leaves
+ * unread (mysql_stmt_free_result), so the connection is never left in the
+ * middle of a result.
  */
 #include <mysql.h>
 #include <stdint.h>
@@ -32,6 +41,8 @@
  * result took: a larger result grows its block as its rows come.
  */
 #define TS_DB_MAX_TEXT_HINT (256 * 1024)
+/* The same for the rows a result's cells start with room for. */
+#define TS_DB_MAX_ROWS_HINT 256
 
 /* How a column is fetched. */
 enum column_kind {
@@ -50,6 +61,7 @@ struct column {
 	unsigned int decimals;
 	enum column_kind kind;
 	unsigned char digits;   /* COL_DATETIME: fractional digits of its text */
+	unsigned long want;     /* COL_TEXT: its fetch buffer, the longest value met (bounded) */
 };
 
 struct ts_db_fetch {
@@ -61,6 +73,7 @@ struct ts_db_fetch {
 	char *buf;              /* the columns' slices, each 8-byte aligned */
 	size_t buf_size;
 	size_t text_hint;       /* bytes of text the last result took */
+	size_t rows_hint;       /* rows the last result had */
 };
 
 /* The rows being fetched: their cells and their text grow as rows come. */
@@ -188,7 +201,7 @@ value_room(const struct ts_db_fetch *f, unsigned int i)
  * whole, never cut. (size_t)-1 when that fails.
  */
 static size_t
-put_value(MYSQL_STMT *s, const struct ts_db_fetch *f, unsigned int i, char *p)
+put_value(MYSQL_STMT *s, struct ts_db_fetch *f, unsigned int i, char *p)
 {
 	const MYSQL_BIND *b = &f->binds[i];
 	MYSQL_BIND whole;
@@ -201,6 +214,9 @@ put_value(MYSQL_STMT *s, const struct ts_db_fetch *f, unsigned int i, char *p)
 		memcpy(p, b->buffer, f->lens[i]);
 		return f->lens[i];
 	}
+	/* The statement's next results get a buffer this long here, bounded. */
+	if (f->cols[i].want < TS_DB_MAX_COLUMN_BUFFER)
+		f->cols[i].want = f->lens[i] < TS_DB_MAX_COLUMN_BUFFER ? f->lens[i] : TS_DB_MAX_COLUMN_BUFFER;
 	memset(&whole, 0, sizeof(whole));
 	whole.buffer_type = MYSQL_TYPE_STRING;
 	whole.buffer = p;
@@ -268,7 +284,7 @@ room_for_text(struct builder *b, size_t room)
  * whole result in the usual case, rather than one a row.
  */
 static enum ts_db_fetch_status
-take_row(MYSQL_STMT *s, const struct ts_db_fetch *f, struct builder *b)
+take_row(MYSQL_STMT *s, struct ts_db_fetch *f, struct builder *b)
 {
 	struct ts_db_rows *r = b->out;
 	struct ts_db_cell *cells;
@@ -359,6 +375,7 @@ fetch_new(const MYSQL_FIELD *fields, unsigned int ncols)
 		c->kind = is_datetime(c->type) ? COL_DATETIME :
 		    is_integer(c->type, c->flags) ? COL_INT : COL_TEXT;
 		c->digits = c->kind == COL_DATETIME && c->decimals <= 6 ? (unsigned char)c->decimals : 0;
+		c->want = TS_DB_MIN_COLUMN_BUFFER;
 		f->binds[i].buffer_type = c->kind == COL_DATETIME ? MYSQL_TYPE_DATETIME :
 		    c->kind == COL_INT ? MYSQL_TYPE_LONGLONG : MYSQL_TYPE_STRING;
 		f->binds[i].is_unsigned = (c->flags & UNSIGNED_FLAG) != 0;
@@ -368,17 +385,15 @@ fetch_new(const MYSQL_FIELD *fields, unsigned int ncols)
 	return f;
 }
 
-/* The fetch buffer column i needs for a result whose longest value there is max_length. */
+/* The fetch buffer a column takes. */
 static unsigned long
-column_buffer_size(const struct column *c, unsigned long max_length)
+column_buffer_size(const struct column *c)
 {
 	if (c->kind == COL_DATETIME)
 		return sizeof(MYSQL_TIME);
 	if (c->kind == COL_INT)
 		return sizeof(long long);
-	if (max_length < TS_DB_MIN_COLUMN_BUFFER)
-		return TS_DB_MIN_COLUMN_BUFFER;
-	return max_length < TS_DB_MAX_COLUMN_BUFFER ? max_length : TS_DB_MAX_COLUMN_BUFFER;
+	return c->want;
 }
 
 /* Rounded up: a MYSQL_TIME slice must be aligned for its members. */
@@ -389,20 +404,20 @@ slice_size(unsigned long buffer_length)
 }
 
 /*
- * Points the binds at slices of f's fetch buffer, sized for this result
- * (the longest value of each column, the result being stored with
- * STMT_ATTR_UPDATE_MAX_LENGTH), and binds them to s. The buffer only
- * grows: a statement's later results mostly fit at once.
+ * Points the binds at slices of f's fetch buffer, each as long as the
+ * longest value the statement has met in its column (bounded), and binds
+ * them to s. The buffer only grows, and is made again only when a longer
+ * value was met.
  */
 static enum ts_db_fetch_status
-bind_buffers(struct ts_db_fetch *f, MYSQL_STMT *s, const MYSQL_FIELD *fields)
+bind_buffers(struct ts_db_fetch *f, MYSQL_STMT *s)
 {
 	size_t total = 0;
 	unsigned int i;
 	char *p;
 
 	for (i = 0; i < f->ncols; i++) {
-		f->binds[i].buffer_length = column_buffer_size(&f->cols[i], fields[i].max_length);
+		f->binds[i].buffer_length = column_buffer_size(&f->cols[i]);
 		total += slice_size(f->binds[i].buffer_length);
 	}
 	if (total > f->buf_size) {
@@ -429,7 +444,6 @@ ts_db_fetch_all(struct ts_db_fetch **fp, MYSQL_STMT *s, struct ts_db_rows *out)
 	const MYSQL_FIELD *fields;
 	struct ts_db_fetch *f;
 	struct builder b;
-	my_bool update_max = 1;
 	enum ts_db_fetch_status st = TS_DB_FETCH_NOMEM;
 	unsigned int ncols;
 	int rc;
@@ -446,31 +460,31 @@ ts_db_fetch_all(struct ts_db_fetch **fp, MYSQL_STMT *s, struct ts_db_rows *out)
 	if (*fp == NULL && (*fp = fetch_new(fields, ncols)) == NULL)
 		goto out;
 	f = *fp;
-	mysql_stmt_attr_set(s, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
-	if (mysql_stmt_store_result(s) != 0) {
-		st = TS_DB_FETCH_CLIENT_ERROR;
-		goto out;
-	}
-	if ((st = bind_buffers(f, s, fields)) != TS_DB_FETCH_OK)
+	if ((st = bind_buffers(f, s)) != TS_DB_FETCH_OK)
 		goto out;
 	out->ncols = f->ncols;
 	memset(&b, 0, sizeof(b));
 	b.out = out;
-	/* Sized at once for this result's rows and the text the last one took. */
-	b.rows_cap = (size_t)mysql_stmt_num_rows(s);
-	b.cap = f->text_hint > 0 ? f->text_hint : TS_DB_FIRST_TEXT_ROOM;
-	if (b.rows_cap > 0 && ((out->cells = malloc(b.rows_cap * out->ncols * sizeof(*out->cells))) == NULL ||
-	    (out->text = malloc(b.cap)) == NULL)) {
-		st = TS_DB_FETCH_NOMEM;
-		goto out;
+	/* Sized at once for as many rows and as much text as the last result. */
+	if (f->rows_hint > 0) {
+		if ((out->cells = malloc(f->rows_hint * out->ncols * sizeof(*out->cells))) == NULL ||
+		    (out->text = malloc(f->text_hint + 1)) == NULL) {
+			st = TS_DB_FETCH_NOMEM;
+			goto out;
+		}
+		b.rows_cap = f->rows_hint;
+		b.cap = f->text_hint + 1;
 	}
-	if (b.rows_cap == 0)
-		b.cap = 0;
 	while ((rc = mysql_stmt_fetch(s)) == 0 || rc == MYSQL_DATA_TRUNCATED)
 		if ((st = take_row(s, f, &b)) != TS_DB_FETCH_OK)
 			goto out;
-	st = rc == 1 ? TS_DB_FETCH_CLIENT_ERROR : TS_DB_FETCH_OK;
+	if (rc == 1) {
+		st = TS_DB_FETCH_CLIENT_ERROR;
+		goto out;
+	}
+	f->rows_hint = out->nrows < TS_DB_MAX_ROWS_HINT ? out->nrows : TS_DB_MAX_ROWS_HINT;
 	f->text_hint = b.used < TS_DB_MAX_TEXT_HINT ? b.used : TS_DB_MAX_TEXT_HINT;
+	st = TS_DB_FETCH_OK;
 out:
 	mysql_free_result(meta);
 	if (st != TS_DB_FETCH_OK)

@@ -384,6 +384,81 @@ START_TEST(test_fetched_cells_are_the_servers_text)
 }
 END_TEST
 
+/* The killer of test_connection_killed_while_rows_stream: KILLs id once it runs a statement. */
+struct stream_killer {
+	unsigned long id;
+	int killed;
+};
+
+static void *
+kill_while_executing(void *arg)
+{
+	struct stream_killer *k = arg;
+	MYSQL *m = side_connection_as(1);
+	char sql[160];
+	int i;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = %lu "
+	    "AND COMMAND = 'Execute'", k->id);
+	for (i = 0; i < 10000 && !k->killed; i++) {
+		MYSQL_RES *r;
+
+		side_query(m, sql);
+		r = mysql_store_result(m);
+		if (r != NULL && mysql_num_rows(r) > 0) {
+			snprintf(sql, sizeof(sql), "KILL %lu", k->id);
+			side_query(m, sql);
+			k->killed = 1;
+		}
+		mysql_free_result(r);
+		if (!k->killed)
+			usleep(200);
+	}
+	mysql_close(m);
+	return NULL;
+}
+
+/*
+ * Rows are read as they come: a connection killed while a result streams
+ * fails in mysql_stmt_fetch, with the error on the connection, not the
+ * statement. That must still read as a lost connection (2013 or 1927),
+ * so the read, safe to repeat, runs again on a new connection and comes
+ * back whole, and never as an unknown error (a 500).
+ */
+START_TEST(test_connection_killed_while_rows_stream_is_reopened_and_read_again)
+{
+	struct stream_killer k = { 0, 0 };
+	struct ts_db_rows r;
+	pthread_t t;
+	size_t i;
+
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM messages WHERE thread_id = UNHEX('"
+	    FETCH_THREAD_HEX "')"), TS_DB_OK);
+	/* 32 rows of 1 MiB: the server is still sending when the killer looks. */
+	for (i = 0; i < 32; i++) {
+		char sql[512];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO messages (thread_id, seq, id, role, content_text, "
+		    "metadata, created_at, updated_at) VALUES (UNHEX('" FETCH_THREAD_HEX "'), %zu, "
+		    "UNHEX('7e57da7a0000400080000000000001%02zx'), 0, REPEAT('k', 1048576), '{}', "
+		    "'2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')", i + 1, i);
+		ck_assert_int_eq(ts_db_exec_trusted(db, sql), TS_DB_OK);
+	}
+	k.id = connection_id();
+	pthread_create(&t, NULL, kill_while_executing, &k);
+	read_range(TS_SQL_RANGE_UP, 100, &r);
+	pthread_join(t, NULL);
+	ck_assert_msg(k.killed, "the statement was never seen running");
+	ck_assert_uint_eq(r.nrows, 32);
+	for (i = 0; i < r.nrows; i++)
+		ck_assert_uint_eq(ts_db_cell(&r, i, 4)->len, 1048576);
+	ts_db_rows_free(&r);
+	ck_assert_uint_ne(connection_id(), k.id);
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM messages WHERE thread_id = UNHEX('"
+	    FETCH_THREAD_HEX "')"), TS_DB_OK);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -400,6 +475,7 @@ make_suite(void)
 	tcase_add_test(tc, test_lock_wait_timeout_is_rolled_back_and_retried);
 	tcase_add_test(tc, test_connection_is_utf8mb4_and_utc);
 	tcase_add_test(tc, test_fetched_cells_are_the_servers_text);
+	tcase_add_test(tc, test_connection_killed_while_rows_stream_is_reopened_and_read_again);
 	suite_add_tcase(s, tc);
 	return s;
 }
