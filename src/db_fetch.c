@@ -72,7 +72,7 @@ struct ts_db_fetch {
 	my_bool *nulls;
 	char *buf;              /* the columns' slices, each 8-byte aligned */
 	size_t buf_size;
-	size_t text_hint;       /* bytes of text the last result took */
+	size_t text_hint;       /* bytes of text the last result asked room for */
 	size_t rows_hint;       /* rows the last result had */
 };
 
@@ -82,6 +82,7 @@ struct builder {
 	size_t rows_cap;        /* rows out->cells has room for */
 	size_t used;            /* bytes of out->text written */
 	size_t cap;             /* bytes out->text has room for */
+	size_t peak;            /* the most room the text was asked for */
 };
 
 /*
@@ -257,10 +258,14 @@ room_for_text(struct builder *b, size_t room)
 	size_t n = 2 * b->cap, i;
 	char *text;
 
-	if (r->text != NULL && b->cap - b->used >= room)
-		return 0;
 	if (room > SIZE_MAX / 2 - b->used)
 		return -1;
+	/* A row asks room for the longest text of each of its numbers: the
+	 * next result starts with all the room this one asked for. */
+	if (b->peak < b->used + room)
+		b->peak = b->used + room;
+	if (r->text != NULL && b->cap - b->used >= room)
+		return 0;
 	if (n < b->used + room)
 		n = b->used + room;
 	if (n < TS_DB_FIRST_TEXT_ROOM)
@@ -483,7 +488,7 @@ ts_db_fetch_all(struct ts_db_fetch **fp, MYSQL_STMT *s, struct ts_db_rows *out)
 		goto out;
 	}
 	f->rows_hint = out->nrows < TS_DB_MAX_ROWS_HINT ? out->nrows : TS_DB_MAX_ROWS_HINT;
-	f->text_hint = b.used < TS_DB_MAX_TEXT_HINT ? b.used : TS_DB_MAX_TEXT_HINT;
+	f->text_hint = b.peak < TS_DB_MAX_TEXT_HINT ? b.peak : TS_DB_MAX_TEXT_HINT;
 	st = TS_DB_FETCH_OK;
 out:
 	mysql_free_result(meta);
