@@ -98,17 +98,18 @@ is_datetime(enum enum_field_types t)
 	return t == MYSQL_TYPE_DATETIME || t == MYSQL_TYPE_TIMESTAMP;
 }
 
-/* Writes v as exactly n decimal digits (leading zeros; v < 10^n). */
-static char *
-put_digits(char *p, unsigned long v, unsigned int n)
-{
-	unsigned int i;
+/* "00" to "99": numbers are written two digits a division. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
-	for (i = n; i > 0; i--) {
-		p[i - 1] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + n;
+/* Writes v % 100 as two digits. */
+static char *
+put_pair(char *p, unsigned long v)
+{
+	memcpy(p, &digit_pairs[2 * (v % 100)], 2);
+	return p + 2;
 }
 
 /* The text of t with decimals fractional digits (at most 6); its length. */
@@ -117,21 +118,25 @@ datetime_text(const MYSQL_TIME *t, unsigned int decimals, char *out)
 {
 	char *p = out;
 
-	p = put_digits(p, t->year % 10000, 4);
+	p = put_pair(p, t->year / 100);
+	p = put_pair(p, t->year);
 	*p++ = '-';
-	p = put_digits(p, t->month % 100, 2);
+	p = put_pair(p, t->month);
 	*p++ = '-';
-	p = put_digits(p, t->day % 100, 2);
+	p = put_pair(p, t->day);
 	*p++ = ' ';
-	p = put_digits(p, t->hour % 100, 2);
+	p = put_pair(p, t->hour);
 	*p++ = ':';
-	p = put_digits(p, t->minute % 100, 2);
+	p = put_pair(p, t->minute);
 	*p++ = ':';
-	p = put_digits(p, t->second % 100, 2);
+	p = put_pair(p, t->second);
 	if (decimals > 0 && decimals <= 6) {
+		unsigned long us = t->second_part % 1000000;
 		char micro[6];
 
-		put_digits(micro, t->second_part % 1000000, 6);
+		put_pair(micro, us / 10000);
+		put_pair(micro + 2, us / 100);
+		put_pair(micro + 4, us);
 		*p++ = '.';
 		memcpy(p, micro, decimals);
 		p += decimals;
@@ -159,14 +164,19 @@ is_integer(enum enum_field_types t, unsigned int flags)
 static size_t
 ull_text(unsigned long long v, char *out)
 {
-	char tmp[TS_DB_INT_TEXT_MAX];
-	size_t n = 0;
+	unsigned long long bound = 10;
+	size_t n = 1, k;
 
-	do {
-		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	memcpy(out, tmp + sizeof(tmp) - n, n);
+	/* The digits are counted first, so they go straight to their place. */
+	while (n < TS_DB_INT_TEXT_MAX && v >= bound) {
+		n++;
+		if (n < TS_DB_INT_TEXT_MAX)
+			bound *= 10;
+	}
+	for (k = n; v >= 10; v /= 100, k -= 2)
+		memcpy(&out[k - 2], &digit_pairs[2 * (v % 100)], 2);
+	if (k == 1)
+		out[0] = (char)('0' + v);
 	return n;
 }
 
