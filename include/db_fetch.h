@@ -14,7 +14,8 @@
 enum ts_db_fetch_status {
 	TS_DB_FETCH_OK = 0,
 	TS_DB_FETCH_NOMEM,              /* out of memory */
-	TS_DB_FETCH_CLIENT_ERROR        /* the client library failed: its error is on the statement */
+	TS_DB_FETCH_CLIENT_ERROR        /* the client library failed: its error is on the statement,
+	                                 * or on the connection for a row that did not arrive */
 };
 
 /*

@@ -38,7 +38,7 @@
 #define TS_DB_FIRST_TEXT_ROOM 4096
 /*
  * Most text room a statement's next result starts with, whatever its last
- * result took: a larger result grows its block as its rows come.
+ * result asked for: a larger result grows its block as its rows come.
  */
 #define TS_DB_MAX_TEXT_HINT (256 * 1024)
 /* The same for the rows a result's cells start with room for. */
