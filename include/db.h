@@ -46,7 +46,7 @@ struct ts_db_rows {
 	size_t nrows;
 	size_t ncols;
 	struct ts_db_cell *cells; /* nrows * ncols, row-major */
-	char **store;             /* nrows blocks, one a row, that the cells point into */
+	char *text;               /* one block that the cells point into */
 };
 
 static inline const struct ts_db_cell *

@@ -371,6 +371,37 @@ htest('run_id filter: trailing spaces are part of the value (run-1 does not matc
   assert.deepEqual(seqs(b), [3], 'run_id=%20');
 });
 
+// The database layer keeps each statement's fetch buffers from one request
+// to the next and reads rows as they come: a value longer than any before
+// it, right after a short one and before one, must still come back whole.
+htest('list and one message: each message comes back as it was written, long after short and short after long', async () => {
+  const t = await newThread(owner);
+  const bodies = [
+    { role: 'user', content: 'a' },
+    {
+      role: 'assistant', content: '😀'.repeat(131072), details: { blob: 'é'.repeat(200000) },
+      metadata: { k: 'v'.repeat(512), l: 'w'.repeat(512) }, run_id: 'r'.repeat(255), token_count: 2147483647, latency_ms: 0,
+    },
+    { role: 'user', content: 'b', run_id: '', model: '', metadata: {} },
+    { role: 'system', content: 'x'.repeat(5000), details: { n: null }, prompt_tokens: 1 },
+  ];
+  const made = [];
+  for (const body of bodies) made.push(await createMessage(owner, t.id, body));
+  const one = async (m) => {
+    const res = await request('GET', msgPath(t.id, m.id), { headers: owner.headers });
+    assert.equal(res.status, 200, res.text.slice(0, 200));
+    assert.deepEqual(res.json, m);
+  };
+  await one(made[0]);
+  await one(made[1]);
+  await one(made[2]);
+  await one(made[1]);
+  assert.deepEqual((await listOk(owner, t.id, { order: 'asc', limit: 1 })).data, made.slice(0, 1));
+  assert.deepEqual((await listOk(owner, t.id, { order: 'asc' })).data, made);
+  assert.deepEqual((await listOk(owner, t.id, { order: 'desc' })).data, [...made].reverse());
+  assert.deepEqual((await listOk(owner, t.id, { order: 'asc' })).data, made);
+});
+
 htest('list with_details=false renders details null; other values are 422', async () => {
   const t = await newThread(owner);
   const [m] = await createBatch(owner, t.id, [{ role: 'assistant', content: 'x', details: { steps: [1] } }]);

@@ -260,6 +260,205 @@ START_TEST(test_connection_is_utf8mb4_and_utc)
 }
 END_TEST
 
+/*
+ * The oracle for fetched values: the same statement run by the server over
+ * the text protocol (PREPARE ... EXECUTE USING), whose values the server
+ * formats itself. Every cell of r must be that text byte for byte, NULL
+ * where it is NULL: integers, DATETIME(3) with its fractional digits,
+ * binary ids, empty strings and long values alike.
+ */
+static void
+assert_rows_are_server_text(const struct ts_db_rows *r, enum ts_sql id, const char *set_vars,
+    const char *using)
+{
+	const char *text = ts_sql_table[id].text;
+	MYSQL *m = side_connection();
+	char *sql = malloc(2 * strlen(text) + 64);
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	size_t i = 0, c;
+
+	ck_assert_ptr_nonnull(sql);
+	memcpy(sql, "PREPARE s FROM '", 16);
+	mysql_real_escape_string(m, sql + 16, text, strlen(text));
+	strcat(sql, "'");
+	side_query(m, sql);
+	free(sql);
+	side_query(m, set_vars);
+	side_query(m, using);
+	res = mysql_store_result(m);
+	ck_assert_ptr_nonnull(res);
+	ck_assert_uint_eq(mysql_num_fields(res), r->ncols);
+	ck_assert_uint_eq(mysql_num_rows(res), r->nrows);
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		const unsigned long *lens = mysql_fetch_lengths(res);
+
+		for (c = 0; c < r->ncols; c++) {
+			const struct ts_db_cell *cell = ts_db_cell(r, i, c);
+
+			if (row[c] == NULL) {
+				ck_assert_msg(cell->data == NULL, "row %zu column %zu: NULL expected", i, c);
+				continue;
+			}
+			ck_assert_msg(cell->data != NULL, "row %zu column %zu: a value expected", i, c);
+			ck_assert_msg(cell->len == lens[c], "row %zu column %zu: %lu bytes, not %lu",
+			    i, c, cell->len, lens[c]);
+			ck_assert_msg(memcmp(cell->data, row[c], lens[c]) == 0 && cell->data[lens[c]] == '\0',
+			    "row %zu column %zu: other bytes than the server's text", i, c);
+		}
+		i++;
+	}
+	mysql_free_result(res);
+	mysql_close(m);
+}
+
+/* The thread of test_fetched_cells_are_the_servers_text, as 16 bytes and hex. */
+static const char fetch_thread[16] = "\x7e\x57\xda\x7a\x00\x00\x40\x00\x80\x00\x00\x00\x00\x00\x00\xf1";
+#define FETCH_THREAD_HEX "7e57da7a0000400080000000000000f1"
+
+/* Reads the messages of the test thread by one range statement; n: LIMIT. */
+static void
+read_range(enum ts_sql id, long long n, struct ts_db_rows *r)
+{
+	struct ts_db_param p[5];
+
+	p[0] = ts_p_blob(fetch_thread, 16);
+	p[1] = ts_p_int(0);
+	/* hi past every seq, 2^64 - 1: as text, since an int parameter is signed */
+	p[2] = ts_p_str("18446744073709551615", 20);
+	p[3] = ts_p_int(n);
+	p[4] = ts_p_int(0);
+	ck_assert_int_eq(ts_db_exec(db, id, p, 5, r, NULL), TS_DB_OK);
+}
+
+static void
+assert_range_is_server_text(enum ts_sql id, long long n)
+{
+	struct ts_db_rows r;
+	char using[160];
+
+	read_range(id, n, &r);
+	snprintf(using, sizeof(using), "SET @t = UNHEX('%s'), @lo = 0, @hi = '18446744073709551615', @n = %lld, @o = 0",
+	    FETCH_THREAD_HEX, n);
+	assert_rows_are_server_text(&r, id, using, "EXECUTE s USING @t, @lo, @hi, @n, @o");
+	ts_db_rows_free(&r);
+}
+
+/*
+ * Messages whose values push every column's fetch: a 1.5 MiB text and
+ * 200,000 two-byte characters (longer than any earlier buffer, after a short
+ * row and before one), empty strings beside NULLs, integer maxima, DATETIME(3)
+ * values with zeros in their fractional digits. Read in both orders, a short
+ * result first, then again: each cell is the server's text.
+ */
+START_TEST(test_fetched_cells_are_the_servers_text)
+{
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM messages WHERE thread_id = UNHEX('"
+	    FETCH_THREAD_HEX "')"), TS_DB_OK);
+	ck_assert_int_eq(ts_db_exec_trusted(db, "INSERT INTO messages (thread_id, seq, id, role, "
+	    "content_text, content_extra, details, metadata, attachments, parent_message_id, run_id, "
+	    "assistant_id, model, source, tool_call_id, tool_name, tool_calls, token_count, prompt_tokens, "
+	    "completion_tokens, latency_ms, comparison_id, created_at, updated_at, item) VALUES "
+	    "(UNHEX('" FETCH_THREAD_HEX "'), 1, UNHEX('7e57da7a000040008000000000000001'), 0, 'a', "
+	    "NULL, NULL, '{}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+	    "NULL, NULL, '2026-01-02 03:04:05.000', '2026-01-02 03:04:05.007', NULL), "
+	    "(UNHEX('" FETCH_THREAD_HEX "'), 2, UNHEX('7e57da7a000040008000000000000002'), 1, "
+	    "REPEAT('x', 1572864), '{\"citations\":[]}', REPEAT('\xC3\xA9', 200000), '{\"k\":\"v\"}', '[]', "
+	    "UNHEX('7e57da7a000040008000000000000001'), '', '', '', '', '', '', '[]', 4294967295, 0, 1, "
+	    "4294967295, '', '2026-12-31 23:59:59.999', '2026-12-31 23:59:59.090', '{}'), "
+	    "(UNHEX('" FETCH_THREAD_HEX "'), 3, UNHEX('7e57da7a000040008000000000000003'), 2, '', "
+	    "'', '', '', '', UNHEX('00000000000000000000000000000000'), 'run-1 ', 'asst', 'model', "
+	    "'src', 'call', 'tool', '', 0, NULL, 0, NULL, 'cmp', '1970-01-01 00:00:01.500', "
+	    "'1970-01-01 00:00:01.050', ''), "
+	    "(UNHEX('" FETCH_THREAD_HEX "'), 18446744073709551614, UNHEX('7e57da7a000040008000000000000004'), "
+	    "255, '\xF0\x9F\x98\x80', NULL, REPEAT('y', 70000), '{}', NULL, NULL, NULL, NULL, NULL, NULL, "
+	    "NULL, NULL, NULL, 7, 8, 9, 10, NULL, '9999-12-31 23:59:59.999', '2000-02-29 12:00:00.001', NULL)"),
+	    TS_DB_OK);
+	assert_range_is_server_text(TS_SQL_RANGE_UP, 1);
+	assert_range_is_server_text(TS_SQL_RANGE_UP, 10);
+	assert_range_is_server_text(TS_SQL_RANGE_DOWN, 10);
+	assert_range_is_server_text(TS_SQL_RANGE_DOWN, 1);
+	assert_range_is_server_text(TS_SQL_RANGE_UP, 10);
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM messages WHERE thread_id = UNHEX('"
+	    FETCH_THREAD_HEX "')"), TS_DB_OK);
+}
+END_TEST
+
+/* The killer of test_connection_killed_while_rows_stream: KILLs id once it runs a statement. */
+struct stream_killer {
+	unsigned long id;
+	int killed;
+};
+
+static void *
+kill_while_executing(void *arg)
+{
+	struct stream_killer *k = arg;
+	MYSQL *m = side_connection_as(1);
+	char sql[160];
+	int i;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = %lu "
+	    "AND COMMAND = 'Execute'", k->id);
+	for (i = 0; i < 10000 && !k->killed; i++) {
+		MYSQL_RES *r;
+
+		side_query(m, sql);
+		r = mysql_store_result(m);
+		if (r != NULL && mysql_num_rows(r) > 0) {
+			snprintf(sql, sizeof(sql), "KILL %lu", k->id);
+			side_query(m, sql);
+			k->killed = 1;
+		}
+		mysql_free_result(r);
+		if (!k->killed)
+			usleep(200);
+	}
+	mysql_close(m);
+	return NULL;
+}
+
+/*
+ * Rows are read as they come: a connection killed while a result streams
+ * fails in mysql_stmt_fetch, with the error on the connection, not the
+ * statement. That must still read as a lost connection (2013 or 1927),
+ * so the read, safe to repeat, runs again on a new connection and comes
+ * back whole, and never as an unknown error (a 500).
+ */
+START_TEST(test_connection_killed_while_rows_stream_is_reopened_and_read_again)
+{
+	struct stream_killer k = { 0, 0 };
+	struct ts_db_rows r;
+	pthread_t t;
+	size_t i;
+
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM messages WHERE thread_id = UNHEX('"
+	    FETCH_THREAD_HEX "')"), TS_DB_OK);
+	/* 32 rows of 1 MiB: the server is still sending when the killer looks. */
+	for (i = 0; i < 32; i++) {
+		char sql[512];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO messages (thread_id, seq, id, role, content_text, "
+		    "metadata, created_at, updated_at) VALUES (UNHEX('" FETCH_THREAD_HEX "'), %zu, "
+		    "UNHEX('7e57da7a0000400080000000000001%02zx'), 0, REPEAT('k', 1048576), '{}', "
+		    "'2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')", i + 1, i);
+		ck_assert_int_eq(ts_db_exec_trusted(db, sql), TS_DB_OK);
+	}
+	k.id = connection_id();
+	pthread_create(&t, NULL, kill_while_executing, &k);
+	read_range(TS_SQL_RANGE_UP, 100, &r);
+	pthread_join(t, NULL);
+	ck_assert_msg(k.killed, "the statement was never seen running");
+	ck_assert_uint_eq(r.nrows, 32);
+	for (i = 0; i < r.nrows; i++)
+		ck_assert_uint_eq(ts_db_cell(&r, i, 4)->len, 1048576);
+	ts_db_rows_free(&r);
+	ck_assert_uint_ne(connection_id(), k.id);
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DELETE FROM messages WHERE thread_id = UNHEX('"
+	    FETCH_THREAD_HEX "')"), TS_DB_OK);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -275,6 +474,8 @@ make_suite(void)
 	tcase_add_test(tc, test_retry_status_reruns_the_transaction);
 	tcase_add_test(tc, test_lock_wait_timeout_is_rolled_back_and_retried);
 	tcase_add_test(tc, test_connection_is_utf8mb4_and_utc);
+	tcase_add_test(tc, test_fetched_cells_are_the_servers_text);
+	tcase_add_test(tc, test_connection_killed_while_rows_stream_is_reopened_and_read_again);
 	suite_add_tcase(s, tc);
 	return s;
 }
