@@ -7,6 +7,7 @@
 #include <json-c/printbuf.h>
 
 #include "ids.h"
+#include "json_out.h"
 #include "ts_limits.h"
 #include "message_json.h"
 #include "message_view.h"
@@ -20,13 +21,14 @@
  * starts every object with 16 hash buckets and grows them twice for those
  * 24 keys, and the whole tree is freed again right after one serialisation.
  * A view is instead one node whose serializer writes the same members in
- * the same order. Free text, stored JSON's fallbacks and integers that are
- * not plain decimal text go through json-c (set on a scratch json-c value
- * and serialised by it: its escaping, its number format); written here are
- * the braces, commas and our constant keys, as json-c writes them with
- * JSON_C_TO_STRING_PLAIN, and the values whose text needs no escaping: ids
- * and times from our own formatters, plain integers, null
- * (append_plain_string, is_plain_decimal).
+ * the same order. Free text that needs escaping, stored JSON's fallbacks
+ * and integers that are not plain decimal text go through json-c (set on a
+ * scratch json-c value and serialised by it: its escaping, its number
+ * format); written here are the braces, commas and our constant keys, as
+ * json-c writes them with JSON_C_TO_STRING_PLAIN, and the values whose text
+ * needs no escaping: free text json-c would copy unchanged
+ * (ts_json_append_str), ids and times from our own formatters, plain
+ * integers, null (append_plain_string, is_plain_decimal).
  */
 
 /* How a member's value is written. */
@@ -72,9 +74,8 @@ int
 ts_message_scratch_init(struct ts_message_scratch *sc)
 {
 	sc->str = json_object_new_string("");
-	sc->empty = json_object_new_string("");
 	sc->num = json_object_new_int64(0);
-	if (sc->str == NULL || sc->empty == NULL || sc->num == NULL) {
+	if (sc->str == NULL || sc->num == NULL) {
 		ts_message_scratch_free(sc);
 		return -1;
 	}
@@ -85,9 +86,8 @@ void
 ts_message_scratch_free(struct ts_message_scratch *sc)
 {
 	json_object_put(sc->str);
-	json_object_put(sc->empty);
 	json_object_put(sc->num);
-	sc->str = sc->empty = sc->num = NULL;
+	sc->str = sc->num = NULL;
 }
 
 /* Appends json-c's serialisation of v (NULL: null) to pb. */
@@ -106,19 +106,12 @@ append_raw(struct printbuf *pb, const char *s, size_t len)
 	return len <= INT32_MAX && printbuf_memappend(pb, s, (int)len) >= 0 ? 0 : -1;
 }
 
-/*
- * A string value, escaped by json-c. The empty string has its own value:
- * json-c 0.16 loses the buffer of a string set to "" after a longer one
- * (it keeps the length's sign that says the buffer is its own).
- */
+/* A string value: as it is when json-c would not change it, else escaped
+ * by json-c on the scratch string (src/json_out.c). */
 static int
 append_str(struct printbuf *pb, struct ts_message_scratch *sc, const char *s, size_t len, int flags)
 {
-	if (len == 0)
-		return append_json(pb, sc->empty, flags);
-	if (len > INT32_MAX || json_object_set_string_len(sc->str, s, (int)len) == 0)
-		return -1;
-	return append_json(pb, sc->str, flags);
+	return ts_json_append_str(pb, sc->str, s, len, flags);
 }
 
 /*
