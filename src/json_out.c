@@ -16,15 +16,53 @@
  */
 #define PLAIN_INLINE_BYTES 256
 
+/* Whether json-c rewrites the byte c (include/json_out.h). */
+static int
+escaped_byte(unsigned char c, int slash_escaped)
+{
+	return c < 0x20 || c == '"' || c == '\\' || (c == '/' && slash_escaped);
+}
+
+/*
+ * The same question for 8 bytes at once, for about twice what one byte
+ * costs alone (about 30 instructions a word against 14 a byte, with gcc 12
+ * -O2): a page's texts are most of the bytes it scans.
+ * below(w, n) is Bit Twiddling Hacks' "hasless": nonzero exactly when a
+ * byte of w is below n (n at most 0x80); a byte equal to c is a zero byte
+ * of w ^ (c in every byte). The byte order of w does not matter.
+ */
+#define EVERY_BYTE(b) (UINT64_C(0x0101010101010101) * (b))
+
+static uint64_t
+below(uint64_t w, unsigned int n)
+{
+	return (w - EVERY_BYTE(n)) & ~w & EVERY_BYTE(0x80);
+}
+
+static int
+escaped_in_word(uint64_t w, int slash_escaped)
+{
+	uint64_t hit = below(w, 0x20) | below(w ^ EVERY_BYTE('"'), 1) | below(w ^ EVERY_BYTE('\\'), 1);
+
+	if (slash_escaped)
+		hit |= below(w ^ EVERY_BYTE('/'), 1);
+	return hit != 0;
+}
+
 int
 ts_json_str_is_plain(const char *s, size_t len, int flags)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	int slash_escaped = (flags & JSON_C_TO_STRING_NOSLASHESCAPE) == 0;
-	size_t i;
+	uint64_t w;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++)
-		if (p[i] < 0x20 || p[i] == '"' || p[i] == '\\' || (p[i] == '/' && slash_escaped))
+	for (; len - i >= sizeof(w); i += sizeof(w)) {
+		memcpy(&w, s + i, sizeof(w));   /* any alignment */
+		if (escaped_in_word(w, slash_escaped))
+			return 0;
+	}
+	for (; i < len; i++)
+		if (escaped_byte((unsigned char)s[i], slash_escaped))
 			return 0;
 	return 1;
 }

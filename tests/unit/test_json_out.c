@@ -78,7 +78,7 @@ check_all_flags(const char *s, size_t len)
 }
 
 /* Strings of len bytes of fill with one byte of every value at every
- * position. */
+ * position: up to 19 bytes, two 8-byte words and a tail. */
 static void
 check_every_byte_at_every_position(unsigned char fill, size_t maxlen)
 {
@@ -106,8 +106,9 @@ START_TEST(every_byte_at_every_position_of_non_ascii_bytes)
 {
 	/* 0x80 alone is invalid UTF-8, 0x7f is DEL: json-c copies both. */
 	check_every_byte_at_every_position(0x80, 19);
-	check_every_byte_at_every_position(0x7f, 9);
-	check_every_byte_at_every_position(0xff, 9);
+	check_every_byte_at_every_position(0x7f, 19);
+	check_every_byte_at_every_position(0xff, 19);
+	check_every_byte_at_every_position(0x20, 19);
 }
 END_TEST
 
