@@ -22,8 +22,7 @@
  * last ids from ts_message_id_json). A page's views share the scratch values.
  */
 struct ts_message_scratch {
-	struct json_object *str;        /* owned */
-	struct json_object *empty;      /* owned; always "" */
+	struct json_object *str;        /* owned; ts_json_append_str's scratch */
 	struct json_object *num;        /* owned */
 };
 

@@ -7,6 +7,7 @@
 #include <json-c/printbuf.h>
 
 #include "ids.h"
+#include "json_out.h"
 #include "ts_limits.h"
 #include "message_json.h"
 #include "message_view.h"
@@ -20,13 +21,15 @@
  * starts every object with 16 hash buckets and grows them twice for those
  * 24 keys, and the whole tree is freed again right after one serialisation.
  * A view is instead one node whose serializer writes the same members in
- * the same order. Free text, stored JSON's fallbacks and integers that are
- * not plain decimal text go through json-c (set on a scratch json-c value
- * and serialised by it: its escaping, its number format); written here are
- * the braces, commas and our constant keys, as json-c writes them with
- * JSON_C_TO_STRING_PLAIN, and the values whose text needs no escaping: ids
- * and times from our own formatters, plain integers, null
- * (append_plain_string, is_plain_decimal).
+ * the same order. Free text that needs escaping, content with stored
+ * extras and integers that are not plain decimal text go through json-c
+ * (set on a scratch json-c value and serialised by it: its escaping, its
+ * number format); written here are the braces, commas and our constant
+ * keys, as json-c writes them with JSON_C_TO_STRING_PLAIN, and the values
+ * whose text needs no escaping: free text json-c would copy unchanged
+ * (ts_json_append_str), ids and times from our own formatters, plain
+ * integers, null, our constant names and stored JSON text, a short one in
+ * the same append as its key (append_pair, is_plain_decimal).
  */
 
 /* How a member's value is written. */
@@ -36,45 +39,50 @@ enum view_kind {
 };
 
 /* The message object's members, in ts_message_json_cells' order; keys with their
- * separator and quotes, as json-c writes them in plain mode. */
+ * separator and quotes, as json-c writes them in plain mode, their lengths,
+ * and the member when it is null, written in one piece (a message has a
+ * dozen null members, most of them). */
+#define MEMBER(key, kind, col) { key, key "null", sizeof(key) - 1, kind, col }
 static const struct view_member {
 	const char *key;
+	const char *key_null;
+	size_t keylen;
 	enum view_kind kind;
 	enum ts_message_col col;
 } view_members[] = {
-	{ "{\"id\":", VK_UUID, TS_MC_ID },
-	{ ",\"object\":", VK_OBJECT_NAME, TS_MC_ID },
-	{ ",\"thread_id\":", VK_UUID, TS_MC_THREAD_ID },
-	{ ",\"seq\":", VK_INT, TS_MC_SEQ },
-	{ ",\"role\":", VK_ROLE, TS_MC_ROLE },
-	{ ",\"content\":", VK_CONTENT, TS_MC_TEXT },
-	{ ",\"details\":", VK_DETAILS, TS_MC_DETAILS },
-	{ ",\"metadata\":", VK_STORED_OR_OBJECT, TS_MC_METADATA },
-	{ ",\"attachments\":", VK_STORED_OR_ARRAY, TS_MC_ATTACHMENTS },
-	{ ",\"parent_message_id\":", VK_UUID, TS_MC_PARENT_ID },
-	{ ",\"run_id\":", VK_STR, TS_MC_RUN_ID },
-	{ ",\"assistant_id\":", VK_STR, TS_MC_ASSISTANT_ID },
-	{ ",\"model\":", VK_STR, TS_MC_MODEL },
-	{ ",\"source\":", VK_STR, TS_MC_SOURCE },
-	{ ",\"tool_call_id\":", VK_STR, TS_MC_TOOL_CALL_ID },
-	{ ",\"tool_name\":", VK_STR, TS_MC_TOOL_NAME },
-	{ ",\"tool_calls\":", VK_STORED, TS_MC_TOOL_CALLS },
-	{ ",\"token_count\":", VK_INT, TS_MC_TOKEN_COUNT },
-	{ ",\"prompt_tokens\":", VK_INT, TS_MC_PROMPT_TOKENS },
-	{ ",\"completion_tokens\":", VK_INT, TS_MC_COMPLETION_TOKENS },
-	{ ",\"latency_ms\":", VK_INT, TS_MC_LATENCY_MS },
-	{ ",\"comparison_id\":", VK_STR, TS_MC_COMPARISON_ID },
-	{ ",\"created_at\":", VK_TIME, TS_MC_CREATED_AT },
-	{ ",\"updated_at\":", VK_TIME, TS_MC_UPDATED_AT },
+	MEMBER("{\"id\":", VK_UUID, TS_MC_ID),
+	MEMBER(",\"object\":", VK_OBJECT_NAME, TS_MC_ID),
+	MEMBER(",\"thread_id\":", VK_UUID, TS_MC_THREAD_ID),
+	MEMBER(",\"seq\":", VK_INT, TS_MC_SEQ),
+	MEMBER(",\"role\":", VK_ROLE, TS_MC_ROLE),
+	MEMBER(",\"content\":", VK_CONTENT, TS_MC_TEXT),
+	MEMBER(",\"details\":", VK_DETAILS, TS_MC_DETAILS),
+	MEMBER(",\"metadata\":", VK_STORED_OR_OBJECT, TS_MC_METADATA),
+	MEMBER(",\"attachments\":", VK_STORED_OR_ARRAY, TS_MC_ATTACHMENTS),
+	MEMBER(",\"parent_message_id\":", VK_UUID, TS_MC_PARENT_ID),
+	MEMBER(",\"run_id\":", VK_STR, TS_MC_RUN_ID),
+	MEMBER(",\"assistant_id\":", VK_STR, TS_MC_ASSISTANT_ID),
+	MEMBER(",\"model\":", VK_STR, TS_MC_MODEL),
+	MEMBER(",\"source\":", VK_STR, TS_MC_SOURCE),
+	MEMBER(",\"tool_call_id\":", VK_STR, TS_MC_TOOL_CALL_ID),
+	MEMBER(",\"tool_name\":", VK_STR, TS_MC_TOOL_NAME),
+	MEMBER(",\"tool_calls\":", VK_STORED, TS_MC_TOOL_CALLS),
+	MEMBER(",\"token_count\":", VK_INT, TS_MC_TOKEN_COUNT),
+	MEMBER(",\"prompt_tokens\":", VK_INT, TS_MC_PROMPT_TOKENS),
+	MEMBER(",\"completion_tokens\":", VK_INT, TS_MC_COMPLETION_TOKENS),
+	MEMBER(",\"latency_ms\":", VK_INT, TS_MC_LATENCY_MS),
+	MEMBER(",\"comparison_id\":", VK_STR, TS_MC_COMPARISON_ID),
+	MEMBER(",\"created_at\":", VK_TIME, TS_MC_CREATED_AT),
+	MEMBER(",\"updated_at\":", VK_TIME, TS_MC_UPDATED_AT),
 };
+#undef MEMBER
 
 int
 ts_message_scratch_init(struct ts_message_scratch *sc)
 {
 	sc->str = json_object_new_string("");
-	sc->empty = json_object_new_string("");
 	sc->num = json_object_new_int64(0);
-	if (sc->str == NULL || sc->empty == NULL || sc->num == NULL) {
+	if (sc->str == NULL || sc->num == NULL) {
 		ts_message_scratch_free(sc);
 		return -1;
 	}
@@ -85,9 +93,8 @@ void
 ts_message_scratch_free(struct ts_message_scratch *sc)
 {
 	json_object_put(sc->str);
-	json_object_put(sc->empty);
 	json_object_put(sc->num);
-	sc->str = sc->empty = sc->num = NULL;
+	sc->str = sc->num = NULL;
 }
 
 /* Appends json-c's serialisation of v (NULL: null) to pb. */
@@ -106,38 +113,58 @@ append_raw(struct printbuf *pb, const char *s, size_t len)
 	return len <= INT32_MAX && printbuf_memappend(pb, s, (int)len) >= 0 ? 0 : -1;
 }
 
-/*
- * A string value, escaped by json-c. The empty string has its own value:
- * json-c 0.16 loses the buffer of a string set to "" after a longer one
- * (it keeps the length's sign that says the buffer is its own).
- */
+/* A string value: as it is when json-c would not change it, else escaped
+ * by json-c on the scratch string (src/json_out.c). */
 static int
 append_str(struct printbuf *pb, struct ts_message_scratch *sc, const char *s, size_t len, int flags)
 {
-	if (len == 0)
-		return append_json(pb, sc->empty, flags);
-	if (len > INT32_MAX || json_object_set_string_len(sc->str, s, (int)len) == 0)
-		return -1;
-	return append_json(pb, sc->str, flags);
+	return ts_json_append_str(pb, sc->str, s, len, flags);
+}
+
+static int
+append_key(struct printbuf *pb, const struct view_member *m)
+{
+	return append_raw(pb, m->key, m->keylen);
+}
+
+static int
+append_null(struct printbuf *pb, const struct view_member *m)
+{
+	return append_raw(pb, m->key_null, m->keylen + 4);
 }
 
 /*
- * Text from our own formatters that JSON needs no escape for (a UUID's hex
- * digits and hyphens, an ISO time's digits and "-:.TZ"), quoted as it is:
- * json-c's escaping pass would only copy it, character by character, and a
- * page has some hundred of them.
+ * The longest key and value written by one append_pair: the longest key
+ * (21 bytes) and a quoted UUID (38) with room to spare.
+ */
+#define PAIR_BYTES 128
+
+/*
+ * A member's key and a value that needs no escaping, quoted or not, in one
+ * printbuf_memappend: each append is a call of some 45 instructions, and
+ * most of a message's 24 members are a key and a short value of our own
+ * (an id, a time, a number, null, a role). The values are text JSON takes
+ * as it is: a UUID's hex digits and hyphens, an ISO time's digits and
+ * "-:.TZ", plain decimal text, our constant names, stored JSON text. A
+ * value too long for the buffer is written after its key.
  */
 static int
-append_plain_string(struct printbuf *pb, const char *s, size_t len)
+append_pair(struct printbuf *pb, const struct view_member *m, const char *v, size_t vlen, int quoted)
 {
-	char q[TS_ISO_LEN > TS_UUID_STR_LEN ? TS_ISO_LEN + 2 : TS_UUID_STR_LEN + 2];
+	char buf[PAIR_BYTES];
+	size_t n = m->keylen;
 
-	if (len + 2 > sizeof(q))
-		return -1;
-	q[0] = '"';
-	memcpy(q + 1, s, len);
-	q[len + 1] = '"';
-	return append_raw(pb, q, len + 2);
+	if (vlen > sizeof(buf) - n - (quoted ? 2 : 0))
+		return append_key(pb, m) != 0 || (quoted && append_raw(pb, "\"", 1) != 0) ||
+		    append_raw(pb, v, vlen) != 0 || (quoted && append_raw(pb, "\"", 1) != 0) ? -1 : 0;
+	memcpy(buf, m->key, n);
+	if (quoted)
+		buf[n++] = '"';
+	memcpy(buf + n, v, vlen);
+	n += vlen;
+	if (quoted)
+		buf[n++] = '"';
+	return append_raw(pb, buf, n);
 }
 
 /*
@@ -158,52 +185,57 @@ is_plain_decimal(const char *s, size_t len)
 	return 1;
 }
 
-/* A nullable cell as a string, a number, a UUID or a time. */
+/* A nullable cell as a string, a number, a UUID or a time, after its key. */
 static int
-append_cell(struct printbuf *pb, struct ts_message_scratch *sc, enum view_kind kind,
+append_cell(struct printbuf *pb, struct ts_message_scratch *sc, const struct view_member *m,
     const struct ts_db_cell *c, int flags)
 {
 	char s[TS_ISO_LEN > TS_UUID_STR_LEN ? TS_ISO_LEN + 1 : TS_UUID_STR_LEN + 1];
 
 	if (c->data == NULL)
-		return append_raw(pb, "null", 4);
-	switch (kind) {
+		return append_null(pb, m);
+	switch (m->kind) {
 	case VK_INT:
 		if (is_plain_decimal(c->data, c->len))
-			return append_raw(pb, c->data, c->len);
+			return append_pair(pb, m, c->data, c->len, 0);
 		if (json_object_set_int64(sc->num, strtoll(c->data, NULL, 10)) == 0)
 			return -1;
-		return append_json(pb, sc->num, flags);
+		return append_key(pb, m) != 0 ? -1 : append_json(pb, sc->num, flags);
 	case VK_UUID:
 		if (c->len != 16)
-			return append_raw(pb, "null", 4);
+			return append_null(pb, m);
 		ts_uuid_format((const unsigned char *)c->data, s);
-		return append_plain_string(pb, s, TS_UUID_STR_LEN);
+		return append_pair(pb, m, s, TS_UUID_STR_LEN, 1);
 	case VK_TIME:
 		if (ts_time_db_to_iso(c->data, c->len, s) != 0)
-			return append_raw(pb, "null", 4);
-		return append_plain_string(pb, s, TS_ISO_LEN);
+			return append_null(pb, m);
+		return append_pair(pb, m, s, TS_ISO_LEN, 1);
 	default:
-		return append_str(pb, sc, c->data, c->len, flags);
+		return append_key(pb, m) != 0 ? -1 : append_str(pb, sc, c->data, c->len, flags);
 	}
 }
 
-/* A stored JSON text as it is (see stored_json); fallback when it is NULL. */
+/* A stored JSON text as it is (see stored_json), after its key; fallback
+ * (NULL: null) when it is NULL. */
 static int
-append_stored(struct printbuf *pb, const struct ts_db_cell *c, const char *fallback, int flags)
+append_stored(struct printbuf *pb, const struct view_member *m, const struct ts_db_cell *c,
+    const char *fallback)
 {
 	if (c->data != NULL)
-		return append_raw(pb, c->data, c->len);
-	return fallback != NULL ? append_raw(pb, fallback, strlen(fallback)) : append_json(pb, NULL, flags);
+		return append_pair(pb, m, c->data, c->len, 0);
+	if (fallback == NULL)
+		return append_null(pb, m);
+	return append_pair(pb, m, fallback, strlen(fallback), 0);
 }
 
 /*
- * content: without stored extras it is {"text":..., "citations":[],
- * "references":[], "is_error":false}; with them, the object
+ * content, after its key: without stored extras it is {"text":...,
+ * "citations":[], "references":[], "is_error":false}; with them, the object
  * ts_message_content_json builds (which parses them), serialised by json-c.
  */
 static int
-append_content(struct printbuf *pb, struct ts_message_scratch *sc, const struct ts_db_cell *c, int flags)
+append_content(struct printbuf *pb, struct ts_message_scratch *sc, const struct view_member *m,
+    const struct ts_db_cell *c, int flags)
 {
 	static const char tail[] = ",\"citations\":[],\"references\":[],\"is_error\":false}";
 	const struct ts_db_cell *text = &c[TS_MC_TEXT];
@@ -211,12 +243,12 @@ append_content(struct printbuf *pb, struct ts_message_scratch *sc, const struct 
 	int rc;
 
 	if (c[TS_MC_CONTENT_EXTRA].data == NULL)
-		return append_raw(pb, "{\"text\":", 8) != 0 ||
+		return append_pair(pb, m, "{\"text\":", 8, 0) != 0 ||
 		    append_str(pb, sc, text->data != NULL ? text->data : "", text->len, flags) != 0 ||
 		    append_raw(pb, tail, sizeof(tail) - 1) != 0 ? -1 : 0;
 	if ((o = ts_message_content_json(text, &c[TS_MC_CONTENT_EXTRA])) == NULL)
 		return -1;
-	rc = append_json(pb, o, flags);
+	rc = append_key(pb, m) != 0 ? -1 : append_json(pb, o, flags);
 	json_object_put(o);
 	return rc;
 }
@@ -228,28 +260,24 @@ append_member(struct printbuf *pb, const struct ts_message_view *v, const struct
 	const struct ts_db_cell *c = &v->cells[m->col];
 	const char *role;
 
-	if (append_raw(pb, m->key, strlen(m->key)) != 0)
-		return -1;
 	switch (m->kind) {
 	case VK_OBJECT_NAME:
-		if (v->shared)
-			return append_str(pb, v->scratch, "shared.message", 14, flags);
-		return append_str(pb, v->scratch, "thread.message", 14, flags);
+		return append_pair(pb, m, v->shared ? "shared.message" : "thread.message", 14, 1);
 	case VK_ROLE:
 		role = ts_role_name((int)strtol(c->data, NULL, 10));
-		return append_str(pb, v->scratch, role, strlen(role), flags);
+		return append_pair(pb, m, role, strlen(role), 1);
 	case VK_CONTENT:
-		return append_content(pb, v->scratch, v->cells, flags);
+		return append_content(pb, v->scratch, m, v->cells, flags);
 	case VK_DETAILS:
-		return append_stored(pb, v->with_details ? c : &null_cell, NULL, flags);
+		return append_stored(pb, m, v->with_details ? c : &null_cell, NULL);
 	case VK_STORED_OR_OBJECT:
-		return append_stored(pb, c, "{}", flags);
+		return append_stored(pb, m, c, "{}");
 	case VK_STORED_OR_ARRAY:
-		return append_stored(pb, c, "[]", flags);
+		return append_stored(pb, m, c, "[]");
 	case VK_STORED:
-		return append_stored(pb, c, NULL, flags);
+		return append_stored(pb, m, c, NULL);
 	default:
-		return append_cell(pb, v->scratch, m->kind, c, flags);
+		return append_cell(pb, v->scratch, m, c, flags);
 	}
 }
 

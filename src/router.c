@@ -10,10 +10,11 @@
 
 #include "router.h"
 
-/* Splits buf in place on '/'. A leading '/' is required; an empty segment
- * ("//", a trailing "/") or too many segments make the path unroutable. */
+/* Splits buf in place on '/', with each segment's length. A leading '/' is
+ * required; an empty segment ("//", a trailing "/") or too many segments
+ * make the path unroutable. */
 static int
-split(char *buf, const char **segs, size_t *nsegs)
+split(char *buf, const char **segs, size_t *lens, size_t *nsegs)
 {
 	char *p, *slash;
 
@@ -29,18 +30,15 @@ split(char *buf, const char **segs, size_t *nsegs)
 			*slash = '\0';
 		if (*p == '\0')
 			return -1;
-		segs[(*nsegs)++] = p;
+		segs[*nsegs] = p;
+		lens[(*nsegs)++] = slash != NULL ? (size_t)(slash - p) : strlen(p);
 		if (slash == NULL)
 			return 0;
 		p = slash + 1;
 	}
 }
 
-/*
- * Copies s into buf of size bytes; -1 when it does not fit. (Matching runs
- * once per route of the table on every request: a plain copy, where
- * snprintf("%s") cost more than the rest of the matching.)
- */
+/* Copies s into buf of size bytes; -1 when it does not fit. */
 static int
 copy_path(char *buf, size_t size, const char *s)
 {
@@ -52,6 +50,28 @@ copy_path(char *buf, size_t size, const char *s)
 	return 0;
 }
 
+/*
+ * Steps *p, which is at a '/' of a pattern, over the next segment: its
+ * start and length. -1 at the pattern's end or at an empty segment.
+ * Patterns are read in place: matching runs over the whole table on every
+ * request, and a copy and split of each pattern cost more than the rest
+ * of the matching together.
+ */
+static int
+pattern_segment(const char **p, const char **seg, size_t *len)
+{
+	size_t n = 0;
+
+	if (**p != '/')
+		return -1;
+	*seg = *p + 1;
+	while ((*seg)[n] != '\0' && (*seg)[n] != '/')
+		n++;
+	*len = n;
+	*p = *seg + n;
+	return n > 0 ? 0 : -1;
+}
+
 static int
 is_placeholder(const char *seg)
 {
@@ -59,28 +79,42 @@ is_placeholder(const char *seg)
 }
 
 /*
- * Returns -1 when pattern does not match segs, else a score in which a
- * literal segment further left weighs more than any number to its right.
+ * Whether the pattern's segment at p is the literal seg (len bytes): the
+ * path's segment is compared in place and the pattern is not scanned past
+ * the first difference, as most of the table differs in its first
+ * segments. strncmp stops at the pattern's end.
  */
 static int
-match_score(const char *pattern, const char *const *segs, size_t nsegs)
+literal_is(const char *p, const char *seg, size_t len)
 {
-	char buf[TS_MAX_PATH_BYTES + 1];
-	const char *psegs[TS_MAX_PATH_SEGMENTS];
-	size_t npsegs, i;
+	return strncmp(p, seg, len) == 0 && (p[len] == '/' || p[len] == '\0');
+}
+
+/*
+ * Returns -1 when pattern does not match the path's segments, else a score
+ * in which a literal segment further left weighs more than any number to
+ * its right.
+ */
+static int
+match_score(const char *pattern, const char *const *segs, const size_t *lens, size_t nsegs)
+{
+	const char *p = pattern;
+	size_t i;
 	int score = 0;
 
-	if (copy_path(buf, sizeof(buf), pattern) != 0 ||
-	    split(buf, psegs, &npsegs) != 0 || npsegs != nsegs)
-		return -1;
 	for (i = 0; i < nsegs; i++) {
-		if (is_placeholder(psegs[i]))
-			continue;
-		if (strcmp(psegs[i], segs[i]) != 0)
+		if (*p++ != '/')
 			return -1;
+		if (is_placeholder(p)) {
+			p = strchrnul(p, '/');
+			continue;
+		}
+		if (!literal_is(p, segs[i], lens[i]))
+			return -1;
+		p += lens[i];
 		score |= 1 << (TS_MAX_PATH_SEGMENTS - 1 - i);
 	}
-	return score;
+	return *p == '\0' ? score : -1;
 }
 
 static unsigned int
@@ -91,23 +125,19 @@ effective_method(enum ts_method m)
 }
 
 static void
-capture_params(const char *pattern, const char *const *segs, size_t nsegs,
+capture_params(const char *pattern, const char *const *segs, const size_t *lens, size_t nsegs,
     struct ts_match *m)
 {
-	char buf[TS_MAX_PATH_BYTES + 1];
-	const char *psegs[TS_MAX_PATH_SEGMENTS];
-	size_t npsegs, i, used = 0;
+	const char *p = pattern, *pseg;
+	size_t plen, i, used = 0;
 
 	m->nparams = 0;
-	if (copy_path(buf, sizeof(buf), pattern) != 0 || split(buf, psegs, &npsegs) != 0)
-		return;
-	for (i = 0; i < nsegs && i < npsegs; i++) {
-		size_t len = strlen(segs[i]);
-		if (!is_placeholder(psegs[i]) || used + len + 1 > sizeof(m->params_buf))
+	for (i = 0; i < nsegs && pattern_segment(&p, &pseg, &plen) == 0; i++) {
+		if (!is_placeholder(pseg) || used + lens[i] + 1 > sizeof(m->params_buf))
 			continue;
-		memcpy(m->params_buf + used, segs[i], len + 1);
+		memcpy(m->params_buf + used, segs[i], lens[i] + 1);
 		m->params[m->nparams++] = m->params_buf + used;
-		used += len + 1;
+		used += lens[i] + 1;
 	}
 }
 
@@ -117,17 +147,17 @@ ts_route_match(const struct ts_route *table, size_t n, enum ts_method method,
 {
 	char buf[TS_MAX_PATH_BYTES + 1];
 	const char *segs[TS_MAX_PATH_SEGMENTS];
-	size_t nsegs, i;
+	size_t lens[TS_MAX_PATH_SEGMENTS], nsegs, i;
 	int best = -1, score;
 	const char *best_pattern = NULL;
 	unsigned int want = effective_method(method);
 
 	memset(m, 0, sizeof(*m));
 	if (path == NULL || copy_path(buf, sizeof(buf), path) != 0 ||
-	    split(buf, segs, &nsegs) != 0)
+	    split(buf, segs, lens, &nsegs) != 0)
 		return TS_MATCH_NOT_FOUND;
 	for (i = 0; i < n; i++) {
-		score = match_score(table[i].pattern, segs, nsegs);
+		score = match_score(table[i].pattern, segs, lens, nsegs);
 		if (score > best) {
 			best = score;
 			best_pattern = table[i].pattern;
@@ -146,7 +176,7 @@ ts_route_match(const struct ts_route *table, size_t n, enum ts_method method,
 		m->allow |= TS_M_HEAD;
 	if (m->route == NULL)
 		return TS_MATCH_METHOD_NOT_ALLOWED;
-	capture_params(best_pattern, segs, nsegs, m);
+	capture_params(best_pattern, segs, lens, nsegs, m);
 	return TS_MATCH_OK;
 }
 

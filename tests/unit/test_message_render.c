@@ -166,6 +166,39 @@ START_TEST(empty_and_long_texts_agree)
 }
 END_TEST
 
+/* Stored JSON texts longer than what is written in one piece with its key
+ * (128 bytes), and just around it. */
+START_TEST(long_stored_json_agrees)
+{
+	static const size_t lens[] = { 90, 100, 104, 105, 106, 107, 110, 200, 5000 };
+	struct ts_db_cell c[TS_MC__COUNT];
+	char *meta = malloc(5001), *details = malloc(5001);
+	size_t i, n;
+
+	ck_assert_ptr_nonnull(meta);
+	ck_assert_ptr_nonnull(details);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		n = lens[i];
+		/* {"k":"xxx...x"}: n bytes in all */
+		memcpy(meta, "{\"k\":\"", 6);
+		memset(meta + 6, 'x', n - 8);
+		memcpy(meta + n - 2, "\"}", 3);
+		memcpy(details, "[\"", 2);
+		memset(details + 2, 'y', n - 4);
+		memcpy(details + n - 2, "\"]", 3);
+		full(c);
+		set(c, TS_MC_METADATA, meta);
+		set(c, TS_MC_DETAILS, details);
+		set(c, TS_MC_ATTACHMENTS, details);
+		set(c, TS_MC_TOOL_CALLS, details);
+		check_agree(c, 1);
+		check_agree(c, 0);
+	}
+	free(meta);
+	free(details);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -176,6 +209,7 @@ make_suite(void)
 	tcase_add_test(tc, full_message_agrees_with_and_without_details);
 	tcase_add_test(tc, every_role_and_null_column_agrees);
 	tcase_add_test(tc, empty_and_long_texts_agree);
+	tcase_add_test(tc, long_stored_json_agrees);
 	suite_add_tcase(s, tc);
 	return s;
 }
