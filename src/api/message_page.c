@@ -1,6 +1,6 @@
 /*
- * A page of messages as /api answers it (API reference: schema
- * MessageList): the data array and the list envelope, shared by a thread's
+ * A page of messages as /api answers it, the data array and the list
+ * envelope (API reference: schema MessageList), shared by a thread's
  * message list and a share link's (src/api/messages_list.c,
  * src/api/shares.c), each adding its own members.
  */
