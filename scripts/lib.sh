@@ -719,10 +719,10 @@ worker_rlimit_nofile 10000;"
 	fastcgi_connect_timeout 5s;
 	fastcgi_read_timeout 60s;
 
-	# FastCGI keep-alive, as conf/nginx.conf.example: connections to the
-	# workers stay open between requests (README: Keep-alive between nginx
-	# and threadstore); nginx closes each within keepalive_time, before a
-	# retiring worker's drain (30 s) ends.
+	# FastCGI keep-alive, the opt-in of conf/nginx.conf.example, on here so
+	# that every end-to-end test runs over kept connections (README:
+	# Keep-alive between nginx and threadstore); nginx closes each within
+	# keepalive_time, before a retiring worker's drain (30 s) ends.
 	upstream threadstore {
 		server unix:$sock;
 		keepalive 8;
