@@ -177,7 +177,12 @@ export async function request(target, { method = 'GET', uri = '/', headers = {},
   const params = cgiParams({ method, uri, headers, body });
   const bytes = encodeRequest({ params, body: body === null ? Buffer.alloc(0) : Buffer.from(body) });
   const raw = await sendRaw(target, bytes, { timeoutMs });
-  const rec = decodeResponse(raw.data);
+  return answerOf(raw.data, raw.error);
+}
+
+// The answer the records in data carry, as request() resolves it.
+function answerOf(data, error) {
+  const rec = decodeResponse(data);
   const res = parseCgiResponse(rec.stdout);
   return {
     ok: rec.ended && res.status !== null,
@@ -186,7 +191,7 @@ export async function request(target, { method = 'GET', uri = '/', headers = {},
     body: res.body,
     json: () => JSON.parse(res.body.toString('utf8')),
     ended: rec.ended,
-    error: raw.error,
+    error,
   };
 }
 
@@ -239,18 +244,9 @@ export class KeptConnection {
       resolve({ ok: false, ended: false, error });
       return;
     }
-    const rec = decodeResponse(this.data.subarray(0, end));
+    const answer = answerOf(this.data.subarray(0, end), null);
     this.data = this.data.subarray(end);
-    const res = parseCgiResponse(rec.stdout);
-    resolve({
-      ok: rec.ended && res.status !== null,
-      status: res.status,
-      headers: res.headers,
-      body: res.body,
-      json: () => JSON.parse(res.body.toString('utf8')),
-      ended: rec.ended,
-      error: null,
-    });
+    resolve(answer);
   }
 
   async request({ method = 'GET', uri = '/', headers = {}, body = null, requestId = 1,
