@@ -20,8 +20,11 @@ struct ts_response {
 	int status;             /* 0 until a handler answered */
 	enum ts_error error;    /* meaningful when is_error */
 	int is_error;
-	char *body;             /* owned JSON text, or NULL for no body */
+	const char *body;       /* the body, or NULL for no body: body_buf,
+	                         * or json-c's text of body_json */
 	size_t body_len;
+	char *body_buf;         /* owned memory of body, or NULL */
+	struct json_object *body_json; /* when set, holds body's text (one reference) */
 	const char *content_type; /* static; NULL: JSON (every route but the page) */
 	struct ts_header headers[TS_MAX_RESPONSE_HEADERS];
 	size_t nheaders;

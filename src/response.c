@@ -31,7 +31,10 @@ reason(int status)
 static void
 clear_body(struct ts_response *res)
 {
-	free(res->body);
+	json_object_put(res->body_json);
+	free(res->body_buf);
+	res->body_json = NULL;
+	res->body_buf = NULL;
 	res->body = NULL;
 	res->body_len = 0;
 	res->content_type = NULL;
@@ -49,10 +52,16 @@ ts_response_json(struct ts_response *res, int status, struct json_object *obj)
 	if (obj == NULL)
 		return -1;
 	text = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	res->body = text != NULL ? strndup(text, len) : NULL;
-	res->body_len = res->body != NULL ? len : 0;
-	json_object_put(obj);
-	return res->body != NULL ? 0 : -1;
+	if (text == NULL) {
+		json_object_put(obj);
+		return -1;
+	}
+	/* The text lives in obj's print buffer until obj is put: the response
+	 * keeps obj rather than copying a page's bytes once more. */
+	res->body_json = obj;
+	res->body = text;
+	res->body_len = len;
+	return 0;
 }
 
 int
@@ -61,7 +70,7 @@ ts_response_null(struct ts_response *res, int status)
 	clear_body(res);
 	res->status = status;
 	res->is_error = 0;
-	res->body = strdup("null");
+	res->body = res->body_buf = strdup("null");
 	res->body_len = res->body != NULL ? 4 : 0;
 	return res->body != NULL ? 0 : -1;
 }
@@ -78,7 +87,7 @@ ts_response_text(struct ts_response *res, int status, const char *content_type, 
 	res->status = status;
 	res->is_error = error != TS_E__COUNT;
 	res->error = error;
-	res->body = body;
+	res->body = res->body_buf = body;
 	res->body_len = len;
 	res->content_type = content_type;
 	return 0;
@@ -194,11 +203,18 @@ add_request_id(struct ts_response *res, const char *request_id)
 
 	if (res->body == NULL || res->body_len < 2 || res->body[res->body_len - 1] != '}')
 		return 0;
-	b = realloc(res->body, res->body_len + extra + 1);
-	if (b == NULL)
+	if (res->body_json != NULL) {
+		/* json-c's text: this small body gets a buffer of its own. */
+		if ((b = malloc(res->body_len + extra + 1)) == NULL)
+			return -1;
+		memcpy(b, res->body, res->body_len);
+		json_object_put(res->body_json);
+		res->body_json = NULL;
+	} else if ((b = realloc(res->body_buf, res->body_len + extra + 1)) == NULL) {
 		return -1;
+	}
 	snprintf(b + res->body_len - 1, extra + 2, ",\"request_id\":\"%s\"}", request_id);
-	res->body = b;
+	res->body = res->body_buf = b;
 	res->body_len += extra;
 	return 0;
 }
