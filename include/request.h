@@ -31,6 +31,10 @@ struct ts_request_source {
 	/* Reads up to n body bytes; returns the count, 0 at the end, -1 on error. */
 	ssize_t (*read)(void *ctx, char *buf, size_t n);
 	void *ctx;
+	/* The whole environment as "NAME=value" strings, NULL-terminated and
+	 * living as long as the request; or NULL: then param is asked one name
+	 * at a time. One pass over it costs less than a lookup per name. */
+	char **(*envp)(void *ctx);
 };
 
 enum ts_body_status {

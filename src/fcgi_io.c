@@ -22,6 +22,14 @@ fcgi_param(void *ctx, const char *name)
 	return FCGX_GetParam(name, req->envp);
 }
 
+static char **
+fcgi_envp(void *ctx)
+{
+	FCGX_Request *req = ctx;
+
+	return req->envp;
+}
+
 /*
  * FCGX_GetStr blocks until it has n bytes or FCGI_STDIN has ended, and
  * returns what it got. A short count of 0 is the end unless the stream
@@ -113,6 +121,7 @@ ts_fcgi_source(FCGX_Request *req, struct ts_request_source *src)
 	src->param = fcgi_param;
 	src->read = fcgi_read;
 	src->ctx = req;
+	src->envp = fcgi_envp;
 }
 
 void
@@ -165,6 +174,7 @@ ts_cgi_source(struct ts_request_source *src)
 	src->param = cgi_param;
 	src->read = cgi_read;
 	src->ctx = NULL;
+	src->envp = NULL;
 }
 
 void

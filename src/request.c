@@ -107,23 +107,84 @@ parse_content_length(const char *s)
 	return v;
 }
 
+/* The parameters a request is made of, gathered once (gather_params). */
+enum req_param {
+	RP_REQUEST_METHOD, RP_X_REQUEST_ID, RP_CONTENT_LENGTH, RP_TRANSFER_ENCODING,
+	RP_QUERY_STRING, RP_CONTENT_TYPE, RP_AUTHORIZATION, RP_ORIGIN, RP_CORS_METHOD,
+	RP_REMOTE_USER, RP_AUTH_TYPE, RP_REQUEST_URI, RP_PATH_INFO, RP_DOCUMENT_URI,
+	RP__COUNT
+};
+
+#define RP_NAME(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} param_names[RP__COUNT] = {
+	[RP_REQUEST_METHOD] = RP_NAME("REQUEST_METHOD"),
+	[RP_X_REQUEST_ID] = RP_NAME("HTTP_X_REQUEST_ID"),
+	[RP_CONTENT_LENGTH] = RP_NAME("CONTENT_LENGTH"),
+	[RP_TRANSFER_ENCODING] = RP_NAME("HTTP_TRANSFER_ENCODING"),
+	[RP_QUERY_STRING] = RP_NAME("QUERY_STRING"),
+	[RP_CONTENT_TYPE] = RP_NAME("CONTENT_TYPE"),
+	[RP_AUTHORIZATION] = RP_NAME("HTTP_AUTHORIZATION"),
+	[RP_ORIGIN] = RP_NAME("HTTP_ORIGIN"),
+	[RP_CORS_METHOD] = RP_NAME("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+	[RP_REMOTE_USER] = RP_NAME("REMOTE_USER"),
+	[RP_AUTH_TYPE] = RP_NAME("AUTH_TYPE"),
+	[RP_REQUEST_URI] = RP_NAME("REQUEST_URI"),
+	[RP_PATH_INFO] = RP_NAME("PATH_INFO"),
+	[RP_DOCUMENT_URI] = RP_NAME("DOCUMENT_URI"),
+};
+#undef RP_NAME
+
+/*
+ * v[i] = the value of param_names[i], or NULL. With the whole environment
+ * at hand, one pass over it (the first of a repeated name wins, as
+ * FCGX_GetParam's does); otherwise one lookup a name.
+ */
+static void
+gather_params(const struct ts_request_source *src, const char *v[RP__COUNT])
+{
+	char **env = src->envp != NULL ? src->envp(src->ctx) : NULL;
+	size_t i, n;
+	const char *eq;
+
+	memset(v, 0, RP__COUNT * sizeof(v[0]));
+	if (env == NULL) {
+		for (i = 0; i < RP__COUNT; i++)
+			v[i] = src->param(src->ctx, param_names[i].name);
+		return;
+	}
+	for (; *env != NULL; env++) {
+		if ((eq = strchr(*env, '=')) == NULL)
+			continue;
+		n = (size_t)(eq - *env);
+		for (i = 0; i < RP__COUNT; i++) {
+			if (v[i] == NULL && param_names[i].len == n && memcmp(*env, param_names[i].name, n) == 0) {
+				v[i] = eq + 1;
+				break;
+			}
+		}
+	}
+}
+
 /*
  * The routed path. With a base_path configured, the raw REQUEST_URI (before
  * '?') must start with it. Otherwise PATH_INFO (what Apache's SCRIPT_NAME
  * split and nginx's fastcgi_split_path_info give), else the URI itself.
  */
 static int
-route_path(struct ts_request *req, const char *base_path)
+route_path(struct ts_request *req, const char *const *v, const char *base_path)
 {
-	const char *src = req->src->param(req->src->ctx, "REQUEST_URI");
-	const char *pi = req->src->param(req->src->ctx, "PATH_INFO");
+	const char *src = v[RP_REQUEST_URI];
+	const char *pi = v[RP_PATH_INFO];
 	size_t n, blen = strlen(base_path);
 
 	if (blen == 0 && pi != NULL && *pi != '\0') {
 		src = pi;
 	} else {
 		if (src == NULL)
-			src = req->src->param(req->src->ctx, "DOCUMENT_URI");
+			src = v[RP_DOCUMENT_URI];
 		if (src == NULL)
 			return 0;
 		if (blen > 0) {
@@ -141,9 +202,8 @@ route_path(struct ts_request *req, const char *base_path)
 
 /* The mount point: what REQUEST_URI has before the routed path. */
 static int
-mount_point(struct ts_request *req, const char *base_path)
+mount_point(struct ts_request *req, const char *uri, const char *base_path)
 {
-	const char *uri = req->src->param(req->src->ctx, "REQUEST_URI");
 	size_t n, plen;
 
 	if (uri != NULL && req->path != NULL) {
@@ -162,31 +222,31 @@ int
 ts_request_init(struct ts_request *req, const struct ts_request_source *src,
     const char *base_path)
 {
+	const char *v[RP__COUNT];
 	const char *q, *te;
 
 	memset(req, 0, sizeof(*req));
 	req->src = src;
 	clock_gettime(CLOCK_MONOTONIC, &req->started);
-	req->method = parse_method(src->param(src->ctx, "REQUEST_METHOD"));
-	set_request_id(req, src->param(src->ctx, "HTTP_X_REQUEST_ID"));
-	req->content_length = parse_content_length(src->param(src->ctx, "CONTENT_LENGTH"));
-	te = src->param(src->ctx, "HTTP_TRANSFER_ENCODING");
+	gather_params(src, v);
+	req->method = parse_method(v[RP_REQUEST_METHOD]);
+	set_request_id(req, v[RP_X_REQUEST_ID]);
+	req->content_length = parse_content_length(v[RP_CONTENT_LENGTH]);
+	te = v[RP_TRANSFER_ENCODING];
 	if (req->content_length == -1 && te != NULL && *te != '\0')
 		req->content_length = TS_LENGTH_UNKNOWN;
-	q = src->param(src->ctx, "QUERY_STRING");
+	q = v[RP_QUERY_STRING];
 	req->query_len = q != NULL ? strlen(q) : 0;
 	/* An over-long query is kept only as its length: the dispatcher answers 414. */
 	req->query = req->query_len <= TS_CEILING_MAX_QUERY_BYTES ? strdup(q != NULL ? q : "") : strdup("");
 	if (req->query == NULL ||
-	    copy_param(src->param(src->ctx, "CONTENT_TYPE"), TS_MAX_HEADER_BYTES, &req->content_type) != 0 ||
-	    copy_param(src->param(src->ctx, "HTTP_AUTHORIZATION"),
-	    TS_MAX_TOKEN_BYTES + sizeof("Bearer  "), &req->authorization) != 0 ||
-	    copy_param(src->param(src->ctx, "HTTP_ORIGIN"), TS_MAX_CORS_ORIGIN_BYTES + 1, &req->origin) != 0 ||
-	    copy_param(src->param(src->ctx, "HTTP_ACCESS_CONTROL_REQUEST_METHOD"), TS_MAX_METHOD_NAME_BYTES,
-	    &req->cors_method) != 0 ||
-	    copy_param(ts_auth_server_user(src->param(src->ctx, "REMOTE_USER"),
-	    src->param(src->ctx, "AUTH_TYPE")), TS_MAX_HEADER_BYTES, &req->remote_user) != 0 ||
-	    route_path(req, base_path) != 0 || mount_point(req, base_path) != 0)
+	    copy_param(v[RP_CONTENT_TYPE], TS_MAX_HEADER_BYTES, &req->content_type) != 0 ||
+	    copy_param(v[RP_AUTHORIZATION], TS_MAX_TOKEN_BYTES + sizeof("Bearer  "), &req->authorization) != 0 ||
+	    copy_param(v[RP_ORIGIN], TS_MAX_CORS_ORIGIN_BYTES + 1, &req->origin) != 0 ||
+	    copy_param(v[RP_CORS_METHOD], TS_MAX_METHOD_NAME_BYTES, &req->cors_method) != 0 ||
+	    copy_param(ts_auth_server_user(v[RP_REMOTE_USER], v[RP_AUTH_TYPE]), TS_MAX_HEADER_BYTES,
+	    &req->remote_user) != 0 ||
+	    route_path(req, v, base_path) != 0 || mount_point(req, v[RP_REQUEST_URI], base_path) != 0)
 		return -1;
 	return 0;
 }

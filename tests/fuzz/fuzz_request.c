@@ -228,6 +228,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src.param = src_param;
 	src.read = src_read;
 	src.ctx = &fs;
+	src.envp = NULL;
 
 	ts_handle_request(&app, &src, &rs);
 	method = src_param(&fs, "REQUEST_METHOD");

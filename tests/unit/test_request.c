@@ -300,6 +300,43 @@ START_TEST(test_options_and_cors_headers_are_read)
 }
 END_TEST
 
+/* The same parameters as one environment array ("NAME=value"), as libfcgi
+ * hands them over: read in one pass, with the same result as one lookup a name. */
+static char **
+fake_envp(void *ctx)
+{
+	return ctx;
+}
+
+START_TEST(test_environment_in_one_pass)
+{
+	static char *envp[] = {
+		"SCRIPT_NAME=/x", "HTTP_ORIGINX=https://no.example", "BROKEN",
+		"REQUEST_METHOD=OPTIONS", "REQUEST_URI=/chat/api/threads?limit=2",
+		"QUERY_STRING=limit=2", "HTTP_ORIGIN=https://a.example",
+		"HTTP_ORIGIN=https://second.example", "HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST",
+		"CONTENT_TYPE=application/json", "CONTENT_LENGTH=", "HTTP_AUTHORIZATION=Bearer t",
+		"HTTP_X_REQUEST_ID=rid-1", "REMOTE_USER=alice", "AUTH_TYPE=Basic", "HTTP_X=a=b", NULL
+	};
+	struct ts_request_source env_src = { fake_param, fake_read, envp, fake_envp };
+	struct ts_request r;
+
+	ck_assert_int_eq(ts_request_init(&r, &env_src, "/chat"), 0);
+	ck_assert_int_eq(r.method, TS_M_OPTIONS);
+	ck_assert_str_eq(r.path, "/api/threads");
+	ck_assert_str_eq(r.mount, "/chat");
+	ck_assert_str_eq(r.query, "limit=2");
+	ck_assert_str_eq(r.origin, "https://a.example");
+	ck_assert_str_eq(r.cors_method, "POST");
+	ck_assert_str_eq(r.content_type, "application/json");
+	ck_assert_int_eq(r.content_length, -1);
+	ck_assert_str_eq(r.authorization, "Bearer t");
+	ck_assert_str_eq(r.request_id, "rid-1");
+	ck_assert_str_eq(r.remote_user, "alice");
+	ts_request_free(&r);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -326,6 +363,7 @@ make_suite(void)
 	tcase_add_test(tc, test_json_media_type_rules);
 	tcase_add_test(tc, test_unknown_method);
 	tcase_add_test(tc, test_options_and_cors_headers_are_read);
+	tcase_add_test(tc, test_environment_in_one_pass);
 	suite_add_tcase(s, tc);
 	return s;
 }
