@@ -42,38 +42,102 @@ current_pid(void)
 	return (long)log_pid;
 }
 
-/* Writes "ts=<utc> pid=<pid> level=<level> " into buf. */
-static int
-log_prefix(char *buf, size_t len, enum ts_log_level level)
+/*
+ * The "ts=<utc seconds>" part of a line, formatted once a second: every
+ * request writes an access line, and strftime and gmtime_r cost more than
+ * the rest of the line.
+ */
+static time_t stamp_sec = (time_t)-1;
+static char stamp[32];
+
+static const char *
+stamp_of(time_t sec)
+{
+	struct tm tm;
+
+	if (sec != stamp_sec) {
+		gmtime_r(&sec, &tm);
+		if (strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+			stamp[0] = '\0';
+		stamp_sec = sec;
+	}
+	return stamp;
+}
+
+/* A line being built; what does not fit is cut. */
+struct log_line {
+	char buf[2048];
+	size_t n;
+};
+
+static void
+put_str(struct log_line *l, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > sizeof(l->buf) - 1 - l->n)
+		len = sizeof(l->buf) - 1 - l->n;
+	memcpy(l->buf + l->n, s, len);
+	l->n += len;
+}
+
+/* v in decimal, at least width digits (zero-padded). */
+static void
+put_uint(struct log_line *l, unsigned long long v, int width)
+{
+	char d[24];
+	int i = (int)sizeof(d);
+
+	d[--i] = '\0';
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while ((v > 0 || (int)sizeof(d) - 1 - i < width) && i > 0);
+	put_str(l, d + i);
+}
+
+/* "ts=<utc> pid=<pid> level=<level> " */
+static void
+put_prefix(struct log_line *l, enum ts_log_level level)
 {
 	struct timespec now;
-	struct tm tm;
-	char stamp[32];
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	return snprintf(buf, len, "ts=%s.%03ldZ pid=%ld level=%s ", stamp,
-	    now.tv_nsec / 1000000L, current_pid(), level_names[level]);
+	put_str(l, "ts=");
+	put_str(l, stamp_of(now.tv_sec));
+	put_str(l, ".");
+	put_uint(l, (unsigned long long)(now.tv_nsec / 1000000L), 3);
+	put_str(l, "Z pid=");
+	put_uint(l, (unsigned long long)current_pid(), 1);
+	put_str(l, " level=");
+	put_str(l, level_names[level]);
+	put_str(l, " ");
+}
+
+/* One write a line keeps lines whole between processes sharing stderr. */
+static void
+emit(struct log_line *l)
+{
+	l->buf[l->n++] = '\n';
+	fwrite(l->buf, 1, l->n, stderr);
 }
 
 void
 ts_log(enum ts_log_level level, const char *fmt, ...)
 {
-	char line[2048];
+	struct log_line l = { .n = 0 };
 	va_list ap;
 	int n;
 
 	if (level > current_level)
 		return;
-	n = log_prefix(line, sizeof(line), level);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return;
+	put_prefix(&l, level);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	n = vsnprintf(l.buf + l.n, sizeof(l.buf) - 1 - l.n, fmt, ap);
 	va_end(ap);
-	/* One fprintf per line keeps lines whole between processes sharing stderr. */
-	fprintf(stderr, "%s\n", line);
+	if (n > 0)
+		l.n += (size_t)n < sizeof(l.buf) - 1 - l.n ? (size_t)n : sizeof(l.buf) - 2 - l.n;
+	emit(&l);
 }
 
 void
@@ -106,11 +170,28 @@ void
 ts_log_access(const char *method, const char *path, int status, double ms,
     const char *request_id)
 {
+	struct log_line l = { .n = 0 };
 	char epath[512];
+	unsigned long long us;
 
 	if (current_level < TS_LOG_INFO)
 		return;
 	ts_log_escape(path != NULL ? path : "-", epath, sizeof(epath));
-	ts_log(TS_LOG_INFO, "access method=%s path=\"%s\" status=%d ms=%.3f rid=%s",
-	    method, epath, status, ms, request_id);
+	/* Built by hand rather than by printf: this line is written for every
+	 * request. The time is in milliseconds with three decimals. */
+	us = ms > 0 ? (unsigned long long)(ms * 1000.0 + 0.5) : 0;
+	put_prefix(&l, TS_LOG_INFO);
+	put_str(&l, "access method=");
+	put_str(&l, method);
+	put_str(&l, " path=\"");
+	put_str(&l, epath);
+	put_str(&l, "\" status=");
+	put_uint(&l, status > 0 ? (unsigned long long)status : 0, 1);
+	put_str(&l, " ms=");
+	put_uint(&l, us / 1000, 1);
+	put_str(&l, ".");
+	put_uint(&l, us % 1000, 3);
+	put_str(&l, " rid=");
+	put_str(&l, request_id);
+	emit(&l);
 }
