@@ -87,7 +87,7 @@ is_placeholder(const char *seg)
 static int
 literal_is(const char *p, const char *seg, size_t len)
 {
-	return strncmp(p, seg, len) == 0 && (p[len] == '/' || p[len] == '\0');
+	return p[0] == seg[0] && strncmp(p, seg, len) == 0 && (p[len] == '/' || p[len] == '\0');
 }
 
 /*
