@@ -132,12 +132,17 @@
  * platform's longest route (/v1/orgs/{org}/workspaces/{ws}/apps/{app}/
  * namespaces/{ns}/threads/{id}/messages/{mid}) has 13. */
 #define TS_MAX_PATH_SEGMENTS 16
+/* Routes in one table (src/routes.c): the matcher keeps a score for each. */
+#define TS_MAX_ROUTES 128
 /* Headers we copy out of the FastCGI parameters (Content-Type and such). */
 #define TS_MAX_HEADER_BYTES 1024
 /* Response headers one response may carry besides the fixed ones: a
  * preflight's seven CORS headers and an error's own fit, and so do a share
  * page's security headers beside an answer's three CORS headers. */
 #define TS_MAX_RESPONSE_HEADERS 20
+/* Room for a response's status line and headers: every header at
+ * TS_MAX_HEADER_BYTES, and the status, type and length lines. */
+#define TS_RESPONSE_HEAD_BYTES ((TS_MAX_RESPONSE_HEADERS + 4) * (TS_MAX_HEADER_BYTES + 4))
 /*
  * cors_origins (API reference: CORS): at most 32 origins of at most 300
  * bytes each (a 253-byte host name, a scheme and a port). An Origin request
