@@ -148,25 +148,26 @@ ts_route_match(const struct ts_route *table, size_t n, enum ts_method method,
 	char buf[TS_MAX_PATH_BYTES + 1];
 	const char *segs[TS_MAX_PATH_SEGMENTS];
 	size_t lens[TS_MAX_PATH_SEGMENTS], nsegs, i;
-	int best = -1, score;
+	int best = -1, scores[TS_MAX_ROUTES];
 	const char *best_pattern = NULL;
 	unsigned int want = effective_method(method);
 
 	memset(m, 0, sizeof(*m));
-	if (path == NULL || copy_path(buf, sizeof(buf), path) != 0 ||
+	if (n > TS_MAX_ROUTES || path == NULL || copy_path(buf, sizeof(buf), path) != 0 ||
 	    split(buf, segs, lens, &nsegs) != 0)
 		return TS_MATCH_NOT_FOUND;
 	for (i = 0; i < n; i++) {
-		score = match_score(table[i].pattern, segs, lens, nsegs);
-		if (score > best) {
-			best = score;
+		scores[i] = match_score(table[i].pattern, segs, lens, nsegs);
+		if (scores[i] > best) {
+			best = scores[i];
 			best_pattern = table[i].pattern;
 		}
 	}
 	if (best_pattern == NULL)
 		return TS_MATCH_NOT_FOUND;
 	for (i = 0; i < n; i++) {
-		if (strcmp(table[i].pattern, best_pattern) != 0)
+		/* The same pattern has the same score: only those are compared. */
+		if (scores[i] != best || strcmp(table[i].pattern, best_pattern) != 0)
 			continue;
 		m->allow |= table[i].methods;
 		if ((table[i].methods & want) != 0)

@@ -79,6 +79,7 @@ const struct ts_route ts_routes[] = {
 	{ TS_M_GET, "/ks/v1/threads/{thread_id}/messages/{message_id}", ts_ks_message_get, TS_R_NONE },
 };
 
+_Static_assert(sizeof(ts_routes) / sizeof(ts_routes[0]) <= TS_MAX_ROUTES, "the matcher scores at most TS_MAX_ROUTES");
 const size_t ts_nroutes = sizeof(ts_routes) / sizeof(ts_routes[0]);
 
 const struct ts_surface *
