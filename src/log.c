@@ -125,12 +125,13 @@ emit(struct log_line *l)
 void
 ts_log(enum ts_log_level level, const char *fmt, ...)
 {
-	struct log_line l = { .n = 0 };
+	struct log_line l;
 	va_list ap;
 	int n;
 
 	if (level > current_level)
 		return;
+	l.n = 0;
 	put_prefix(&l, level);
 	va_start(ap, fmt);
 	n = vsnprintf(l.buf + l.n, sizeof(l.buf) - 1 - l.n, fmt, ap);
@@ -170,12 +171,13 @@ void
 ts_log_access(const char *method, const char *path, int status, double ms,
     const char *request_id)
 {
-	struct log_line l = { .n = 0 };
+	struct log_line l;
 	char epath[512];
 	unsigned long long us;
 
 	if (current_level < TS_LOG_INFO)
 		return;
+	l.n = 0;
 	ts_log_escape(path != NULL ? path : "-", epath, sizeof(epath));
 	/* Built by hand rather than by printf: this line is written for every
 	 * request. The time is in milliseconds with three decimals. */

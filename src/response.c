@@ -277,9 +277,12 @@ int
 ts_response_write(struct ts_response *res, const char *request_id, int head_only,
     const struct ts_response_sink *sink)
 {
-	struct head h = { .n = 0, .over = 0 };
+	struct head h;
 	size_t i;
 
+	/* Not initialised whole: the buffer is large and written from the start. */
+	h.n = 0;
+	h.over = 0;
 	if (res->status == 0)
 		ts_response_error(res, TS_E_INTERNAL, NULL, NULL);
 	if (res->is_error && res->content_type == NULL && add_request_id(res, request_id) != 0)
