@@ -34,7 +34,7 @@ struct ts_request_source {
 	/* The whole environment as "NAME=value" strings, NULL-terminated and
 	 * living as long as the request; or NULL: then param is asked one name
 	 * at a time. One pass over it costs less than a lookup per name. */
-	char **(*envp)(void *ctx);
+	const char *const *(*envp)(void *ctx);
 };
 
 enum ts_body_status {

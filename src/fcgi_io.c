@@ -22,12 +22,12 @@ fcgi_param(void *ctx, const char *name)
 	return FCGX_GetParam(name, req->envp);
 }
 
-static char **
+static const char *const *
 fcgi_envp(void *ctx)
 {
 	FCGX_Request *req = ctx;
 
-	return req->envp;
+	return (const char *const *)req->envp;
 }
 
 /*

@@ -145,7 +145,7 @@ static const struct {
 static void
 gather_params(const struct ts_request_source *src, const char *v[RP__COUNT])
 {
-	char **env = src->envp != NULL ? src->envp(src->ctx) : NULL;
+	const char *const *env = src->envp != NULL ? src->envp(src->ctx) : NULL;
 	size_t i, n;
 	const char *eq;
 

@@ -43,7 +43,7 @@ fake_read(void *ctx, char *buf, size_t n)
 
 static struct ts_request req;
 static struct fake fk;
-static struct ts_request_source src = { fake_param, fake_read, &fk };
+static struct ts_request_source src = { fake_param, fake_read, &fk, NULL };
 
 static void
 init_with(const char *const *env, const char *body, const char *base)
@@ -302,15 +302,18 @@ END_TEST
 
 /* The same parameters as one environment array ("NAME=value"), as libfcgi
  * hands them over: read in one pass, with the same result as one lookup a name. */
-static char **
+static const char *const *env_given;
+
+static const char *const *
 fake_envp(void *ctx)
 {
-	return ctx;
+	(void)ctx;
+	return env_given;
 }
 
 START_TEST(test_environment_in_one_pass)
 {
-	static char *envp[] = {
+	static const char *const envp[] = {
 		"SCRIPT_NAME=/x", "HTTP_ORIGINX=https://no.example", "BROKEN",
 		"REQUEST_METHOD=OPTIONS", "REQUEST_URI=/chat/api/threads?limit=2",
 		"QUERY_STRING=limit=2", "HTTP_ORIGIN=https://a.example",
@@ -318,8 +321,10 @@ START_TEST(test_environment_in_one_pass)
 		"CONTENT_TYPE=application/json", "CONTENT_LENGTH=", "HTTP_AUTHORIZATION=Bearer t",
 		"HTTP_X_REQUEST_ID=rid-1", "REMOTE_USER=alice", "AUTH_TYPE=Basic", "HTTP_X=a=b", NULL
 	};
-	struct ts_request_source env_src = { fake_param, fake_read, envp, fake_envp };
+	struct ts_request_source env_src = { fake_param, fake_read, &fk, fake_envp };
 	struct ts_request r;
+
+	env_given = envp;
 
 	ck_assert_int_eq(ts_request_init(&r, &env_src, "/chat"), 0);
 	ck_assert_int_eq(r.method, TS_M_OPTIONS);
