@@ -77,10 +77,10 @@ append_plain(struct printbuf *pb, const char *s, size_t len)
 		q[0] = '"';
 		memcpy(q + 1, s, len);
 		q[len + 1] = '"';
-		return printbuf_memappend(pb, q, (int)len + 2) < 0 ? -1 : 0;
+		return ts_json_append_raw(pb, q, len + 2);
 	}
-	return printbuf_memappend(pb, "\"", 1) < 0 || printbuf_memappend(pb, s, (int)len) < 0 ||
-	    printbuf_memappend(pb, "\"", 1) < 0 ? -1 : 0;
+	return ts_json_append_raw(pb, "\"", 1) != 0 || ts_json_append_raw(pb, s, len) != 0 ||
+	    ts_json_append_raw(pb, "\"", 1) != 0 ? -1 : 0;
 }
 
 /*
@@ -98,7 +98,7 @@ append_escaped(struct printbuf *pb, struct json_object *scratch, const char *s, 
 	if (json_object_set_string_len(scratch, s, (int)len) == 0)
 		return -1;
 	t = json_object_to_json_string_length(scratch, flags, &n);
-	return t != NULL && n <= INT32_MAX && printbuf_memappend(pb, t, (int)n) >= 0 ? 0 : -1;
+	return t != NULL ? ts_json_append_raw(pb, t, n) : -1;
 }
 
 int

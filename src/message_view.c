@@ -104,13 +104,13 @@ append_json(struct printbuf *pb, struct json_object *v, int flags)
 	size_t len;
 	const char *t = json_object_to_json_string_length(v, flags, &len);
 
-	return t != NULL && len <= INT32_MAX && printbuf_memappend(pb, t, (int)len) >= 0 ? 0 : -1;
+	return t != NULL ? ts_json_append_raw(pb, t, len) : -1;
 }
 
 static int
 append_raw(struct printbuf *pb, const char *s, size_t len)
 {
-	return len <= INT32_MAX && printbuf_memappend(pb, s, (int)len) >= 0 ? 0 : -1;
+	return ts_json_append_raw(pb, s, len);
 }
 
 /* A string value: as it is when json-c would not change it, else escaped
