@@ -68,6 +68,10 @@ struct ts_api_page_shape {
 };
 
 /* Answers 200 with pg (not taken over) in the list envelope. */
+/* Answers status with one message, cells in enum ts_message_col order
+ * (API reference: schema Message), written as a page writes its messages. */
+void ts_api_answer_message(struct ts_ctx *ctx, int status, const struct ts_db_cell *cells, int with_details);
+
 void ts_api_answer_messages(struct ts_ctx *ctx, const struct ts_message_page *pg,
     const struct ts_api_page_shape *shape);
 

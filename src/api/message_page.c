@@ -1,5 +1,5 @@
 /*
- * A page of messages as /api answers it, the data array and the list
+ * One message, and a page of messages as /api answers it, the data array and the list
  * envelope (API reference: schema MessageList), shared by a thread's
  * message list and a share link's (src/api/messages_list.c,
  * src/api/shares.c), each adding its own members.
@@ -10,6 +10,25 @@
 #include "message_view.h"
 #include "paging.h"
 #include "ts_limits.h"
+
+void
+ts_api_answer_message(struct ts_ctx *ctx, int status, const struct ts_db_cell *cells, int with_details)
+{
+	/* The view outlives its node: until the answer is written, below. */
+	struct ts_message_view view;
+	struct ts_message_scratch scratch;
+
+	if (ts_message_scratch_init(&scratch) != 0) {
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+		return;
+	}
+	view.cells = cells;
+	view.with_details = with_details;
+	view.shared = 0;
+	view.scratch = &scratch;
+	ts_api_answer(ctx, status, ts_message_view_json(&view));
+	ts_message_scratch_free(&scratch);
+}
 
 void
 ts_api_answer_messages(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_api_page_shape *shape)

@@ -38,7 +38,7 @@ respond_message(struct ts_ctx *ctx, const struct ts_db_cell *c, int status, int 
 {
 	char ts[TS_UUID_STR_LEN + 1], ms[TS_UUID_STR_LEN + 1];
 
-	ts_api_answer(ctx, status, ts_message_json_cells(c, with_details));
+	ts_api_answer_message(ctx, status, c, with_details);
 	if (status == 201 && !ctx->res->is_error) {
 		ts_uuid_format((const unsigned char *)c[TS_MC_THREAD_ID].data, ts);
 		ts_uuid_format((const unsigned char *)c[TS_MC_ID].data, ms);
