@@ -455,3 +455,5 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"DELETE FROM share_versions WHERE share_row_id = ? ORDER BY seq LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_SHARE_PURGE_DONE] = { "DELETE FROM share_purges WHERE share_row_id = ?", TS_SQLF_REPEATABLE },
 };
+
+const char *const ts_sql_causal[TS_SQL__COUNT] = { 0 };
