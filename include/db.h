@@ -121,9 +121,10 @@ enum ts_db_status ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg
  * lost once the statement was sent is never rerun: it may have committed
  * (TS_DB_UNAVAILABLE, as for a connection lost during COMMIT); one that
  * never reached the server, or that a Galera node refused as not ready,
- * runs again on a new connection (ts_db_exec). After any failure a
- * ROLLBACK is sent if the connection is open, for a statement the server
- * stopped before its handler ran.
+ * runs again on a new connection, as a transaction whose connection was
+ * lost before COMMIT does. After any failure a ROLLBACK is sent if the
+ * connection is open, for a statement the server stopped before its
+ * handler ran.
  */
 enum ts_db_status ts_db_transaction_statement(struct ts_db *db, ts_db_txn_fn fn, void *arg);
 

@@ -660,10 +660,10 @@ run_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg, int begun)
 		 * an error it sees, but not when the server stopped it. */
 		rollback(db);
 		/* A connection lost before COMMIT took the transaction with it:
-		 * run it again. A statement that is a whole transaction, lost
-		 * once sent, may have committed: never (ts_db_exec ran it again
-		 * if it never reached the server). */
-		if (st == TS_DB_RETRY || (begun && st == TS_DB_UNAVAILABLE && db->lost)) {
+		 * run it again; so is a statement that is a whole transaction
+		 * and never reached the server, or that a Galera node refused
+		 * (1047). Lost once sent, it may have committed: never. */
+		if (st == TS_DB_RETRY || (st == TS_DB_UNAVAILABLE && db->lost && (begun || db->unsent))) {
 			backoff(attempt);
 			continue;
 		}
