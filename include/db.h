@@ -114,6 +114,21 @@ typedef enum ts_db_status (*ts_db_txn_fn)(struct ts_db *db, void *arg);
 enum ts_db_status ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg);
 
 /*
+ * The same for a transaction that is one statement: fn runs (ts_db_exec)
+ * a compound statement that begins the transaction, commits it, and rolls
+ * it back on any error it meets (TS_SQL_MESSAGE_CREATE_ONE), in one round
+ * trip. A deadlock or lock wait timeout reruns fn as above. A connection
+ * lost once the statement was sent is never rerun: it may have committed
+ * (TS_DB_UNAVAILABLE, as for a connection lost during COMMIT); one that
+ * never reached the server, or that a Galera node refused as not ready,
+ * runs again on a new connection, as a transaction whose connection was
+ * lost before COMMIT does. After any failure a ROLLBACK is sent if the
+ * connection is open, for a statement the server stopped before its
+ * handler ran.
+ */
+enum ts_db_status ts_db_transaction_statement(struct ts_db *db, ts_db_txn_fn fn, void *arg);
+
+/*
  * The LAST_INSERT_ID the last run of statement id reported: an AUTO_INCREMENT
  * value, or what LAST_INSERT_ID(expr) set. The server sends it with the
  * statement's answer, so reading it costs no round trip. 0 if none.

@@ -50,6 +50,7 @@ enum ts_sql {
 	TS_SQL_THREAD_LOCK_TIME,
 	TS_SQL_THREAD_LAST_SEQ,
 	TS_SQL_MESSAGE_INSERT,
+	TS_SQL_MESSAGE_CREATE_ONE,
 	TS_SQL_MESSAGE_UPDATE,
 	TS_SQL_MESSAGE_DELETE,
 	TS_SQL_THREAD_AFTER_DELETE,
@@ -182,11 +183,27 @@ enum ts_sql_flags {
 	TS_SQLF_CAUSAL = 1 << 1
 };
 
+/*
+ * How a transaction starts; with sync_wait (src/db_hosts.c), causally: it
+ * sees every write the cluster acknowledged before it began. A statement
+ * that is a whole transaction by itself starts its own the same way.
+ */
+#define TS_SQL_CAUSAL_PREFIX "SET STATEMENT wsrep_sync_wait = 1 FOR "
+#define TS_SQL_BEGIN "START TRANSACTION"
+#define TS_SQL_BEGIN_CAUSAL TS_SQL_CAUSAL_PREFIX TS_SQL_BEGIN
+
 struct ts_sql_stmt {
 	const char *text;
 	unsigned int flags;
 };
 
 extern const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT];
+
+/*
+ * With sync_wait, the text prepared instead of ts_sql_table's (NULL: that
+ * text, prefixed when TS_SQLF_CAUSAL): a statement that begins its own
+ * transaction begins it with TS_SQL_BEGIN_CAUSAL.
+ */
+extern const char *const ts_sql_causal[TS_SQL__COUNT];
 
 #endif

@@ -26,8 +26,8 @@
 #include "ts_limits.h"
 #include "log.h"
 
-/* Most parameters one statement takes. */
-#define TS_DB_MAX_PARAMS 32
+/* Most parameters one statement takes (the one-statement create binds 35). */
+#define TS_DB_MAX_PARAMS 40
 
 /* Server error numbers we act on (mysqld_error.h names). */
 #define ER_LOCK_WAIT_TIMEOUT_NO 1205
@@ -365,6 +365,23 @@ drop_if_closed(struct ts_db *db)
 	db_close(db);
 }
 
+/*
+ * The text to prepare for statement id. With sync_wait, a statement that
+ * must see the caller's own writes waits for the node to catch up
+ * (src/db_hosts.c), and one that begins its own transaction begins it so.
+ * *to_free as for ts_db_causal_text.
+ */
+static const char *
+statement_text(const struct ts_db *db, enum ts_sql id, char **to_free)
+{
+	const struct ts_sql_stmt *q = &ts_sql_table[id];
+
+	*to_free = NULL;
+	if (db->cfg->db_sync_wait && ts_sql_causal[id] != NULL)
+		return ts_sql_causal[id];
+	return ts_db_causal_text(db->cfg, q->text, (q->flags & TS_SQLF_CAUSAL) != 0, to_free);
+}
+
 static enum ts_db_status
 prepared(struct ts_db *db, enum ts_sql id, MYSQL_STMT **out)
 {
@@ -372,10 +389,7 @@ prepared(struct ts_db *db, enum ts_sql id, MYSQL_STMT **out)
 
 	if (s == NULL) {
 		char *causal = NULL;
-		/* With sync_wait, a statement that must see the caller's own
-		 * writes waits for the node to catch up (src/db_hosts.c). */
-		const char *text = ts_db_causal_text(db->cfg, ts_sql_table[id].text,
-		    (ts_sql_table[id].flags & TS_SQLF_CAUSAL) != 0, &causal);
+		const char *text = statement_text(db, id, &causal);
 
 		if (text == NULL)
 			return TS_DB_ERROR;
@@ -454,12 +468,34 @@ bind_params(struct ts_db *db, MYSQL_STMT *s, const struct ts_db_param *p, size_t
 	return TS_DB_OK;
 }
 
-/* Fetches the whole result set of an executed statement into out. */
+/*
+ * The results after a statement's first, read and dropped: a compound
+ * statement (BEGIN NOT ATOMIC ... END) sends the result of each SELECT in
+ * it, then its own answer, an OK packet. Only then is the connection ready
+ * for the next statement. An error among them is the statement's: it
+ * failed after its first result.
+ */
+static enum ts_db_status
+rest_of_results(struct ts_db *db, MYSQL_STMT *s)
+{
+	int rc;
+
+	while (mysql_stmt_more_results(s)) {
+		if ((rc = mysql_stmt_next_result(s)) > 0)
+			return stmt_fail(db, s, "next result");
+		if (rc < 0)
+			break;
+		mysql_stmt_free_result(s);
+	}
+	return TS_DB_OK;
+}
+
+/* Fetches the whole (first) result set of an executed statement into out. */
 static enum ts_db_status
 fetch_all(struct ts_db *db, enum ts_sql id, MYSQL_STMT *s, struct ts_db_rows *out)
 {
 	enum ts_db_fetch_status fs = ts_db_fetch_all(&db->fetch[id], s, out);
-	enum ts_db_status st = TS_DB_OK;
+	enum ts_db_status st = TS_DB_OK, rest;
 
 	if (fs == TS_DB_FETCH_CLIENT_ERROR)
 		st = stmt_fail(db, s, "fetch");
@@ -467,8 +503,13 @@ fetch_all(struct ts_db *db, enum ts_sql id, MYSQL_STMT *s, struct ts_db_rows *ou
 		st = TS_DB_ERROR;
 	/* Whatever is left of the result is read and dropped: the connection
 	 * is ready for the next statement (unless classify closed it). */
-	if (db->conn != NULL)
-		mysql_stmt_free_result(s);
+	if (db->conn == NULL)
+		return st;
+	mysql_stmt_free_result(s);
+	if ((rest = rest_of_results(db, s)) != TS_DB_OK && st == TS_DB_OK) {
+		ts_db_rows_free(out);
+		st = rest;
+	}
 	return st;
 }
 
@@ -509,7 +550,7 @@ exec_once(struct ts_db *db, enum ts_sql id, const struct ts_db_param *params, si
 	if (out != NULL)
 		return fetch_all(db, id, s, out);
 	mysql_stmt_free_result(s);
-	return TS_DB_OK;
+	return rest_of_results(db, s);
 }
 
 enum ts_db_status
@@ -570,36 +611,59 @@ rollback(struct ts_db *db)
 	db->in_txn = 0;
 }
 
-enum ts_db_status
-ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg)
+/*
+ * One run of a transaction: START TRANSACTION, fn, COMMIT. *settled: the
+ * connection died during COMMIT, so the outcome is unknown and the
+ * transaction must never run again.
+ */
+static enum ts_db_status
+run_begun(struct ts_db *db, ts_db_txn_fn fn, void *arg, int *settled)
+{
+	enum ts_db_status st;
+
+	if ((st = begin(db)) != TS_DB_OK || (st = fn(db, arg)) != TS_DB_OK)
+		return st;
+	/* COMMIT is inside the retry: Galera reports conflicts here. */
+	if (mysql_commit(db->conn) == 0) {
+		db->in_txn = 0;
+		return TS_DB_OK;
+	}
+	st = classify(db, mysql_errno(db->conn), mysql_error(db->conn), "commit");
+	*settled = st == TS_DB_UNAVAILABLE;
+	return st;
+}
+
+/*
+ * Runs a transaction until it commits, fails for good or gives up: fn
+ * between START TRANSACTION and COMMIT (begun), or fn alone, whose one
+ * statement is the whole transaction.
+ */
+static enum ts_db_status
+run_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg, int begun)
 {
 	enum ts_db_status st = TS_DB_ERROR;
 	int attempt;
 
 	for (attempt = 1; attempt <= TS_DB_MAX_TXN_ATTEMPTS; attempt++) {
+		int settled = 0;
+
 		/* Work the client has stopped waiting for is not started again. */
 		if (past_deadline(db))
 			return timed_out(db, "transaction not started");
 		db->lost = 0;
 		db->in_txn = 0;
-		st = begin(db);
-		if (st == TS_DB_OK)
-			st = fn(db, arg);
-		if (st == TS_DB_OK) {
-			/* COMMIT is inside the retry: Galera reports conflicts here. */
-			if (mysql_commit(db->conn) == 0) {
-				db->in_txn = 0;
-				return TS_DB_OK;
-			}
-			st = classify(db, mysql_errno(db->conn), mysql_error(db->conn), "commit");
-			if (st == TS_DB_UNAVAILABLE) {
-				/* Lost during COMMIT: the outcome is unknown, so never rerun. */
-				return st;
-			}
-		}
-		/* The error was read above; only now may ROLLBACK clear it. */
+		st = begun ? run_begun(db, fn, arg, &settled) : fn(db, arg);
+		if (st == TS_DB_OK || settled)
+			return st;
+		/* The error was read above; only now may ROLLBACK clear it. A
+		 * statement that is a whole transaction rolls back by itself on
+		 * an error it sees, but not when the server stopped it. */
 		rollback(db);
-		if (st == TS_DB_RETRY || (st == TS_DB_UNAVAILABLE && db->lost)) {
+		/* A connection lost before COMMIT took the transaction with it:
+		 * run it again; so is a statement that is a whole transaction
+		 * and never reached the server, or that a Galera node refused
+		 * (1047). Lost once sent, it may have committed: never. */
+		if (st == TS_DB_RETRY || (st == TS_DB_UNAVAILABLE && db->lost && (begun || db->unsent))) {
 			backoff(attempt);
 			continue;
 		}
@@ -607,6 +671,18 @@ ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg)
 	}
 	ts_log(TS_LOG_WARN, "db: transaction gave up after %d attempts", TS_DB_MAX_TXN_ATTEMPTS);
 	return st == TS_DB_RETRY ? TS_DB_UNAVAILABLE : st;
+}
+
+enum ts_db_status
+ts_db_transaction(struct ts_db *db, ts_db_txn_fn fn, void *arg)
+{
+	return run_transaction(db, fn, arg, 1);
+}
+
+enum ts_db_status
+ts_db_transaction_statement(struct ts_db *db, ts_db_txn_fn fn, void *arg)
+{
+	return run_transaction(db, fn, arg, 0);
 }
 
 enum ts_db_status

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "db_hosts.h"
+#include "sql.h"
 
 /* A node outside the primary component, or not yet synced: "WSREP has
  * not yet prepared node for application use". */
@@ -40,9 +41,9 @@ static const char ready_sql[] =
     "SELECT @@GLOBAL.wsrep_on = 0 OR (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
     "WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE') = '4'";
 
-static const char causal_prefix[] = "SET STATEMENT wsrep_sync_wait = 1 FOR ";
-static const char begin_plain[] = "START TRANSACTION";
-static const char begin_causal[] = "SET STATEMENT wsrep_sync_wait = 1 FOR START TRANSACTION";
+static const char causal_prefix[] = TS_SQL_CAUSAL_PREFIX;
+static const char begin_plain[] = TS_SQL_BEGIN;
+static const char begin_causal[] = TS_SQL_BEGIN_CAUSAL;
 
 void
 ts_db_hosts_free(struct ts_db_host *hosts, size_t n)

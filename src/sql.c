@@ -137,6 +137,42 @@
 #define THREAD_SNAPSHOTS "SELECT EXISTS (SELECT 1 FROM shares s FORCE INDEX (shares_live)" \
 	" WHERE s.thread_id = t.id AND s.revoked_at IS NULL AND s.mode = 1) FROM threads t WHERE t.id = ?"
 
+/*
+ * The counters for n new messages (n, then n per role). The new messages'
+ * time must not be before the thread's newest message's (created_at follows
+ * seq, which the created_* filters rely on): when it would be (another
+ * worker's clock ran ahead), nothing changes and the caller takes the
+ * thread's time instead (TS_SQL_THREAD_LOCK_TIME). Parameters: n, n, n per
+ * role, now, now, thread, owner, now.
+ */
+#define THREAD_NEXT_SEQ "UPDATE threads SET last_seq = LAST_INSERT_ID(last_seq + ?), " \
+	"message_count = message_count + ?, user_count = user_count + ?, " \
+	"assistant_count = assistant_count + ?, system_count = system_count + ?, " \
+	"tool_count = tool_count + ?, last_message_at = ?, updated_at = ? " \
+	"WHERE id = ? AND BINARY owner_id = BINARY ? " \
+	"AND (last_message_at IS NULL OR last_message_at <= ?)"
+/* A message row: every column a parameter (enum ts_message_col), but the
+ * seq, which is the expression given. */
+#define MESSAGE_INSERT(seq) "INSERT INTO messages (" MESSAGE_COLS ") VALUES (?, " seq ", " \
+	"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+/*
+ * A create of one message with nothing to look up (src/message_store.c),
+ * in one round trip: the transaction, THREAD_NEXT_SEQ and MESSAGE_INSERT
+ * as one compound statement, the row taking the seq the UPDATE handed to
+ * LAST_INSERT_ID. Its one row is that seq, or 0 when the UPDATE matched
+ * nothing, which is rolled back, so nothing changed; the caller then runs
+ * the general transaction, which tells a thread not the caller's from a
+ * clock behind the thread's. On any error the handler rolls back before
+ * the error reaches the client (a deadlock, a lock wait timeout, a
+ * conflict at COMMIT): no transaction is left open. Parameters:
+ * THREAD_NEXT_SEQ's, then MESSAGE_INSERT's but the seq.
+ */
+#define CREATE_ONE(begin) "BEGIN NOT ATOMIC " \
+	"DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; " \
+	begin "; " THREAD_NEXT_SEQ "; " \
+	"IF ROW_COUNT() <> 1 THEN ROLLBACK; SELECT 0; " \
+	"ELSE " MESSAGE_INSERT("LAST_INSERT_ID()") "; COMMIT; SELECT LAST_INSERT_ID(); END IF; END"
+
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },
 	/* for log lines and the fault tests, which KILL a worker's connection */
@@ -302,29 +338,13 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_THREAD_LOCK] = {
 		"SELECT last_seq FROM threads WHERE id = ? AND BINARY owner_id = BINARY ? FOR UPDATE",
 		TS_SQLF_NONE },
-	/*
-	 * The counters for n new messages (n, then n per role). The new
-	 * messages' time must not be before the thread's newest message's
-	 * (created_at follows seq, which the created_* filters rely on): when it
-	 * would be (another worker's clock ran ahead), nothing changes and the
-	 * caller takes the thread's time instead (TS_SQL_THREAD_LOCK_TIME).
-	 */
-	[TS_SQL_THREAD_NEXT_SEQ] = {
-		"UPDATE threads SET last_seq = LAST_INSERT_ID(last_seq + ?), "
-		"message_count = message_count + ?, user_count = user_count + ?, "
-		"assistant_count = assistant_count + ?, system_count = system_count + ?, "
-		"tool_count = tool_count + ?, last_message_at = ?, updated_at = ? "
-		"WHERE id = ? AND BINARY owner_id = BINARY ? "
-		"AND (last_message_at IS NULL OR last_message_at <= ?)",
-		TS_SQLF_NONE },
+	[TS_SQL_THREAD_NEXT_SEQ] = { THREAD_NEXT_SEQ, TS_SQLF_NONE },
 	[TS_SQL_THREAD_LOCK_TIME] = {
 		"SELECT last_message_at FROM threads WHERE id = ? AND BINARY owner_id = BINARY ? FOR UPDATE",
 		TS_SQLF_NONE },
 	[TS_SQL_THREAD_LAST_SEQ] = { "SELECT LAST_INSERT_ID()", TS_SQLF_NONE },
-	[TS_SQL_MESSAGE_INSERT] = {
-		"INSERT INTO messages (" MESSAGE_COLS ") VALUES "
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		TS_SQLF_NONE },
+	[TS_SQL_MESSAGE_INSERT] = { MESSAGE_INSERT("?"), TS_SQLF_NONE },
+	[TS_SQL_MESSAGE_CREATE_ONE] = { CREATE_ONE(TS_SQL_BEGIN), TS_SQLF_NONE },
 	[TS_SQL_MESSAGE_UPDATE] = {
 		"UPDATE messages SET "
 		"content_text = CASE WHEN ? THEN ? ELSE content_text END, "
@@ -454,4 +474,8 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_SHARE_PURGE_CHUNK] = {
 		"DELETE FROM share_versions WHERE share_row_id = ? ORDER BY seq LIMIT ?", TS_SQLF_REPEATABLE },
 	[TS_SQL_SHARE_PURGE_DONE] = { "DELETE FROM share_purges WHERE share_row_id = ?", TS_SQLF_REPEATABLE },
+};
+
+const char *const ts_sql_causal[TS_SQL__COUNT] = {
+	[TS_SQL_MESSAGE_CREATE_ONE] = CREATE_ONE(TS_SQL_BEGIN_CAUSAL),
 };

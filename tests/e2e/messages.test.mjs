@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { BASE, SANE_ID, request, assertError, assertValidation, assertJsonOk } from './lib.mjs';
+import { sql } from './bounds_lib.mjs';
 import {
   caller, ANON, json, msgsPath, msgPath, setSharing, newThread, getThread, createMessage, createBatch,
   assertMessage, listOk, sleep, NIL,
@@ -879,4 +880,36 @@ htest('a \\u0000 or an integer beyond 64 bits is a 422 only after the thread, ac
     '{"messages":[{"role":"user","content":"ok"},{"role":"user","content":"x","tool_calls":[{"n":-9223372036854775809}]}]}'),
   ['body', 'messages', 1, 'tool_calls', 0, 'n']);
   assert.equal((await getThread(owner, t.id)).message_count, 1, 'nothing was created');
+});
+
+// What clients sent MariaDB: Questions counts each statement a client sends
+// (a prepared statement's execution, a START TRANSACTION, a COMMIT), not
+// the statements run inside a compound statement (Com_begin, Com_commit and
+// Com_stmt_execute count those too, so they cannot tell one round trip from
+// four). Global: nothing else runs while a file of the suite runs, but an
+// idle worker's purge step may add one now and then, hence the slack.
+const questions = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Questions'").split('\t')[1]);
+
+async function statementsPerCreate(tid, body, n) {
+  const base0 = questions();
+  const overhead = questions() - base0; // the SHOW STATUS itself
+  const q0 = questions();
+  for (let i = 0; i < n; i++) assertJsonOk(await post(owner, tid, body), 201, `create ${i}`);
+  return (questions() - q0 - overhead) / n;
+}
+
+htest('a plain create is one statement: one round trip to MariaDB, the general four above 8 KiB', async () => {
+  const t = await newThread(owner);
+  // Both workers' connections open and their statements prepared (a
+  // connection's set-up and a PREPARE are not counted as creates).
+  for (let i = 0; i < 6; i++) await createMessage(owner, t.id, { role: 'user', content: `warm ${i}` });
+  const one = await statementsPerCreate(t.id, { role: 'user', content: 'hello' }, 20);
+  assert.ok(one >= 1 && one <= 1.3, `statements per plain create: ${one}`);
+  // A row of more than 8 KiB costs MariaDB less as the general transaction
+  // (src/message_store.c, CREATE_ONE_MAX_BYTES).
+  const four = await statementsPerCreate(t.id, { role: 'assistant', content: 'x'.repeat(9000) }, 10);
+  assert.ok(four >= 4 && four <= 4.6, `statements per large create: ${four}`);
+  const page = await listOk(owner, t.id, { limit: 100 });
+  assert.deepEqual(page.data.map((m) => m.seq).sort((a, b) => a - b), Array.from({ length: 36 }, (_, i) => i + 1));
+  assert.equal((await getThread(owner, t.id)).message_count, 36);
 });

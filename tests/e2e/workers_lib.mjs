@@ -137,7 +137,8 @@ export async function serveFails(cfgFile, listen) {
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d.toString(); });
   const code = await Promise.race([
-    new Promise((resolve) => child.on('exit', (c) => resolve(c))),
+    // 'close', not 'exit': 'exit' may come before the last of stderr is read.
+    new Promise((resolve) => child.on('close', (c) => resolve(c))),
     sleep(5000).then(() => { child.kill('SIGKILL'); return 'still running after 5 s'; }),
   ]);
   return { code, stderr };

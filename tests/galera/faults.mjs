@@ -2,7 +2,9 @@
 // starts the cluster and two threadstore instances, A and B, each first on
 // another node). Clients drive idempotent creates and batches through both
 // over FastCGI, retrying the same request (same message ids) on any error
-// as a careful client does, through the other instance; meanwhile node 2
+// as a careful client does, through the other instance, and plain creates
+// (no message_id: one statement each, src/message_store.c) into threads of
+// their own, which cannot be retried safely and are not; meanwhile node 2
 // is killed with SIGKILL and restarted, then node 1 is stopped with
 // SIGSTOP for a while and let go on. Afterwards every node is checked with
 // SQL. Exits non-zero on any broken invariant; writes its figures to
@@ -29,6 +31,8 @@ const MODE = process.env.TS_GALERA_MODE ?? 'galera';
 const HAPROXY = MODE === 'haproxy';
 const INSTANCES = (HAPROXY ? ['c'] : ['a', 'b']).map((i) => `${STATE}/ts-${i}/ts.sock`);
 const THREADS = HAPROXY ? 3 : 6;
+// Threads of the plain creates, each written through both instances.
+const PLAIN_THREADS = 2;
 const CLIENTS = HAPROXY ? 4 : 8;
 // A client gives up on one request after this long: the service was down.
 const GIVE_UP_MS = 60000;
@@ -98,7 +102,7 @@ const token = execFileSync(BIN, ['token', '--config', `${STATE}/ts-${HAPROXY ? '
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
 const stats = { requests: 0, retries: 0, statuses: {}, creates: 0, batches: 0, races: 0, raceBoth201: 0,
-  walks: 0, walkPages: 0 };
+  walks: 0, walkPages: 0, plain: 0, plainUnknown: 0 };
 
 // Sends one request until it is answered 200 or 201, the same request each
 // time, through the other instance after a failure. Any other 4xx fails.
@@ -162,6 +166,33 @@ async function createBatch(tid, first) {
   stats.batches++;
 }
 
+// message id -> { tid, seq }: every plain create answered 201.
+const plainAcked = new Map();
+
+// A create with no message_id, sent once: the one-statement create. With no
+// answer, or a 5xx, its outcome is unknown (stored once or not at all), and
+// a client that cannot tell must not send it again.
+async function createPlain(tid, first) {
+  const content = `plain ${randomUUID()}`;
+  stats.requests++;
+  const r = await request(INSTANCES[first % INSTANCES.length], { method: 'POST',
+    uri: `/api/threads/${tid}/messages`, headers, body: JSON.stringify({ role: 'user', content }), timeoutMs: 15000 });
+  const key = r.ok ? String(r.status) : `no answer (${r.error ?? 'closed'})`;
+  stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
+  if (r.ok && r.status === 201) {
+    const m = r.json();
+    if (m.content.text !== content) fail(`plain create answered ${m.content.text} for ${content}`);
+    if (lastAck > 0) longestGap = Math.max(longestGap, now() - lastAck);
+    lastAck = now();
+    plainAcked.set(m.id, { tid, seq: m.seq });
+    stats.plain++;
+    return;
+  }
+  if (r.ok && r.status >= 400 && r.status < 500) fail(`plain create: ${r.status} ${r.body.toString('utf8').slice(0, 200)}`);
+  stats.plainUnknown++;
+  await sleep(50);
+}
+
 // One message id sent through both instances at once (two nodes): at most
 // one 201, and both answers name the same seq.
 async function race(tid) {
@@ -200,12 +231,13 @@ async function walker(threads, until) {
   }
 }
 
-async function client(c, threads, until) {
+async function client(c, threads, plainThreads, until) {
   let k = 0;
   while (now() < until) {
     const tid = threads[(c + k) % threads.length];
     const dice = Math.random();
-    if (dice < 0.65) await createOne(tid, (c + k) % 2);
+    if (dice < 0.45) await createOne(tid, (c + k) % 2);
+    else if (dice < 0.65) await createPlain(plainThreads[(c + k) % plainThreads.length], (c + k) % 2);
     else if (dice < 0.9) await createBatch(tid, (c + k) % 2);
     else if (!HAPROXY) await race(tid);
     else await createOne(tid, 0);
@@ -284,11 +316,16 @@ async function main() {
     const r = await retrying('/api/threads', JSON.stringify({ title: `galera ${i}` }), i % 2);
     threads.push(r.json.id);
   }
+  const plainThreads = [];
+  for (let i = 0; i < PLAIN_THREADS; i++) {
+    const r = await retrying('/api/threads', JSON.stringify({ title: `galera plain ${i}` }), i % 2);
+    plainThreads.push(r.json.id);
+  }
   const t0 = now();
   const until = t0 + LOAD_MS;
   const results = await Promise.allSettled([
     HAPROXY ? haproxyFaults() : faults(),
-    ...Array.from({ length: CLIENTS }, (_, c) => client(c, threads, until)),
+    ...Array.from({ length: CLIENTS }, (_, c) => client(c, threads, plainThreads, until)),
     ...(HAPROXY ? [] : [walker(threads, until)]),
   ]);
   for (const r of results) if (r.status === 'rejected') fail(String(r.reason?.stack ?? r.reason));
@@ -297,11 +334,12 @@ async function main() {
   figure(`load: ${seconds.toFixed(0)} s, ${CLIENTS} clients over ${INSTANCES.length} instance(s), `
     + `${THREADS} threads; longest time without an acknowledged write: ${(longestGap / 1000).toFixed(1)} s`);
   figure(`acknowledged: ${acked.size} messages (${stats.creates} creates, ${stats.batches} batches, `
-    + `${stats.races} racing pairs through both instances)`);
+    + `${stats.races} racing pairs through both instances); plain creates: ${stats.plain} acknowledged, `
+    + `${stats.plainUnknown} unanswered`);
   if (!HAPROXY) figure(`keyset walks during the writes: ${stats.walks} (${stats.walkPages} pages), each seq once`);
   figure(`requests: ${stats.requests}, retried by the clients: ${stats.retries}; answers: `
     + Object.entries(stats.statuses).map(([k, v]) => `${k}: ${v}`).join(', '));
-  check(threads);
+  check(threads, plainThreads);
   const failovers = (HAPROXY ? ['c'] : ['a', 'b']).map((i) => {
     const log = readFileSync(`${STATE}/ts-${i}/threadstore.log`, 'utf8');
     return `${i}: ${(log.match(/not the first address/g) ?? []).length}`;
@@ -319,31 +357,54 @@ async function main() {
   console.log('galera: every invariant holds on every node');
 }
 
-// Every node, read after it caught up (wsrep_sync_wait): the same rows;
-// every acknowledged message once, at its seq; nothing unacknowledged (a
-// client retries until it is answered); seqs 1..n with no gap; counters.
-function check(threads) {
-  const ours = threads.map((t) => `UNHEX('${t.replace(/-/g, '')}')`).join(', ');
+const hex = (uuid) => uuid.replace(/-/g, '');
+const idList = (tids) => tids.map((t) => `UNHEX('${hex(t)}')`).join(', ');
+
+// The messages of these threads on every node, read after it caught up
+// (wsrep_sync_wait), which must be the same rows: id -> { tid, seq }.
+function storedRows(tids) {
   const rowsOf = (n) => sql(n, 'SET SESSION wsrep_sync_wait = 1; '
-    + `SELECT LOWER(HEX(id)), LOWER(HEX(thread_id)), seq FROM messages WHERE thread_id IN (${ours}) `
+    + `SELECT LOWER(HEX(id)), LOWER(HEX(thread_id)), seq FROM messages WHERE thread_id IN (${idList(tids)}) `
     + 'ORDER BY thread_id, seq');
   const dumps = [1, 2, 3].map(rowsOf);
   if (dumps[1] !== dumps[0] || dumps[2] !== dumps[0]) fail('the nodes do not hold the same messages');
-  const hex = (uuid) => uuid.replace(/-/g, '');
   const rows = new Map();
   for (const line of dumps[0].split('\n').filter(Boolean)) {
     const [id, tid, seq] = line.split('\t');
     if (rows.has(id)) fail(`message ${id} stored twice`);
     rows.set(id, { tid, seq: Number(seq) });
   }
+  return rows;
+}
+
+// Every message of map answered, stored once at its seq; the number missing.
+function checkAcked(rows, map) {
   let missing = 0;
-  for (const [id, a] of acked) {
+  for (const [id, a] of map) {
     const r = rows.get(hex(id));
     if (!r) { missing++; fail(`acknowledged message ${id} is missing`); continue; }
     if (r.tid !== hex(a.tid) || r.seq !== a.seq) fail(`message ${id} is at ${r.seq}, acknowledged at ${a.seq}`);
   }
+  return missing;
+}
+
+// Every node: the same rows; every acknowledged message once, at its seq;
+// nothing unacknowledged (a client retries until it is answered), but for
+// plain creates, one a request at most of those left unanswered; no text
+// stored twice (a plain create run again would be); seqs 1..n with no gap;
+// counters.
+function check(threads, plainThreads) {
+  const rows = storedRows(threads);
+  const missing = checkAcked(rows, acked);
   const unacked = rows.size - (acked.size - missing);
   if (unacked !== 0) fail(`${unacked} stored messages were never acknowledged`);
+  const plainRows = storedRows(plainThreads);
+  const plainMissing = checkAcked(plainRows, plainAcked);
+  const plainExtra = plainRows.size - (plainAcked.size - plainMissing);
+  if (plainExtra > stats.plainUnknown) {
+    fail(`${plainExtra} plain creates stored unacknowledged, more than the ${stats.plainUnknown} unanswered`);
+  }
+  const ours = idList(threads.concat(plainThreads));
   const dup = sql(1, `SELECT content_text, COUNT(*) FROM messages WHERE thread_id IN (${ours}) `
     + 'GROUP BY content_text HAVING COUNT(*) > 1');
   if (dup !== '') fail(`the same message stored twice: ${dup.split('\n').slice(0, 3)}`);
@@ -355,10 +416,14 @@ function check(threads) {
       + 'AND t.user_count = COUNT(m.seq) AND COALESCE(MIN(m.seq), 1) = 1 AND COALESCE(MAX(m.seq), 0) = COUNT(m.seq))');
     if (bad !== '') fail(`node ${n}: a thread's seqs have gaps or its counters are wrong: ${bad}`);
     const count = Number(sql(n, `SELECT COUNT(*) FROM threads WHERE id IN (${ours})`));
-    if (count !== threads.length) fail(`node ${n} has ${count} threads, not ${threads.length}`);
+    if (count !== threads.length + plainThreads.length) {
+      fail(`node ${n} has ${count} threads, not ${threads.length + plainThreads.length}`);
+    }
   }
   figure(`checked on 3 nodes: ${rows.size} messages, the same rows everywhere, each acknowledged one once `
     + `at its seq, ${missing} missing, seqs gap-free, message_count right`);
+  figure(`plain creates: ${plainRows.size} stored, each acknowledged one once at its seq, ${plainMissing} missing, `
+    + `${plainExtra} of ${stats.plainUnknown} unanswered stored`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

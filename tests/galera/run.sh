@@ -12,7 +12,8 @@
 #     B with node2, node3, node1, each with 2 workers on its own socket
 #  4. tests/galera/faults.mjs drives idempotent creates and batches
 #     through both (FastCGI, clients retrying the same request on any
-#     error), kills node 2 with SIGKILL and restarts it (it rejoins by IST),
+#     error) and plain creates (sent once), kills node 2 with SIGKILL and
+#     restarts it (it rejoins by IST),
 #     stops node 1 with SIGSTOP for 8 s and lets it go on, then checks
 #     every node with SQL: the same rows everywhere, every acknowledged
 #     message present once with its seq, seqs gap-free, counters right

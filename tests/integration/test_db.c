@@ -2,7 +2,8 @@
  * The database layer against a real MariaDB (the one scripts/test starts;
  * its configuration comes from $TS_CONFIG). Each test is one trap of the
  * MariaDB client closed: lost connections, truncated columns, utf8mb4,
- * lock wait timeouts, transactions rerun whole.
+ * lock wait timeouts, transactions rerun whole; and the one-statement
+ * create (src/message_store.c) against the general transaction.
  */
 #include <check.h>
 #include <mysql.h>
@@ -14,6 +15,9 @@
 
 #include "config.h"
 #include "db.h"
+#include "ids.h"
+#include "message_input.h"
+#include "message_store.h"
 #include "settings_store.h"
 
 static struct ts_config cfg;
@@ -459,6 +463,404 @@ START_TEST(test_connection_killed_while_rows_stream_is_reopened_and_read_again)
 }
 END_TEST
 
+/* ---- The one-statement create (TS_SQL_MESSAGE_CREATE_ONE) ---- */
+
+#define CREATE_OWNER "itest-create-owner"
+/* Threads of these tests: ...a1 to ...a4, as hex. */
+#define CREATE_THREAD_HEX(n) "7e57da7a0000400080000000000000a" #n
+
+/* One text value of the side connection's query (the first row's first
+ * column), as a new string; "NULL" for SQL NULL, "" when there is no row. */
+static char *
+side_value(MYSQL *m, const char *sql)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char *v;
+
+	side_query(m, sql);
+	res = mysql_store_result(m);
+	ck_assert_ptr_nonnull(res);
+	row = mysql_fetch_row(res);
+	v = strdup(row == NULL ? "" : row[0] != NULL ? row[0] : "NULL");
+	mysql_free_result(res);
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
+/* Asserts that the side connection's query gives want. */
+static void
+assert_side_value(MYSQL *m, const char *sql, const char *want)
+{
+	char *v = side_value(m, sql);
+
+	ck_assert_msg(strcmp(v, want) == 0, "%s: \"%s\", not \"%s\"", sql, v, want);
+	free(v);
+}
+
+/* A new empty thread of owner with id (hex), its messages gone. */
+static void
+fresh_thread(MYSQL *m, const char *hex, const char *owner)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "DELETE FROM messages WHERE thread_id = UNHEX('%s')", hex);
+	side_query(m, sql);
+	snprintf(sql, sizeof(sql), "DELETE FROM threads WHERE id = UNHEX('%s')", hex);
+	side_query(m, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO threads (id, owner_id, metadata, created_at, updated_at) "
+	    "VALUES (UNHEX('%s'), '%s', '{}', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')", hex, owner);
+	side_query(m, sql);
+}
+
+static void
+hex_id(const char *hex, uuid_t out)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++) {
+		char two[3] = { hex[2 * i], hex[2 * i + 1], '\0' };
+
+		out[i] = (unsigned char)strtoul(two, NULL, 16);
+	}
+}
+
+/* Every field a create can set, so each column is compared. */
+static const char full_body[] = "{\"role\": \"assistant\", "
+	"\"content\": {\"text\": \"h\\u00e9 \\ud83d\\ude00\", \"is_error\": true}, "
+	"\"metadata\": {\"k\": \"v\"}, \"details\": {\"d\": [1, 2]}, \"attachments\": [{\"a\": 1}], "
+	"\"run_id\": \"run-1\", \"assistant_id\": \"asst\", \"model\": \"m-1\", \"source\": \"src\", "
+	"\"tool_call_id\": \"call-1\", \"tool_name\": \"tool\", \"tool_calls\": [{\"id\": \"x\"}], "
+	"\"token_count\": 5, \"prompt_tokens\": 6, \"completion_tokens\": 7, \"latency_ms\": 8, "
+	"\"comparison_id\": \"cmp-1\"}";
+
+/* One message to create from a JSON body; free with create_done. */
+struct one_create {
+	struct json_object *body;
+	struct ts_message_input in;
+	uuid_t id;
+	int existing;
+	long long seq;
+	uuid_t tid;
+	struct ts_create c;
+};
+
+static void
+create_init(struct one_create *o, const char *hex, const char *owner, const char *body)
+{
+	struct ts_problem pr;
+
+	memset(o, 0, sizeof(*o));
+	ts_problem_init(&pr);
+	o->body = json_tokener_parse(body);
+	ck_assert_ptr_nonnull(o->body);
+	ck_assert_int_eq(ts_message_parse(&pr, o->body, &o->in), 0);
+	ts_problem_free(&pr);
+	hex_id(hex, o->tid);
+	o->c.thread_id = o->tid;
+	o->c.owner = owner;
+	o->c.items = &o->in;
+	o->c.n = 1;
+	o->c.ids = &o->id;
+	o->c.existing = &o->existing;
+	o->c.seqs = &o->seq;
+}
+
+static void
+create_done(struct one_create *o)
+{
+	ts_message_input_free(&o->in);
+	json_object_put(o->body);
+}
+
+/* The general transaction alone, as a create with a lookup would run it. */
+static enum ts_db_status
+general_create(struct ts_db *d, void *arg)
+{
+	return ts_messages_create_txn(d, arg);
+}
+
+/* A thread's counters and its messages' columns but ids and times, as text;
+ * then whether every time is the one given. */
+static char *
+thread_state(MYSQL *m, const char *hex)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), "SELECT CONCAT_WS('|', last_seq, message_count, user_count, assistant_count, "
+	    "system_count, tool_count, (SELECT GROUP_CONCAT(CONCAT_WS(',', seq, role, QUOTE(content_text), "
+	    "QUOTE(content_extra), QUOTE(details), QUOTE(metadata), QUOTE(attachments), "
+	    "QUOTE(parent_message_id), QUOTE(run_id), QUOTE(assistant_id), QUOTE(model), QUOTE(source), "
+	    "QUOTE(tool_call_id), QUOTE(tool_name), QUOTE(tool_calls), QUOTE(token_count), "
+	    "QUOTE(prompt_tokens), QUOTE(completion_tokens), QUOTE(latency_ms), QUOTE(comparison_id), "
+	    "QUOTE(item)) ORDER BY seq SEPARATOR ';') FROM messages WHERE thread_id = threads.id)) "
+	    "FROM threads WHERE id = UNHEX('%s')", hex);
+	return side_value(m, sql);
+}
+
+/* Message seq of thread hex has id and was created and updated at now, the
+ * thread's newest message then. */
+static void
+assert_created(MYSQL *m, const char *hex, long long seq, const uuid_t id, const char *now)
+{
+	char sql[512], want[160];
+
+	snprintf(sql, sizeof(sql), "SELECT CONCAT_WS('|', LOWER(HEX(m.id)), m.created_at, m.updated_at, "
+	    "t.last_message_at, t.updated_at) FROM messages m JOIN threads t ON t.id = m.thread_id "
+	    "WHERE m.thread_id = UNHEX('%s') AND m.seq = %lld", hex, seq);
+	snprintf(want, sizeof(want), "%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x|%s|%s|%s|%s",
+	    id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7], id[8], id[9], id[10], id[11], id[12], id[13],
+	    id[14], id[15], now, now, now, now);
+	assert_side_value(m, sql, want);
+}
+
+/*
+ * The same two messages, one thread created by the one-statement create,
+ * the other by the general transaction: the same seqs, counters and
+ * columns, each row with its own id and time, the thread's time with it.
+ */
+START_TEST(test_one_statement_create_writes_what_the_general_transaction_writes)
+{
+	MYSQL *m = side_connection();
+	const char *body[2] = { full_body, "{\"role\": \"user\", \"content\": \"second\"}" };
+	char *fast, *general;
+	int i;
+
+	fresh_thread(m, CREATE_THREAD_HEX(1), CREATE_OWNER);
+	fresh_thread(m, CREATE_THREAD_HEX(2), CREATE_OWNER);
+	for (i = 0; i < 2; i++) {
+		struct one_create a, b;
+
+		create_init(&a, CREATE_THREAD_HEX(1), CREATE_OWNER, body[i]);
+		ck_assert_int_eq(ts_messages_create(db, &a.c), TS_DB_OK);
+		ck_assert_int_eq(a.c.outcome, TS_CREATE_OK);
+		ck_assert_int_eq(a.seq, i + 1);
+		ck_assert_int_eq(a.existing, 0);
+		assert_created(m, CREATE_THREAD_HEX(1), a.seq, a.id, a.c.now);
+		create_init(&b, CREATE_THREAD_HEX(2), CREATE_OWNER, body[i]);
+		ts_uuid_generate(b.id);
+		ck_assert_int_eq(ts_db_transaction(db, general_create, &b.c), TS_DB_OK);
+		ck_assert_int_eq(b.c.outcome, TS_CREATE_OK);
+		ck_assert_int_eq(b.seq, a.seq);
+		assert_created(m, CREATE_THREAD_HEX(2), b.seq, b.id, b.c.now);
+		create_done(&a);
+		create_done(&b);
+	}
+	fast = thread_state(m, CREATE_THREAD_HEX(1));
+	general = thread_state(m, CREATE_THREAD_HEX(2));
+	ck_assert_str_eq(fast, general);
+	free(fast);
+	free(general);
+	mysql_close(m);
+}
+END_TEST
+
+/* A thread of another owner: nothing changes, and the answer is no thread. */
+START_TEST(test_one_statement_create_into_a_strangers_thread_changes_nothing)
+{
+	MYSQL *m = side_connection();
+	struct one_create o;
+	char *before, *after;
+
+	fresh_thread(m, CREATE_THREAD_HEX(3), "itest-someone-else");
+	before = thread_state(m, CREATE_THREAD_HEX(3));
+	create_init(&o, CREATE_THREAD_HEX(3), CREATE_OWNER, full_body);
+	ck_assert_int_eq(ts_messages_create(db, &o.c), TS_DB_OK);
+	ck_assert_int_eq(o.c.outcome, TS_CREATE_NO_THREAD);
+	after = thread_state(m, CREATE_THREAD_HEX(3));
+	ck_assert_str_eq(before, after);
+	assert_side_value(m, "SELECT updated_at FROM threads WHERE id = UNHEX('" CREATE_THREAD_HEX(3) "')",
+	    "2026-01-01 00:00:00.000");
+	/* Our connection holds no transaction, so nothing waits on that row. */
+	ck_assert_int_eq(ts_db_exec_trusted(db, "SET SESSION innodb_lock_wait_timeout = 1"), TS_DB_OK);
+	side_query(m, "SET SESSION innodb_lock_wait_timeout = 1");
+	side_query(m, "UPDATE threads SET title = 'reachable' WHERE id = UNHEX('" CREATE_THREAD_HEX(3) "')");
+	create_done(&o);
+	free(before);
+	free(after);
+	mysql_close(m);
+}
+END_TEST
+
+/*
+ * A thread whose newest message is dated after our clock (another
+ * writer's clock ran ahead): the one statement matches nothing, the
+ * general transaction takes the thread's time, so created_at never goes
+ * back along seq.
+ */
+START_TEST(test_one_statement_create_after_a_message_from_the_future_takes_its_time)
+{
+	static const char future[] = "2099-01-02 03:04:05.678";
+	MYSQL *m = side_connection();
+	struct one_create o;
+
+	fresh_thread(m, CREATE_THREAD_HEX(4), CREATE_OWNER);
+	side_query(m, "UPDATE threads SET last_message_at = '2099-01-02 03:04:05.678' "
+	    "WHERE id = UNHEX('" CREATE_THREAD_HEX(4) "')");
+	create_init(&o, CREATE_THREAD_HEX(4), CREATE_OWNER, full_body);
+	ck_assert_int_eq(ts_messages_create(db, &o.c), TS_DB_OK);
+	ck_assert_int_eq(o.c.outcome, TS_CREATE_OK);
+	ck_assert_int_eq(o.seq, 1);
+	ck_assert_str_eq(o.c.now, future);
+	assert_created(m, CREATE_THREAD_HEX(4), 1, o.id, future);
+	assert_side_value(m, "SELECT CONCAT_WS('|', last_seq, message_count, assistant_count) FROM threads "
+	    "WHERE id = UNHEX('" CREATE_THREAD_HEX(4) "')", "1|1|1");
+	create_done(&o);
+	mysql_close(m);
+}
+END_TEST
+
+/* How many creates each racer makes. */
+#define RACE_CREATES 50
+
+struct racer {
+	struct ts_db *db;
+	long long seqs[RACE_CREATES];
+	int failed;
+};
+
+static void *
+race_creates(void *arg)
+{
+	struct racer *r = arg;
+	int i;
+
+	for (i = 0; i < RACE_CREATES; i++) {
+		struct one_create o;
+
+		create_init(&o, CREATE_THREAD_HEX(1), CREATE_OWNER, "{\"role\": \"user\", \"content\": \"race\"}");
+		if (ts_messages_create(r->db, &o.c) != TS_DB_OK || o.c.outcome != TS_CREATE_OK)
+			r->failed++;
+		r->seqs[i] = o.seq;
+		create_done(&o);
+	}
+	return NULL;
+}
+
+/* Two connections creating into one thread at once: seqs 1 to 2N, each once. */
+START_TEST(test_racing_one_statement_creates_take_every_seq_once)
+{
+	MYSQL *m = side_connection();
+	struct racer r[2];
+	char seen[2 * RACE_CREATES + 1] = { 0 }, want[32];
+	int i, k;
+
+	fresh_thread(m, CREATE_THREAD_HEX(1), CREATE_OWNER);
+	ck_assert_int_eq(ts_db_ping(db), TS_DB_OK);
+	memset(r, 0, sizeof(r));
+	r[0].db = db;
+	r[1].db = ts_db_new(&cfg);
+	ck_assert_ptr_nonnull(r[1].db);
+	{
+		pthread_t t;
+
+		pthread_create(&t, NULL, race_creates, &r[1]);
+		race_creates(&r[0]);
+		pthread_join(t, NULL);
+	}
+	ts_db_free(r[1].db);
+	for (k = 0; k < 2; k++) {
+		ck_assert_int_eq(r[k].failed, 0);
+		for (i = 0; i < RACE_CREATES; i++) {
+			long long s = r[k].seqs[i];
+
+			ck_assert_msg(s >= 1 && s <= 2 * RACE_CREATES && !seen[s], "seq %lld twice or out of range", s);
+			seen[s] = 1;
+			/* Each connection's own seqs rise. */
+			ck_assert(i == 0 || s > r[k].seqs[i - 1]);
+		}
+	}
+	snprintf(want, sizeof(want), "%d|%d|%d|%d", 2 * RACE_CREATES, 2 * RACE_CREATES, 2 * RACE_CREATES,
+	    2 * RACE_CREATES);
+	assert_side_value(m, "SELECT CONCAT_WS('|', t.last_seq, t.message_count, COUNT(m.seq), MAX(m.seq)) "
+	    "FROM threads t JOIN messages m ON m.thread_id = t.id WHERE t.id = UNHEX('" CREATE_THREAD_HEX(1) "')",
+	    want);
+	mysql_close(m);
+}
+END_TEST
+
+/* With sync_wait, the statement begins its transaction causally: it must
+ * still prepare (SET STATEMENT inside a compound statement) and run. */
+START_TEST(test_one_statement_create_with_sync_wait_runs)
+{
+	MYSQL *m = side_connection();
+	struct one_create o;
+
+	fresh_thread(m, CREATE_THREAD_HEX(2), CREATE_OWNER);
+	ts_db_free(db);
+	cfg.db_sync_wait = 1;
+	db = ts_db_new(&cfg);
+	create_init(&o, CREATE_THREAD_HEX(2), CREATE_OWNER, full_body);
+	ck_assert_int_eq(ts_messages_create(db, &o.c), TS_DB_OK);
+	ck_assert_int_eq(o.c.outcome, TS_CREATE_OK);
+	ck_assert_int_eq(o.seq, 1);
+	assert_created(m, CREATE_THREAD_HEX(2), 1, o.id, o.c.now);
+	create_done(&o);
+	mysql_close(m);
+}
+END_TEST
+
+/* A lock wait timeout inside the statement: rolled back by it, run again. */
+START_TEST(test_one_statement_create_waits_out_a_lock_and_is_run_again)
+{
+	MYSQL *admin = side_connection_as(1);
+	struct holder h;
+	struct one_create o;
+	pthread_t t;
+
+	side_query(admin, "SET GLOBAL innodb_lock_wait_timeout = 1");
+	ts_db_free(db);
+	db = ts_db_new(&cfg);
+	h.m = side_connection();
+	fresh_thread(h.m, CREATE_THREAD_HEX(3), CREATE_OWNER);
+	side_query(h.m, "START TRANSACTION");
+	side_query(h.m, "SELECT id FROM threads WHERE id = UNHEX('" CREATE_THREAD_HEX(3) "') FOR UPDATE");
+	mysql_free_result(mysql_store_result(h.m));
+	pthread_create(&t, NULL, release_later, &h);
+	create_init(&o, CREATE_THREAD_HEX(3), CREATE_OWNER, full_body);
+	ck_assert_int_eq(ts_messages_create(db, &o.c), TS_DB_OK);
+	pthread_join(t, NULL);
+	side_query(admin, "SET GLOBAL innodb_lock_wait_timeout = 50");
+	ck_assert_int_eq(o.c.outcome, TS_CREATE_OK);
+	ck_assert_int_eq(o.seq, 1);
+	assert_side_value(h.m, "SELECT CONCAT_WS('|', last_seq, message_count) FROM threads "
+	    "WHERE id = UNHEX('" CREATE_THREAD_HEX(3) "')", "1|1");
+	create_done(&o);
+	mysql_close(h.m);
+	mysql_close(admin);
+}
+END_TEST
+
+/*
+ * A connection lost while the statement runs: it may have committed, so it
+ * is never run again (503, as a COMMIT lost). Here it waits on a lock when
+ * it is killed, so nothing was written.
+ */
+START_TEST(test_one_statement_create_lost_midway_is_not_run_again)
+{
+	MYSQL *m = side_connection();
+	struct stream_killer k = { 0, 0 };
+	struct one_create o;
+	pthread_t t;
+
+	fresh_thread(m, CREATE_THREAD_HEX(4), CREATE_OWNER);
+	side_query(m, "START TRANSACTION");
+	side_query(m, "SELECT id FROM threads WHERE id = UNHEX('" CREATE_THREAD_HEX(4) "') FOR UPDATE");
+	mysql_free_result(mysql_store_result(m));
+	k.id = connection_id();
+	pthread_create(&t, NULL, kill_while_executing, &k);
+	create_init(&o, CREATE_THREAD_HEX(4), CREATE_OWNER, full_body);
+	ck_assert_int_eq(ts_messages_create(db, &o.c), TS_DB_UNAVAILABLE);
+	pthread_join(t, NULL);
+	ck_assert(k.killed);
+	side_query(m, "COMMIT");
+	assert_side_value(m, "SELECT CONCAT_WS('|', last_seq, message_count, (SELECT COUNT(*) FROM messages "
+	    "WHERE thread_id = threads.id)) FROM threads WHERE id = UNHEX('" CREATE_THREAD_HEX(4) "')", "0|0|0");
+	create_done(&o);
+	mysql_close(m);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -476,6 +878,13 @@ make_suite(void)
 	tcase_add_test(tc, test_connection_is_utf8mb4_and_utc);
 	tcase_add_test(tc, test_fetched_cells_are_the_servers_text);
 	tcase_add_test(tc, test_connection_killed_while_rows_stream_is_reopened_and_read_again);
+	tcase_add_test(tc, test_one_statement_create_writes_what_the_general_transaction_writes);
+	tcase_add_test(tc, test_one_statement_create_into_a_strangers_thread_changes_nothing);
+	tcase_add_test(tc, test_one_statement_create_after_a_message_from_the_future_takes_its_time);
+	tcase_add_test(tc, test_racing_one_statement_creates_take_every_seq_once);
+	tcase_add_test(tc, test_one_statement_create_with_sync_wait_runs);
+	tcase_add_test(tc, test_one_statement_create_waits_out_a_lock_and_is_run_again);
+	tcase_add_test(tc, test_one_statement_create_lost_midway_is_not_run_again);
 	suite_add_tcase(s, tc);
 	return s;
 }
