@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "log.h"
 
 static enum ts_log_level current_level = TS_LOG_INFO;
@@ -85,15 +86,10 @@ put_str(struct log_line *l, const char *s)
 static void
 put_uint(struct log_line *l, unsigned long long v, int width)
 {
-	char d[24];
-	int i = (int)sizeof(d);
+	char d[TS_DECIMAL_MAX];
 
-	d[--i] = '\0';
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while ((v > 0 || (int)sizeof(d) - 1 - i < width) && i > 0);
-	put_str(l, d + i);
+	ts_decimal(d, v, width);
+	put_str(l, d);
 }
 
 /* "ts=<utc> pid=<pid> level=<level> " */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "response.h"
 
 static const char *
@@ -248,14 +249,9 @@ head_str(struct head *h, const char *s)
 static void
 head_uint(struct head *h, unsigned long long v)
 {
-	char d[24];
-	size_t i = sizeof(d);
+	char d[TS_DECIMAL_MAX];
 
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	head_put(h, d + i, sizeof(d) - i);
+	head_put(h, d, ts_decimal(d, v, 1));
 }
 
 /* A header line (names and values are our own, never with a line break). */
