@@ -229,6 +229,16 @@ range_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q
 	}
 	if (count_total(c, &t, q, &r, &out->total) != 0 || apply_cursors(c, tid, q, &r) != 0)
 		goto out;
+	/*
+	 * A thread with no message (new, or cleared) has an empty page: its
+	 * message_count moves in the transaction of every insert, delete and
+	 * clear, so the range read would find nothing. (A cursor has already
+	 * been refused above: an empty thread has no message to name.)
+	 */
+	if (ts_db_cell_ll(&t.rows, 0, TS_TC_MESSAGE_COUNT) == 0) {
+		rc = take_page(c, q, 0, scan.reverse, out);
+		goto out;
+	}
 	if ((st = ts_msg_range_read(c->db, &r, q->limit + 1, q->offset, &out->rows)) != TS_DB_OK) {
 		ts_call_db(c, st);
 		goto out;

@@ -820,6 +820,46 @@ htest('clear after a batch continues numbering after the batch', async () => {
   assert.equal((await getThread(owner, t.id)).message_count, 2);
 });
 
+htest('an empty thread\'s page is two statements: its counters say it is empty', async () => {
+  const t = await newThread(owner);
+  // Both workers' connections open and their statements prepared.
+  for (let i = 0; i < 6; i++) await listOk(owner, t.id);
+  const statementsPerPage = async (query, n) => {
+    const base0 = questions();
+    const overhead = questions() - base0; // the SHOW STATUS itself
+    const q0 = questions();
+    for (let i = 0; i < n; i++) {
+      const page = await listOk(owner, t.id, query);
+      assert.deepEqual(page.data, [], JSON.stringify(query));
+      assert.equal(page.total, 0);
+      assert.equal(page.has_more, false);
+    }
+    return (questions() - q0 - overhead) / n;
+  };
+  // The page's one statement finds no row, the thread's read says it has no
+  // message: no range read (three statements before).
+  let per = await statementsPerPage({ limit: 20 }, 10);
+  assert.ok(per >= 2 && per <= 2.3, `statements per empty page: ${per}`);
+  // A filtered page reads the thread first (its counters give the total):
+  // that one statement is all an empty thread costs (two before).
+  per = await statementsPerPage({ limit: 20, order: 'asc', role: 'user' }, 10);
+  assert.ok(per >= 1 && per <= 1.3, `statements per empty filtered page: ${per}`);
+  // Cleared: empty again, and a cursor naming a cleared message is still refused.
+  const ms = [];
+  for (let i = 0; i < 3; i++) ms.push(await createMessage(owner, t.id, { role: 'user', content: `e${i}` }));
+  assert.equal((await listOk(owner, t.id)).total, 3);
+  assert.equal((await request('DELETE', msgsPath(t.id), { headers: owner.headers })).status, 204);
+  per = await statementsPerPage({ limit: 20 }, 5);
+  assert.ok(per >= 2 && per <= 2.4, `statements per cleared page: ${per}`);
+  const res = await request('GET', `${msgsPath(t.id)}?after=${ms[1].id}`, { headers: owner.headers });
+  assertValidation(res, ['query', 'after']);
+  // A message after the clear is seen at once.
+  const n = await createMessage(owner, t.id, { role: 'user', content: 'after the clear' });
+  const page = await listOk(owner, t.id);
+  assert.deepEqual(page.data.map((m) => m.id), [n.id]);
+  assert.equal(page.total, 1);
+});
+
 htest('literal route segments win: GET .../messages/batch and .../messages/context are 405 with Allow POST', async () => {
   const t = await newThread(owner);
   for (const seg of ['batch', 'context']) {
