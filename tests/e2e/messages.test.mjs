@@ -824,7 +824,7 @@ htest('an empty thread\'s page is two statements: its counters say it is empty',
   const t = await newThread(owner);
   // Both workers' connections open and their statements prepared.
   for (let i = 0; i < 6; i++) await listOk(owner, t.id);
-  const statementsPerPage = (query, n) => fewestStatementsPer(n, async (i) => {
+  const statementsPerPage = (query, n) => fewestStatementsPer(n, async () => {
     const page = await listOk(owner, t.id, query);
     assert.deepEqual(page.data, [], JSON.stringify(query));
     assert.equal(page.total, 0);
@@ -924,13 +924,8 @@ htest('a \\u0000 or an integer beyond 64 bits is a 422 only after the thread, ac
 // idle workers' purge steps (see fewestStatementsPer).
 const questions = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Questions'").split('\t')[1]);
 
-// Statements a request sends, from n requests in a row: the fewest of a few
-// trials. An idle worker's purge step (once a second, at once while dead rows
-// are left from earlier tests) adds statements to the global counter now and
-// then and never takes any away, so the fewest is the requests' own count; a
-// request that sends one statement more raises every trial.
 // What reading the counter adds to it (the client's own statements), the
-// fewest of a few reads for the same reason.
+// fewest of a few reads, for the reason fewestStatementsPer gives.
 function questionsOverhead() {
   let fewest = Infinity;
   for (let t = 0; t < 4; t++) {
@@ -940,6 +935,11 @@ function questionsOverhead() {
   return fewest;
 }
 
+// Statements a request sends, from n requests in a row: the fewest of a few
+// trials. An idle worker's purge step (once a second, at once while dead rows
+// are left from earlier tests) adds statements to the global counter now and
+// then and never takes any away, so the fewest is the requests' own count; a
+// request that sends one statement more raises every trial.
 async function fewestStatementsPer(n, once, trials = 4) {
   const overhead = questionsOverhead();
   let fewest = Infinity;
