@@ -1,4 +1,5 @@
 /* Log lines on stderr: one access line per request, plus errors and warnings. */
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,11 +111,32 @@ put_prefix(struct log_line *l, enum ts_log_level level)
 	put_str(l, " ");
 }
 
-/* One write a line keeps lines whole between processes sharing stderr. */
+/*
+ * Where a served worker's lines go: its pipe to the master (log_pipe.h), or
+ * -1 for stderr.
+ */
+static int line_fd = -1;
+
+void
+ts_log_to_fd(int fd)
+{
+	line_fd = fd;
+}
+
+/* A line is never more than a pipe takes in one piece. */
+_Static_assert(sizeof(((struct log_line *)0)->buf) <= PIPE_BUF, "a log line must fit PIPE_BUF");
+
+/*
+ * One write a line keeps lines whole between processes sharing stderr, and
+ * a line into a pipe goes in whole or not at all: a full pipe (the master
+ * behind) or a closed one sends it to stderr as before.
+ */
 static void
 emit(struct log_line *l)
 {
 	l->buf[l->n++] = '\n';
+	if (line_fd >= 0 && write(line_fd, l->buf, l->n) == (ssize_t)l->n)
+		return;
 	fwrite(l->buf, 1, l->n, stderr);
 }
 

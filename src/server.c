@@ -53,6 +53,7 @@
 #include "ts_limits.h"
 #include "listen.h"
 #include "log.h"
+#include "log_pipe.h"
 #include "purge.h"
 #include "server.h"
 #include "worker.h"
@@ -101,6 +102,10 @@ struct master {
 	unsigned char *overdue;         /* per slot: killed for its deadline */
 	pid_t *drainers;                /* retired workers draining kept connections, 0 when empty */
 	uint_least64_t *drain_since;    /* per drainer: ts_mono_ms() when it retired */
+	/* The read ends of the workers' log pipes: logs[d] drainer d's, logs[nworkers + i]
+	 * slot i's (older processes first, for lines stamped alike); entries of log_pool. */
+	struct ts_log_pipe **logs;
+	struct ts_log_pipe *log_pool;
 	unsigned int nworkers;          /* slots, and drainers at most */
 	unsigned int live;              /* workers in slots */
 	unsigned int draining;          /* drainers */
@@ -124,10 +129,54 @@ now_mono(struct timespec *ts)
 	clock_gettime(CLOCK_MONOTONIC, ts);
 }
 
+static struct ts_log_pipe **
+slot_log(struct master *m, unsigned int i)
+{
+	return &m->logs[m->nworkers + i];
+}
+
+static struct ts_log_pipe **
+drainer_log(struct master *m, unsigned int d)
+{
+	return &m->logs[d];
+}
+
+/* Every worker's lines so far, to the master's stderr (log_pipe.h). */
+static void
+drain_logs(struct master *m)
+{
+	ts_log_pipes_drain(m->logs, 2 * (size_t)m->nworkers, STDERR_FILENO);
+}
+
+/* A worker ended: what its pipe still holds, then the pipe closed. */
+static void
+end_log(struct master *m, struct ts_log_pipe *p)
+{
+	drain_logs(m);
+	ts_log_pipe_close(p);
+}
+
+/* Slot i's new pipe; the write end for its worker, or -1: it logs to
+ * stderr itself. */
+static int
+open_slot_log(struct master *m, unsigned int i)
+{
+	struct ts_log_pipe *p = *slot_log(m, i);
+	int wfd;
+
+	ts_log_pipe_close(p);
+	if (ts_log_pipe_open(p, &wfd) != 0) {
+		ts_log(TS_LOG_WARN, "log pipe: %s; the worker writes to stderr itself", strerror(errno));
+		return -1;
+	}
+	return wfd;
+}
+
 /* The child side of a fork: never returns into the caller's code. */
 static void __attribute__((noreturn))
-worker_main(struct master *m, unsigned int i)
+worker_main(struct master *m, unsigned int i, int log_fd)
 {
+	unsigned int k;
 	int status;
 
 #ifdef __linux__
@@ -135,6 +184,11 @@ worker_main(struct master *m, unsigned int i)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->self)
 		_exit(EXIT_SUCCESS);
 #endif
+	/* The other pipes are the master's to read. */
+	for (k = 0; k < 2 * m->nworkers; k++)
+		if (m->logs[k]->fd >= 0)
+			close(m->logs[k]->fd);
+	ts_log_to_fd(log_fd);
 	status = ts_worker_run(m->cfg, m->lis->fd, &m->board[i]);
 	/*
 	 * exit(), not _exit(): a sanitizer build checks the worker for leaks
@@ -150,6 +204,7 @@ spawn_missing(struct master *m)
 	struct timespec now;
 	unsigned int i;
 	pid_t pid;
+	int log_fd;
 
 	now_mono(&now);
 	if (elapsed_s(&now, &m->paused_until) > 0)
@@ -157,6 +212,7 @@ spawn_missing(struct master *m)
 	for (i = 0; i < m->nworkers; i++) {
 		if (m->pids[i] != 0)
 			continue;
+		log_fd = open_slot_log(m, i);
 		fflush(NULL);
 		atomic_store_explicit(&m->board[i], 0, memory_order_relaxed);
 		m->overdue[i] = 0;
@@ -164,12 +220,17 @@ spawn_missing(struct master *m)
 		if (pid < 0) {
 			ts_log(TS_LOG_ERROR, "fork: %s; retrying in %d s", strerror(errno),
 			    WORKER_CRASH_PAUSE_SECONDS);
+			if (log_fd >= 0)
+				close(log_fd);
+			ts_log_pipe_close(*slot_log(m, i));
 			m->paused_until = now;
 			m->paused_until.tv_sec += WORKER_CRASH_PAUSE_SECONDS;
 			return;
 		}
 		if (pid == 0)
-			worker_main(m, i);
+			worker_main(m, i, log_fd);
+		if (log_fd >= 0)
+			close(log_fd);
 		m->pids[i] = pid;
 		m->live++;
 	}
@@ -235,12 +296,14 @@ reap(struct master *m)
 			if (m->pids[i] == pid) {
 				m->pids[i] = 0;
 				m->live--;
+				end_log(m, *slot_log(m, i));
 				log_exit(m, pid, st, m->overdue[i]);
 				break;
 			}
 			if (m->drainers[i] == pid) {
 				m->drainers[i] = 0;
 				m->draining--;
+				end_log(m, *drainer_log(m, i));
 				log_exit(m, pid, st, m->drain_since[i] == 0);
 				break;
 			}
@@ -256,6 +319,7 @@ reap(struct master *m)
 static void
 release_retiring(struct master *m)
 {
+	struct ts_log_pipe *free_pipe;
 	unsigned int i, d;
 
 	for (i = 0; i < m->nworkers; i++) {
@@ -268,6 +332,10 @@ release_retiring(struct master *m)
 			return;
 		m->drainers[d] = m->pids[i];
 		m->drain_since[d] = ts_mono_ms();
+		/* Its pipe goes with it; the slot takes the free place's. */
+		free_pipe = *drainer_log(m, d);
+		*drainer_log(m, d) = *slot_log(m, i);
+		*slot_log(m, i) = free_pipe;
 		m->draining++;
 		m->pids[i] = 0;
 		m->live--;
@@ -399,6 +467,38 @@ stop_workers(struct master *m, const sigset_t *set)
 	}
 	m->live = 0;
 	m->draining = 0;
+	drain_logs(m);
+}
+
+/* The log pipes' places, each without a pipe yet. -1 out of memory. */
+static int
+log_pipes_new(struct master *m, unsigned int nworkers)
+{
+	unsigned int k;
+
+	if ((m->log_pool = calloc(2 * (size_t)nworkers, sizeof(*m->log_pool))) == NULL ||
+	    (m->logs = calloc(2 * (size_t)nworkers, sizeof(*m->logs))) == NULL)
+		return -1;
+	for (k = 0; k < 2 * nworkers; k++) {
+		m->log_pool[k].fd = -1;
+		m->logs[k] = &m->log_pool[k];
+	}
+	return 0;
+}
+
+/* Closes and frees them, after a last read. */
+static void
+log_pipes_free(struct master *m)
+{
+	unsigned int k;
+
+	if (m->logs != NULL) {
+		drain_logs(m);
+		for (k = 0; k < 2 * m->nworkers; k++)
+			ts_log_pipe_close(m->logs[k]);
+	}
+	free(m->logs);
+	free(m->log_pool);
 }
 
 /* Restricts TCP peers through libfcgi when the operator has not. */
@@ -478,7 +578,8 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 	if ((m.pids = calloc(nworkers, sizeof(*m.pids))) == NULL ||
 	    (m.overdue = calloc(nworkers, sizeof(*m.overdue))) == NULL ||
 	    (m.drainers = calloc(nworkers, sizeof(*m.drainers))) == NULL ||
-	    (m.drain_since = calloc(nworkers, sizeof(*m.drain_since))) == NULL) {
+	    (m.drain_since = calloc(nworkers, sizeof(*m.drain_since))) == NULL ||
+	    log_pipes_new(&m, nworkers) != 0) {
 		ts_log(TS_LOG_ERROR, "out of memory");
 		goto out;
 	}
@@ -531,6 +632,7 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 			signal_workers(&m, SIGHUP);
 		}
 		reap(&m);
+		drain_logs(&m);
 		release_retiring(&m);
 		kill_overdue(&m);
 		kill_overdue_drainers(&m);
@@ -545,6 +647,7 @@ out:
 	free(m.overdue);
 	free(m.drainers);
 	free(m.drain_since);
+	log_pipes_free(&m);
 	if (have_chld)
 		sigaction(SIGCHLD, &old_chld, NULL);
 	if (have_mask)

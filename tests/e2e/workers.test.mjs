@@ -166,6 +166,27 @@ test('a worker recycles after max_requests and every request is still answered',
     assert.equal(fs.existsSync(srv.sock), false, 'the socket file was left behind');
   });
 
+test('a worker killed with SIGKILL loses none of the access lines it wrote, and they come before the master says so',
+  { skip: needsHarness }, async (t) => {
+    const srv = await startServer(t, { workers: 1 });
+    const worker = childrenOf(srv.child.pid)[0];
+    assert.ok(worker, 'no worker');
+    for (let i = 0; i < 20; i++) {
+      const r = await fcgi.request(srv.sock, { uri: `${srv.base}/api/health?kill=${i}` });
+      assert.equal(r.status, 200, `request ${i}: ${r.error}`);
+    }
+    // At once: the master reads the worker's pipe on its turns (every 0.2 s).
+    process.kill(worker, 'SIGKILL');
+    const said = await waitFor(() => /worker \d+ killed by signal 9/.test(srv.stderr), 3000);
+    assert.ok(said, `the master did not report the kill\n${srv.stderr}`);
+    const lines = [...srv.stderr.matchAll(/pid=(\d+) level=info access method=GET path="\/api\/health" .*\n/g)];
+    assert.equal(lines.length, 20, `access lines lost\n${srv.stderr}`);
+    for (const m of lines) assert.equal(Number(m[1]), worker);
+    const lastLine = lines[lines.length - 1];
+    assert.ok(lastLine.index < srv.stderr.search(/worker \d+ killed by signal 9/),
+      `the worker's lines came after the master's report\n${srv.stderr}`);
+  });
+
 test('SIGTERM with idle workers stops the master and its workers within 2 s, exit 0',
   { skip: needsHarness }, async (t) => {
     const srv = await startServer(t, { workers: 2 });

@@ -1,0 +1,43 @@
+/*
+ * A served worker's log lines on their way through the master.
+ *
+ * Each worker the master forks writes its lines (src/log.c) into its own
+ * pipe instead of the log file every worker shares: a write into a pipe
+ * nobody sleeps on costs a worker far less than an append to a file seven
+ * other processes append to (bench/README.md, round 12). The master reads
+ * every pipe on each of its turns and after a worker ends, and writes the
+ * lines to its stderr in the order of their time stamps, so a worker that
+ * dies, even by SIGKILL, loses none of the lines it wrote.
+ */
+#ifndef TS_LOG_PIPE_H
+#define TS_LOG_PIPE_H
+
+#include <stddef.h>
+
+/* What is read from a pipe at a time; a line is at most 2 KiB (src/log.c). */
+#define TS_LOG_PIPE_CHUNK 16384
+
+struct ts_log_pipe {
+	int fd;                         /* the read end, -1 when none */
+	int more;                       /* the last read filled the room: there may be more */
+	unsigned int reads;             /* reads left in the current drain */
+	size_t start, len;              /* unread lines: buf[start .. start + len) */
+	char buf[TS_LOG_PIPE_CHUNK];
+};
+
+/* A new pipe: p holds its read end, *write_fd the writer's (both
+ * non-blocking, close-on-exec). 0, or -1 with errno. */
+int ts_log_pipe_open(struct ts_log_pipe *p, int *write_fd);
+
+/* Closes p's read end (after ts_log_pipes_drain has read what was left). */
+void ts_log_pipe_close(struct ts_log_pipe *p);
+
+/*
+ * Reads every open pipe of p[0..n) until each would block or has ended,
+ * and writes the whole lines read to out_fd, merged by their time stamps
+ * (each pipe's own lines stay in their order), in writes of at most
+ * PIPE_BUF bytes that end at a line's end.
+ */
+void ts_log_pipes_drain(struct ts_log_pipe *const *p, size_t n, int out_fd);
+
+#endif
