@@ -17,11 +17,16 @@
 /* What is read from a pipe at a time; a line is at most 2 KiB (src/log.c). */
 #define TS_LOG_PIPE_CHUNK 16384
 
+/* The most pipes one drain reads: a slot's and a drainer's per worker. */
+#define TS_LOG_PIPES_MAX 512
+
 struct ts_log_pipe {
 	int fd;                         /* the read end, -1 when none */
+	int ended;                      /* its worker has exited: read it to the end */
 	int more;                       /* the last read filled the room: there may be more */
-	unsigned int reads;             /* reads left in the current drain */
+	unsigned int reads;             /* reads left in the current drain (unless ended) */
 	size_t start, len;              /* unread lines: buf[start .. start + len) */
+	size_t next;                    /* the length of the next whole line, 0 if none */
 	char buf[TS_LOG_PIPE_CHUNK];
 };
 
@@ -33,10 +38,14 @@ int ts_log_pipe_open(struct ts_log_pipe *p, int *write_fd);
 void ts_log_pipe_close(struct ts_log_pipe *p);
 
 /*
- * Reads every open pipe of p[0..n) until each would block or has ended,
- * and writes the whole lines read to out_fd, merged by their time stamps
- * (each pipe's own lines stay in their order), in writes of at most
- * PIPE_BUF bytes that end at a line's end.
+ * Reads every open pipe of p[0..n) (n at most TS_LOG_PIPES_MAX) until each
+ * would block, has ended or has had its share of reads (a pipe marked
+ * ended is read to its end), and writes the whole lines read to out_fd,
+ * merged by their time stamps (each pipe's own lines stay in their order;
+ * alike, the lower index first), in writes of at most PIPE_BUF bytes that
+ * end at a line's end. Lines are in time order within one drain; a line
+ * that waits for the next drain, or that a worker wrote to stderr itself,
+ * may come after a later one.
  */
 void ts_log_pipes_drain(struct ts_log_pipe *const *p, size_t n, int out_fd);
 

@@ -141,19 +141,13 @@ drainer_log(struct master *m, unsigned int d)
 	return &m->logs[d];
 }
 
+_Static_assert(2 * TS_CEILING_WORKERS <= TS_LOG_PIPES_MAX, "a drain reads every worker's pipe");
+
 /* Every worker's lines so far, to the master's stderr (log_pipe.h). */
 static void
 drain_logs(struct master *m)
 {
 	ts_log_pipes_drain(m->logs, 2 * (size_t)m->nworkers, STDERR_FILENO);
-}
-
-/* A worker ended: what its pipe still holds, then the pipe closed. */
-static void
-end_log(struct master *m, struct ts_log_pipe *p)
-{
-	drain_logs(m);
-	ts_log_pipe_close(p);
 }
 
 /* Slot i's new pipe; the write end for its worker, or -1: it logs to
@@ -283,11 +277,51 @@ log_exit(struct master *m, pid_t pid, int st, int overdue)
 	}
 }
 
-/* Collects every exited worker and drainer and frees its place. */
+/* A worker that exited, until the master has said so. */
+struct reaped {
+	pid_t pid;
+	int st;
+	int overdue;                    /* killed for its deadline (log_exit) */
+	struct ts_log_pipe *log;        /* its pipe, to read to the end and close */
+};
+
+/* Workers reaped at a time before saying so: one drain of the pipes for all. */
+#define REAP_BATCH 32
+
+/* Everything the ended workers wrote, then each pipe closed and each end said. */
+static void
+report_reaped(struct master *m, const struct reaped *r, size_t n)
+{
+	size_t k;
+
+	if (n == 0)
+		return;
+	drain_logs(m);
+	for (k = 0; k < n; k++) {
+		ts_log_pipe_close(r[k].log);
+		log_exit(m, r[k].pid, r[k].st, r[k].overdue);
+	}
+}
+
+/* Marks pid's pipe ended (read to its end) and notes it in r. */
+static void
+note_reaped(struct reaped *r, pid_t pid, int st, int overdue, struct ts_log_pipe *log)
+{
+	log->ended = 1;
+	r->pid = pid;
+	r->st = st;
+	r->overdue = overdue;
+	r->log = log;
+}
+
+/* Collects every exited worker and drainer and frees its place; what each
+ * wrote to its pipe is logged before how it ended. */
 static void
 reap(struct master *m)
 {
+	struct reaped r[REAP_BATCH];
 	unsigned int i;
+	size_t n = 0;
 	pid_t pid;
 	int st;
 
@@ -296,19 +330,22 @@ reap(struct master *m)
 			if (m->pids[i] == pid) {
 				m->pids[i] = 0;
 				m->live--;
-				end_log(m, *slot_log(m, i));
-				log_exit(m, pid, st, m->overdue[i]);
+				note_reaped(&r[n++], pid, st, m->overdue[i], *slot_log(m, i));
 				break;
 			}
 			if (m->drainers[i] == pid) {
 				m->drainers[i] = 0;
 				m->draining--;
-				end_log(m, *drainer_log(m, i));
-				log_exit(m, pid, st, m->drain_since[i] == 0);
+				note_reaped(&r[n++], pid, st, m->drain_since[i] == 0, *drainer_log(m, i));
 				break;
 			}
 		}
+		if (n == REAP_BATCH) {
+			report_reaped(m, r, n);
+			n = 0;
+		}
 	}
+	report_reaped(m, r, n);
 }
 
 /*
@@ -456,6 +493,7 @@ stop_workers(struct master *m, const sigset_t *set)
 			break;
 		/* A worker stuck past its deadline need not hold the stop up. */
 		kill_overdue(m);
+		drain_logs(m);
 		wait_signal(set, left < MASTER_TICK_SECONDS ? left : MASTER_TICK_SECONDS);
 	}
 	ts_log(TS_LOG_WARN, "%u workers still busy after %d s: killing them", m->live,
@@ -467,7 +505,6 @@ stop_workers(struct master *m, const sigset_t *set)
 	}
 	m->live = 0;
 	m->draining = 0;
-	drain_logs(m);
 }
 
 /* The log pipes' places, each without a pipe yet. -1 out of memory. */
@@ -493,6 +530,9 @@ log_pipes_free(struct master *m)
 	unsigned int k;
 
 	if (m->logs != NULL) {
+		/* Every worker is gone: each pipe is read to its end. */
+		for (k = 0; k < 2 * m->nworkers; k++)
+			m->logs[k]->ended = 1;
 		drain_logs(m);
 		for (k = 0; k < 2 * m->nworkers; k++)
 			ts_log_pipe_close(m->logs[k]);

@@ -87,9 +87,9 @@ START_TEST(test_many_lines_all_out_whole)
 	ck_assert_int_eq(ts_log_pipe_open(b, &wb), 0);
 	memset(what, 'x', sizeof(what) - 1);
 	what[sizeof(what) - 1] = '\0';
-	for (i = 0; i < 300; i++)
-		put(wa, i / 1000, i % 1000, what);      /* 300 x ~250 bytes: > TS_LOG_PIPE_CHUNK */
-	put(wb, 0, 150, "from b");
+	for (i = 0; i < 200; i++)
+		put(wa, i / 1000, i % 1000, what);      /* 200 x ~250 bytes: > TS_LOG_PIPE_CHUNK, < 64 KiB */
+	put(wb, 0, 100, "from b");
 	close(wa);      /* the worker ended: what it wrote is still read */
 	out = drained(p, 2);
 	for (line = strtok_r(out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
@@ -98,14 +98,41 @@ START_TEST(test_many_lines_all_out_whole)
 			b_at = n;
 		n++;
 	}
-	ck_assert_int_eq(n, 301);
-	ck_assert_int_eq(b_at, 151);    /* after a's 0.150, stamped alike: a is the earlier pipe */
+	ck_assert_int_eq(n, 201);
+	ck_assert_int_eq(b_at, 101);    /* after a's 0.100, stamped alike: a is the earlier pipe */
 	free(out);
 	close(wb);
 	ts_log_pipe_close(a);
 	ts_log_pipe_close(b);
 	free(a);
 	free(b);
+}
+END_TEST
+
+/* An ended worker's pipe is read to its end in one drain, however much it
+ * holds (a pipe can be larger than one drain's share of reads). */
+START_TEST(test_ended_pipe_read_to_the_end)
+{
+	struct ts_log_pipe *a = malloc(sizeof(*a)), *p[1] = { a };
+	char what[200], *out, *c;
+	int wa, i, n = 0;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(ts_log_pipe_open(a, &wa), 0);
+	ck_assert_int_ge(fcntl(wa, F_SETPIPE_SZ, 1024 * 1024), 1024 * 1024);
+	memset(what, 'y', sizeof(what) - 1);
+	what[sizeof(what) - 1] = '\0';
+	for (i = 0; i < 3000; i++)
+		put(wa, i / 1000, i % 1000, what);      /* ~750 KB */
+	close(wa);
+	a->ended = 1;
+	out = drained(p, 1);
+	for (c = out; (c = strchr(c, '\n')) != NULL; c++)
+		n++;
+	ck_assert_int_eq(n, 3000);
+	free(out);
+	ts_log_pipe_close(a);
+	free(a);
 }
 END_TEST
 
@@ -177,6 +204,7 @@ make_suite(void)
 
 	tcase_add_test(tc, test_lines_merge_by_time_and_keep_each_pipes_order);
 	tcase_add_test(tc, test_many_lines_all_out_whole);
+	tcase_add_test(tc, test_ended_pipe_read_to_the_end);
 	tcase_add_test(tc, test_unstamped_line_passed_on);
 	tcase_add_test(tc, test_full_pipe_falls_back_to_stderr);
 	suite_add_tcase(s, tc);
