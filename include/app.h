@@ -20,6 +20,7 @@ struct ts_app {
 	const struct ts_config *cfg;
 	struct ts_db *db;
 	struct ts_auth_cache *auth_cache; /* owned; NULL: tokens verified in full every time */
+	struct ts_page_cache *pages;    /* owned; NULL: no page is kept (page_cache.h) */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "page_cache.h"
 #include "problem.h"
 
 struct ts_call {
@@ -22,6 +23,8 @@ struct ts_call {
 	 * is not found, and a thread started by ts_thread_start goes into it.
 	 * NULL: any namespace, and "" for a new thread. Borrowed. */
 	const char *namespace_;
+	/* The worker's kept pages (page_cache.h), borrowed; NULL: none kept. */
+	struct ts_page_cache *pages;
 	struct ts_problem problem;      /* set when an operation returns -1 */
 };
 

@@ -63,4 +63,12 @@ enum ts_db_status ts_message_table_delete(struct ts_db *db, const unsigned char 
 enum ts_db_status ts_message_table_page(struct ts_db *db, const unsigned char *tid,
     const unsigned char *cursor, const char *caller, int upward, long long limit, struct ts_db_rows *rows);
 
+/*
+ * The same thread columns alone (up to TS_PC_MESSAGE) for the same caller:
+ * one row, or none when there is no such thread. What a kept page is
+ * checked against (src/page_cache.c).
+ */
+enum ts_db_status ts_message_table_page_thread(struct ts_db *db, const unsigned char *tid,
+    const char *caller, struct ts_db_rows *rows);
+
 #endif

@@ -55,6 +55,8 @@ enum ts_sql {
 	TS_SQL_MESSAGE_DELETE,
 	TS_SQL_THREAD_AFTER_DELETE,
 	TS_SQL_THREAD_CLEAR_COUNTERS,
+	TS_SQL_THREAD_PAGE_CHANGED,
+	TS_SQL_PAGE_THREAD,
 	TS_SQL_MESSAGE_PURGE_ONE,
 	TS_SQL_PURGE_NEXT,
 	TS_SQL_PURGE_CHUNK,
@@ -128,14 +130,16 @@ enum ts_message_col {
 
 /*
  * The columns of a page statement (TS_SQL_PAGE_*): the thread's owner_id,
- * visibility and message_count, the sharing flag, and whether the page was
+ * visibility and message_count, the sharing flag, whether the page was
  * read for a caller who may read it (TS_PC_READABLE, 1 or 0; see
- * PAGE_READABLE in sql.c) on every row, then the message columns (enum
- * ts_message_col) from TS_PC_MESSAGE on.
+ * PAGE_READABLE in sql.c), and the thread's row_id and page_version (what
+ * a kept page is checked against, src/page_cache.c) on every row, then the
+ * message columns (enum ts_message_col) from TS_PC_MESSAGE on.
+ * TS_SQL_PAGE_THREAD reads the thread's columns alone, up to TS_PC_MESSAGE.
  */
 enum ts_page_col {
 	TS_PC_OWNER, TS_PC_VISIBILITY, TS_PC_MESSAGE_COUNT, TS_PC_SHARING_FLAG,
-	TS_PC_READABLE,
+	TS_PC_READABLE, TS_PC_ROW_ID, TS_PC_PAGE_VERSION,
 	TS_PC_MESSAGE,
 	TS_PC__COUNT = TS_PC_MESSAGE + TS_MC__COUNT
 };

@@ -27,6 +27,9 @@ struct ts_thread {
 
 void ts_thread_release(struct ts_thread *t);
 
+/* The answer for a thread that is not there: -1 with 404 NOT_FOUND. */
+int ts_thread_missing(struct ts_call *c);
+
 /* Thread id for op: 404 when there is none, then 401 or 403
  * (API reference: The access matrix). */
 int ts_thread_open(struct ts_call *c, const uuid_t id, enum ts_op op, struct ts_thread *t);

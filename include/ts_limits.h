@@ -234,6 +234,15 @@
 /* Transactions that hit a deadlock or lock wait timeout are run again this often. */
 #define TS_DB_MAX_TXN_ATTEMPTS 8
 /*
+ * Pages a worker keeps (src/page_cache.c): at most this many, of at most
+ * TS_PAGE_CACHE_BYTES of rows in all, each page at most
+ * TS_PAGE_CACHE_PAGE_BYTES (a larger one is not kept). A worker's resident
+ * memory stays under 8 MiB with them (bench/README.md: Memory).
+ */
+#define TS_PAGE_CACHE_ENTRIES 64
+#define TS_PAGE_CACHE_BYTES (1024 * 1024)
+#define TS_PAGE_CACHE_PAGE_BYTES (128 * 1024)
+/*
  * FastCGI keep-alive (nginx's fastcgi_keep_conn): a worker holds at most
  * this many connections the web server keeps open between requests, and
  * stops accepting new ones at the limit (other workers take them). Each is

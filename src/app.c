@@ -174,6 +174,7 @@ ts_handle_request(struct ts_app *app, const struct ts_request_source *src,
 	ctx.call.db = app->db;
 	ctx.call.cfg = app->cfg;
 	ctx.call.caller = &ctx.principal;
+	ctx.call.pages = app->pages;
 	ts_problem_init(&ctx.call.problem);
 	if (ts_request_init(&req, src, app->cfg->base_path) != 0) {
 		ts_fail(&ctx, TS_E_INTERNAL, NULL);

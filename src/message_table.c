@@ -53,7 +53,8 @@ struct update_args {
 };
 
 /* A live snapshot that shows the message keeps it as it was (one check,
- * share_store.h); then the change. */
+ * share_store.h); then the change, and the thread's page version with it
+ * (sql/006_page_version.sql). */
 static enum ts_db_status
 update_txn(struct ts_db *db, void *arg)
 {
@@ -67,11 +68,13 @@ update_txn(struct ts_db *db, void *arg)
 		ts_p_int(c->has_text),
 		ts_p_blob(a->mid, 16), ts_p_blob(a->tid, 16),
 	};
+	struct ts_db_param thread = ts_p_blob(a->tid, 16);
 	enum ts_db_status st;
 
-	if ((st = ts_share_store_before_write(db, a->tid, a->mid, 0)) != TS_DB_OK)
+	if ((st = ts_share_store_before_write(db, a->tid, a->mid, 0)) != TS_DB_OK ||
+	    (st = ts_db_exec(db, TS_SQL_MESSAGE_UPDATE, p, sizeof(p) / sizeof(p[0]), NULL, NULL)) != TS_DB_OK)
 		return st;
-	return ts_db_exec(db, TS_SQL_MESSAGE_UPDATE, p, sizeof(p) / sizeof(p[0]), NULL, NULL);
+	return ts_db_exec(db, TS_SQL_THREAD_PAGE_CHANGED, &thread, 1, NULL, NULL);
 }
 
 enum ts_db_status
@@ -139,4 +142,15 @@ ts_message_table_page(struct ts_db *db, const unsigned char *tid, const unsigned
 		p[n++] = ts_p_blob(cursor, 16);
 	p[n++] = ts_p_int(limit);
 	return ts_db_exec(db, ids[cursor != NULL][upward != 0], p, n, rows, NULL);
+}
+
+enum ts_db_status
+ts_message_table_page_thread(struct ts_db *db, const unsigned char *tid, const char *caller,
+    struct ts_db_rows *rows)
+{
+	struct ts_db_param p[2];
+
+	p[0] = caller != NULL ? ts_p_str(caller, strlen(caller)) : ts_p_null();
+	p[1] = ts_p_blob(tid, 16);
+	return ts_db_exec(db, TS_SQL_PAGE_THREAD, p, 2, rows, NULL);
 }

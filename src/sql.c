@@ -89,8 +89,10 @@
  * long way (API reference: The access matrix).
  */
 #define PAGE_READABLE "(BINARY t.owner_id = BINARY ? OR (s.value = 'true' AND t.visibility <> 0))"
-#define PAGE_SELECT "SELECT t.owner_id, t.visibility, t.message_count, s.value, " PAGE_READABLE ", " \
-	MESSAGE_COLS_OF("m.") " FROM threads t LEFT JOIN system_settings s ON s.name = 'public_sharing'"
+#define PAGE_THREAD_COLS "t.owner_id, t.visibility, t.message_count, s.value, " PAGE_READABLE ", " \
+	"t.row_id, t.page_version"
+#define PAGE_FROM_THREAD " FROM threads t LEFT JOIN system_settings s ON s.name = 'public_sharing'"
+#define PAGE_SELECT "SELECT " PAGE_THREAD_COLS ", " MESSAGE_COLS_OF("m.") PAGE_FROM_THREAD
 #define PAGE_ONLY_READABLE " AND (" PAGE_READABLE " OR m.seq = t.last_seq)"
 #define PAGE_ALL PAGE_SELECT " JOIN messages m FORCE INDEX (PRIMARY) ON m.thread_id = t.id" \
 	" AND m.seq > t.cleared_seq" PAGE_ONLY_READABLE " WHERE t.id = ?"
@@ -148,7 +150,8 @@
 #define THREAD_NEXT_SEQ "UPDATE threads SET last_seq = LAST_INSERT_ID(last_seq + ?), " \
 	"message_count = message_count + ?, user_count = user_count + ?, " \
 	"assistant_count = assistant_count + ?, system_count = system_count + ?, " \
-	"tool_count = tool_count + ?, last_message_at = ?, updated_at = ? " \
+	"tool_count = tool_count + ?, last_message_at = ?, updated_at = ?, " \
+	"page_version = page_version + 1 " \
 	"WHERE id = ? AND BINARY owner_id = BINARY ? " \
 	"AND (last_message_at IS NULL OR last_message_at <= ?)"
 /* A message row: every column a parameter (enum ts_message_col), but the
@@ -240,7 +243,8 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"visibility = CASE WHEN ? THEN ? ELSE visibility END, "
 		"namespace = CASE WHEN ? THEN ? ELSE namespace END, "
 		"metadata = CASE WHEN ? THEN ? ELSE metadata END, "
-		"updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND BINARY owner_id = BINARY ?",
+		"updated_at = UTC_TIMESTAMP(3), page_version = page_version + 1 "
+		"WHERE id = ? AND BINARY owner_id = BINARY ?",
 		TS_SQLF_NONE },
 	/*
 	 * Deleting a thread or clearing its messages (src/thread_store.c): a
@@ -367,12 +371,15 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"tool_count = tool_count - ?, "
 		"last_message_at = (SELECT m.created_at FROM messages m WHERE m.thread_id = threads.id "
 		"AND m.seq > threads.cleared_seq ORDER BY m.seq DESC LIMIT 1), "
-		"updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+		"updated_at = UTC_TIMESTAMP(3), page_version = page_version + 1 WHERE id = ?",
 		TS_SQLF_NONE },
 	[TS_SQL_THREAD_CLEAR_COUNTERS] = {
 		"UPDATE threads SET cleared_seq = last_seq, message_count = 0, user_count = 0, "
 		"assistant_count = 0, system_count = 0, tool_count = 0, last_message_at = NULL, "
-		"updated_at = UTC_TIMESTAMP(3) WHERE id = ?", TS_SQLF_NONE },
+		"updated_at = UTC_TIMESTAMP(3), page_version = page_version + 1 WHERE id = ?", TS_SQLF_NONE },
+	/* A change to one of the thread's messages that moved no counter. */
+	[TS_SQL_THREAD_PAGE_CHANGED] = {
+		"UPDATE threads SET page_version = page_version + 1 WHERE id = ?", TS_SQLF_NONE },
 	/* A dead row in the way of a message_id used again: parameters thread, seq. */
 	[TS_SQL_MESSAGE_PURGE_ONE] = {
 		"DELETE FROM messages WHERE thread_id = ? AND seq = ?", TS_SQLF_NONE },
@@ -405,6 +412,9 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	/* parameters: caller, caller, thread, cursor, LIMIT */
 	[TS_SQL_PAGE_UP_FROM] = { PAGE_FROM(">") " ORDER BY m.seq ASC LIMIT ?", CAUSAL_READ },
 	[TS_SQL_PAGE_DOWN_FROM] = { PAGE_FROM("<") " ORDER BY m.seq DESC LIMIT ?", CAUSAL_READ },
+	/* The page statements' thread columns alone, to check a kept page
+	 * (src/page_cache.c); parameters: caller, thread. */
+	[TS_SQL_PAGE_THREAD] = { "SELECT " PAGE_THREAD_COLS PAGE_FROM_THREAD " WHERE t.id = ?", CAUSAL_READ },
 	/* A new link: the owner's thread locked (links and message writes of
 	 * one thread queue here), what a snapshot records, and how many links
 	 * of the thread are not revoked (the cap). Parameters: thread, owner. */

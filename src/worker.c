@@ -47,6 +47,7 @@
 #include "fcgi_io.h"
 #include "ids.h"
 #include "log.h"
+#include "page_cache.h"
 #include "purge.h"
 #include "ts_limits.h"
 #include "worker.h"
@@ -413,7 +414,8 @@ worker_start(struct worker *w)
 	}
 	/* Lazy: the connection opens with the first request that needs it. */
 	if ((w->app.db = ts_db_new(w->cfg)) == NULL ||
-	    (w->app.auth_cache = ts_auth_cache_new(w->cfg)) == NULL) {
+	    (w->app.auth_cache = ts_auth_cache_new(w->cfg)) == NULL ||
+	    (w->app.pages = ts_page_cache_new()) == NULL) {
 		ts_log(TS_LOG_ERROR, "worker: out of memory");
 		return -1;
 	}
@@ -437,6 +439,7 @@ worker_end(struct worker *w)
 	stop_watch_close(&w->stop);
 	ts_db_free(w->app.db);
 	ts_auth_cache_free(w->app.auth_cache);
+	ts_page_cache_free(w->app.pages);
 }
 
 int

@@ -91,6 +91,85 @@ take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int r
 }
 
 /*
+ * Access on a page statement's thread columns (row, from TS_PC_OWNER):
+ * 0 readable, -1 refused (the call's answer is set), 1 allowed yet read as
+ * a caller who may not read it (the long way decides).
+ */
+static int
+page_access(struct ts_call *c, const struct ts_db_cell *row)
+{
+	if (ts_thread_allows(c, &row[TS_PC_SHARING_FLAG], &row[TS_PC_VISIBILITY], row[TS_PC_OWNER].data,
+	    TS_OP_READ) != 0)
+		return -1;
+	return row[TS_PC_READABLE].data != NULL && strcmp(row[TS_PC_READABLE].data, "1") == 0 ? 0 : 1;
+}
+
+/* What the one statement is asked for q: the key its page is kept under. */
+static struct ts_page_key
+page_key(const struct ts_call *c, const uuid_t tid, const struct ts_message_query *q)
+{
+	struct ts_page_key k = { tid, q->has_after ? q->after : q->has_before ? q->before : NULL,
+		ts_page_scan_for(q->order, cursor_kind(q)).upward, q->limit + 1, ts_call_sub(c) };
+
+	return k;
+}
+
+/*
+ * Page k when the worker keeps it (include/page_cache.h): the thread's row
+ * is read alone and decides, as it is now: no thread is the 404, a refused
+ * caller the 401 or 403 (from the row, whatever was kept), and the kept rows
+ * are the page while the row_id and page_version are those they were read
+ * at. 0 or -1: done; 1: not kept, or no longer the page (forgotten), and
+ * the page statement is to run.
+ */
+static int
+kept_page(struct ts_call *c, const struct ts_page_key *k, const struct ts_message_query *q, int reverse,
+    struct ts_message_page *out)
+{
+	struct ts_db_rows thread;
+	const struct ts_db_cell *row;
+	long long row_id, version;
+	enum ts_db_status st;
+	int rc;
+
+	if (!ts_page_cache_peek(c->pages, k, &row_id, &version))
+		return 1;
+	if ((st = ts_message_table_page_thread(c->db, k->tid, k->caller, &thread)) != TS_DB_OK)
+		return ts_call_db(c, st);
+	if (thread.nrows != 1) {
+		ts_db_rows_free(&thread);
+		return ts_thread_missing(c);
+	}
+	row = ts_db_cell(&thread, 0, 0);
+	if ((rc = page_access(c, row)) < 0) {
+		ts_db_rows_free(&thread);
+		return -1;
+	}
+	if (rc == 0 && row[TS_PC_ROW_ID].data != NULL && row[TS_PC_PAGE_VERSION].data != NULL &&
+	    strtoll(row[TS_PC_ROW_ID].data, NULL, 10) == row_id &&
+	    strtoll(row[TS_PC_PAGE_VERSION].data, NULL, 10) == version &&
+	    ts_page_cache_copy(c->pages, k, &out->rows) == 0) {
+		out->total = strtoll(row[TS_PC_MESSAGE_COUNT].data, NULL, 10);
+		ts_db_rows_free(&thread);
+		return take_page(c, q, TS_PC_MESSAGE, reverse, out);
+	}
+	ts_db_rows_free(&thread);
+	ts_page_cache_drop(c->pages, k);
+	return 1;
+}
+
+/* Keeps page k's rows (NULL: the thread only), read at the thread's row_id
+ * and page_version in the row's columns. */
+static void
+keep_page(struct ts_call *c, const struct ts_page_key *k, const struct ts_db_cell *row,
+    const struct ts_db_rows *rows)
+{
+	if (row[TS_PC_ROW_ID].data != NULL && row[TS_PC_PAGE_VERSION].data != NULL)
+		ts_page_cache_put(c->pages, k, rows, strtoll(row[TS_PC_ROW_ID].data, NULL, 10),
+		    strtoll(row[TS_PC_PAGE_VERSION].data, NULL, 10));
+}
+
+/*
  * An unfiltered page in one statement (TS_SQL_PAGE_*): the rows come with
  * the thread's owner and visibility and the sharing flag, read in the same
  * round trip, and access is decided on them (a forbidden thread's rows are
@@ -100,18 +179,23 @@ take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int r
  * as one who may not read the thread while the access matrix allows it
  * (then the row is not the page), so the caller asks the statements that
  * can, in the order of checks (API reference: Order of checks). A 401 or
- * 403 reads one message, not a page (PAGE_READABLE in sql.c).
+ * 403 reads one message, not a page (PAGE_READABLE in sql.c). A page read
+ * before is served from the worker's kept pages while the thread has not
+ * changed (kept_page), and a page read is kept.
  */
 static int
 one_statement_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q,
     struct ts_message_page *out)
 {
 	struct ts_page_scan scan = ts_page_scan_for(q->order, cursor_kind(q));
+	const struct ts_page_key k = page_key(c, tid, q);
 	const struct ts_db_cell *first;
 	enum ts_db_status st;
+	int rc;
 
-	st = ts_message_table_page(c->db, tid, q->has_after ? q->after : q->has_before ? q->before : NULL,
-	    ts_call_sub(c), scan.upward, q->limit + 1, &out->rows);
+	if ((rc = kept_page(c, &k, q, scan.reverse, out)) != 1)
+		return rc;
+	st = ts_message_table_page(c->db, tid, k.cursor, k.caller, scan.upward, k.limit, &out->rows);
 	if (st != TS_DB_OK)
 		return ts_call_db(c, st);
 	if (out->rows.nrows == 0) {
@@ -119,14 +203,16 @@ one_statement_page(struct ts_call *c, const uuid_t tid, const struct ts_message_
 		return 1;
 	}
 	first = ts_db_cell(&out->rows, 0, 0);
-	if (ts_thread_allows(c, &first[TS_PC_SHARING_FLAG], &first[TS_PC_VISIBILITY], first[TS_PC_OWNER].data,
-	    TS_OP_READ) != 0)
-		return -1;
-	/* Allowed, yet read as a caller who may not read it: not the page. */
-	if (first[TS_PC_READABLE].data == NULL || strcmp(first[TS_PC_READABLE].data, "1") != 0) {
-		ts_db_rows_free(&out->rows);
-		return 1;
+	if ((rc = page_access(c, first)) != 0) {
+		/* Refused: the next refusal needs the thread's row alone. */
+		if (rc < 0)
+			keep_page(c, &k, first, NULL);
+		/* Allowed, yet read as a caller who may not read it: not the page. */
+		if (rc > 0)
+			ts_db_rows_free(&out->rows);
+		return rc;
 	}
+	keep_page(c, &k, first, &out->rows);
 	out->total = strtoll(first[TS_PC_MESSAGE_COUNT].data, NULL, 10);
 	return take_page(c, q, TS_PC_MESSAGE, scan.reverse, out);
 }
@@ -259,8 +345,16 @@ ts_messages_page(struct ts_call *c, const uuid_t tid, const struct ts_message_qu
 	/* The one statement reads no namespace: a call bound to one takes the
 	 * path that opens the thread (one round trip more, no more rows). */
 	if (c->namespace_ == NULL && (invalid == NULL || !ts_problem_is_set(invalid)) && !filtered(q) &&
-	    q->offset == 0 &&
-	    !(q->has_after && q->has_before) && (rc = one_statement_page(c, tid, q, out)) != 1)
+	    q->offset == 0 && !(q->has_after && q->has_before)) {
+		if ((rc = one_statement_page(c, tid, q, out)) != 1)
+			return rc;
+		/* No thread: the next ask for it takes the thread's row alone. */
+		if ((rc = range_page(c, tid, q, invalid, out)) != 0 && c->problem.error == TS_E_NOT_FOUND) {
+			const struct ts_page_key k = page_key(c, tid, q);
+
+			ts_page_cache_put(c->pages, &k, NULL, 0, 0);
+		}
 		return rc;
+	}
 	return range_page(c, tid, q, invalid, out);
 }

@@ -55,19 +55,25 @@ read_thread(struct ts_call *c, const uuid_t id, struct ts_thread *t)
 		return ts_call_db(c, st);
 	if (t->rows.nrows != 1) {
 		ts_thread_release(t);
-		return ts_problem_set(&c->problem, TS_E_NOT_FOUND, "Thread not found");
+		return ts_thread_missing(c);
 	}
 	/* Outside the call's namespace a thread is not there at all: its
 	 * answer is the 404 of no thread, before the access matrix. */
 	if (c->namespace_ != NULL && !in_namespace(ts_db_cell(&t->rows, 0, TS_TC_NAMESPACE), c->namespace_)) {
 		ts_thread_release(t);
-		return ts_problem_set(&c->problem, TS_E_NOT_FOUND, "Thread not found");
+		return ts_thread_missing(c);
 	}
 	flag = ts_db_cell(&t->rows, 0, TS_TC_SHARING_FLAG);
 	t->public_sharing = flag->data != NULL && strcmp(flag->data, "true") == 0;
 	t->visibility = (enum ts_visibility)ts_db_cell_ll(&t->rows, 0, TS_TC_VISIBILITY);
 	t->owner = ts_db_cell(&t->rows, 0, TS_TC_OWNER)->data;
 	return 0;
+}
+
+int
+ts_thread_missing(struct ts_call *c)
+{
+	return ts_problem_set(&c->problem, TS_E_NOT_FOUND, "Thread not found");
 }
 
 int

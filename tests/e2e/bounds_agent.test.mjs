@@ -19,7 +19,8 @@ const WITH_APP = '/v1/orgs/bounds/workspaces/ws/apps/app/namespaces/big';
 const WITHOUT_APP = '/v1/orgs/bounds/workspaces/ws/namespaces/big';
 let saved;
 
-const setNamespace = (ns) => sql(`UPDATE threads SET namespace = '${ns}' WHERE id = UNHEX('${BIG.replace(/-/g, '')}')`);
+const setNamespace = (ns) => sql(`UPDATE threads SET namespace = '${ns}', page_version = page_version + 1
+  WHERE id = UNHEX('${BIG.replace(/-/g, '')}')`);
 
 before(async () => {
   if (!socket) return;

@@ -65,7 +65,7 @@ export function buildFixture({ many = true } = {}) {
          user_count = (SELECT COUNT(*) FROM messages WHERE thread_id = UNHEX('${BIG_HEX}') AND role = 0),
          assistant_count = (SELECT COUNT(*) FROM messages WHERE thread_id = UNHEX('${BIG_HEX}') AND role = 1),
          system_count = 10, tool_count = 0,
-         last_message_at = TIMESTAMPADD(SECOND, ${N}, '${T0}')
+         last_message_at = TIMESTAMPADD(SECOND, ${N}, '${T0}'), page_version = page_version + 1
        WHERE id = UNHEX('${BIG_HEX}')`);
 }
 

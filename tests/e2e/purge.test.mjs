@@ -40,7 +40,8 @@ function seededId(tid, seq) {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-// N user messages written with SQL into the caller's new thread.
+// N user messages written with SQL into the caller's new thread (moving its
+// page_version, as every write by hand must: docs/design.md, The page cache).
 async function bigThread(fields = {}) {
   const t = await newThread(owner, fields);
   const id = `UNHEX('${hex(t.id)}')`;
@@ -49,7 +50,8 @@ async function bigThread(fields = {}) {
               TIMESTAMPADD(SECOND, seq, '2026-01-01'), TIMESTAMPADD(SECOND, seq, '2026-01-01')
        FROM seq_1_to_${N}`);
   await sqlLong(`UPDATE threads SET last_seq = ${N}, message_count = ${N}, user_count = ${N},
-       last_message_at = TIMESTAMPADD(SECOND, ${N}, '2026-01-01') WHERE id = ${id}`);
+       last_message_at = TIMESTAMPADD(SECOND, ${N}, '2026-01-01'), page_version = page_version + 1
+       WHERE id = ${id}`);
   return t;
 }
 

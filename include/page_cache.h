@@ -1,0 +1,59 @@
+/*
+ * The pages a worker keeps (docs/design.md: The page cache).
+ *
+ * A page of a thread's messages read in one statement (TS_SQL_PAGE_*) is
+ * kept with the thread's row_id and page_version as the statement read
+ * them. Asked for the same page again (same thread, cursor, direction,
+ * LIMIT and caller), the worker reads the thread's row alone
+ * (TS_SQL_PAGE_THREAD, a point read) and serves the kept rows when row_id
+ * and page_version are still the same: every change a page can show moves
+ * page_version in the transaction that makes it (sql/006_page_version.sql,
+ * tests/unit/test_sql.c), and a thread deleted and made again has another
+ * row_id. Access is decided on the thread's row just read, never on what
+ * was kept, so a change of visibility or of the sharing flag is seen at
+ * once. Nothing is shared between workers; each keeps its own.
+ */
+#ifndef TS_PAGE_CACHE_H
+#define TS_PAGE_CACHE_H
+
+#include <stddef.h>
+
+#include "db.h"
+
+struct ts_page_cache;
+
+/* What a page statement was asked: the page's identity. */
+struct ts_page_key {
+	const unsigned char *tid;       /* 16 bytes */
+	const unsigned char *cursor;    /* 16 bytes, NULL: from the start */
+	int upward;
+	long long limit;
+	const char *caller;             /* the caller's subject, NULL when anonymous */
+};
+
+/* An empty cache; NULL out of memory. */
+struct ts_page_cache *ts_page_cache_new(void);
+void ts_page_cache_free(struct ts_page_cache *pc);
+
+/* Whether pc keeps the page k; then *row_id and *version are the thread's
+ * when it was read. */
+int ts_page_cache_peek(struct ts_page_cache *pc, const struct ts_page_key *k, long long *row_id,
+    long long *version);
+
+/* A copy of the kept page k into *out (the caller frees it with
+ * ts_db_rows_free); 0, or -1 when it is not kept, kept as the thread only,
+ * or out of memory. */
+int ts_page_cache_copy(struct ts_page_cache *pc, const struct ts_page_key *k, struct ts_db_rows *out);
+
+/* Forgets page k. */
+void ts_page_cache_drop(struct ts_page_cache *pc, const struct ts_page_key *k);
+
+/* Keeps a copy of rows as page k, read at the thread's row_id and version
+ * (rows NULL: the thread only, for a page refused or of no thread, so that
+ * the next such answer takes the thread's row alone), in place of the page
+ * used longest ago when full; a page too large to keep, or no memory, keeps
+ * nothing. */
+void ts_page_cache_put(struct ts_page_cache *pc, const struct ts_page_key *k, const struct ts_db_rows *rows,
+    long long row_id, long long version);
+
+#endif

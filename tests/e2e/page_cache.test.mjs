@@ -1,0 +1,155 @@
+// The pages a worker keeps (docs/design.md: The page cache; API reference:
+// Caching): a page read again is served from the worker's copy only while
+// the thread's row_id and page_version are unchanged, and access is decided
+// on the thread's row read for that request. Every change a page can show
+// is seen at once by every worker: each test reads a page often enough that
+// both of the shared server's workers keep it, changes the thread one way,
+// and reads it again as often, every answer the changed one.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { request, assertError } from './lib.mjs';
+import {
+  caller, json, msgsPath, msgPath, threadPath, setSharing, newThread, fillThread, list, assertList,
+  htest, leaveSharingOff, ANON,
+} from './messages_lib.mjs';
+
+const env = process.env;
+const owner = caller('pagecache-owner');
+// Reads per look: with 2 workers and nginx's kept connections, enough that
+// each worker answers some (each keeps the page from its first answer).
+const READS = 12;
+
+leaveSharingOff();
+
+function sql(query) {
+  return execFileSync('mariadb', ['--no-defaults', '-uroot', '-S', env.TS_MYSQL_SOCKET, '-N', '-B',
+    env.TS_DB_NAME, '-e', query], { encoding: 'utf8' }).trim();
+}
+
+// The index rows MariaDB has read so far (global; the suite runs one file at a time).
+function rowsRead() {
+  const lines = sql("SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_read_next', 'Handler_read_prev')");
+  return lines.split('\n').reduce((n, l) => n + Number(l.split('\t')[1]), 0);
+}
+
+// READS answers of the same page, each checked by check(res).
+async function readMany(who, tid, query, check) {
+  for (let i = 0; i < READS; i++) check(await list(who, tid, query), i);
+}
+
+const ids = (b) => b.data.map((m) => m.id);
+
+async function threadOf(n, fields = {}) {
+  const t = await newThread(owner, fields);
+  return { t, ms: await fillThread(owner, t.id, n) };
+}
+
+htest('a page read again is not read again from the messages while the thread is unchanged', async () => {
+  const { t } = await threadOf(20);
+  await readMany(owner, t.id, {}, (res) => assert.equal(assertList(res).data.length, 20));
+  const before = rowsRead();
+  await readMany(owner, t.id, {}, (res) => assert.equal(assertList(res).data.length, 20));
+  const read = rowsRead() - before;
+  // Without the kept pages each answer reads its 20 messages and more: 240+.
+  assert.ok(read < 60, `${READS} answers of a kept page read ${read} index rows`);
+});
+
+htest('a new message is on the next page every worker serves', async () => {
+  const { t } = await threadOf(5);
+  await readMany(owner, t.id, {}, (res) => assert.equal(assertList(res).total, 5));
+  const [m] = await fillThread(owner, t.id, 1);
+  await readMany(owner, t.id, {}, (res, i) => {
+    const b = assertList(res);
+    assert.equal(b.total, 6, `answer ${i}`);
+    assert.equal(b.data[0].id, m.id, `answer ${i}: the new message first`);
+  });
+});
+
+htest('a message changed by PATCH, and one deleted, are seen at once', async () => {
+  const { t, ms } = await threadOf(4);
+  await readMany(owner, t.id, { order: 'asc' }, (res) => assert.deepEqual(ids(assertList(res)), ms.map((m) => m.id)));
+  const res = await request('PATCH', msgPath(t.id, ms[1].id), json(owner.headers, { metadata: { seen: 'now' } }));
+  assert.equal(res.status, 200, res.text);
+  await readMany(owner, t.id, { order: 'asc' }, (r, i) => {
+    assert.deepEqual(assertList(r).data[1].metadata, { seen: 'now' }, `answer ${i}`);
+  });
+  assert.equal((await request('DELETE', msgPath(t.id, ms[2].id), { headers: owner.headers })).status, 204);
+  await readMany(owner, t.id, { order: 'asc' }, (r, i) => {
+    assert.deepEqual(ids(assertList(r)), [ms[0].id, ms[1].id, ms[3].id], `answer ${i}`);
+  });
+});
+
+htest('a cleared thread is empty at once, and a cursor into a deleted message is a 422 at once', async () => {
+  const { t, ms } = await threadOf(6);
+  const cursor = { after: ms[1].id, order: 'asc' };
+  await readMany(owner, t.id, cursor, (res) => assert.equal(assertList(res).data.length, 4));
+  assert.equal((await request('DELETE', msgPath(t.id, ms[1].id), { headers: owner.headers })).status, 204);
+  await readMany(owner, t.id, cursor, (res, i) => assert.equal(res.status, 422, `answer ${i}: ${res.text}`));
+  await readMany(owner, t.id, {}, (res) => assert.equal(assertList(res).data.length, 5));
+  assert.equal((await request('DELETE', msgsPath(t.id), { headers: owner.headers })).status < 300, true);
+  await readMany(owner, t.id, {}, (res, i) => {
+    const b = assertList(res);
+    assert.deepEqual(b.data, [], `answer ${i}`);
+    assert.equal(b.total, 0);
+  });
+});
+
+htest('a thread made private, and sharing turned off, refuse anonymous readers at once', async () => {
+  await setSharing(true);
+  const { t } = await threadOf(3, { visibility: 'public' });
+  await readMany(ANON, t.id, {}, (res) => assert.equal(assertList(res).data.length, 3));
+  await setSharing(false);
+  await readMany(ANON, t.id, {}, (res, i) => assert.ok([401, 403].includes(res.status), `answer ${i}: ${res.status}`));
+  await setSharing(true);
+  await readMany(ANON, t.id, {}, (res) => assert.equal(assertList(res).data.length, 3));
+  const res = await request('PATCH', threadPath(t.id), json(owner.headers, { visibility: 'private' }));
+  assert.equal(res.status, 200, res.text);
+  await readMany(ANON, t.id, {}, (r, i) => assertError(r, 401, 'UNAUTHORIZED', `answer ${i}`));
+  // The owner still reads it; another user never gets the owner's kept page.
+  await readMany(owner, t.id, {}, (r) => assert.equal(assertList(r).data.length, 3));
+  const other = caller('pagecache-other');
+  await readMany(other, t.id, {}, (r, i) => assert.ok(r.status >= 400, `answer ${i}: ${r.status}`));
+  await setSharing(false);
+});
+
+htest('a thread deleted and made again with the same id, as often changed, is the new thread', async () => {
+  const id = randomUUID();
+  const first = await newThread(owner, { id });
+  await fillThread(owner, first.id, 3, (i) => ({ role: 'user', content: `old ${i}` }));
+  await readMany(owner, id, {}, (res) => assert.equal(assertList(res).data[0].content.text, 'old 2'));
+  // No read in between: the kept pages are checked only by the next read.
+  assert.equal((await request('DELETE', threadPath(id), { headers: owner.headers })).status, 204);
+  await newThread(owner, { id });
+  // The same writes as before: the same page_version, another row_id.
+  await fillThread(owner, id, 3, (i) => ({ role: 'user', content: `new ${i}` }));
+  await readMany(owner, id, {}, (res, i) => assert.equal(assertList(res).data[0].content.text, 'new 2', `answer ${i}`));
+  assert.equal((await request('DELETE', threadPath(id), { headers: owner.headers })).status, 204);
+  await readMany(owner, id, {}, (res, i) => assertError(res, 404, 'NOT_FOUND', `answer ${i}`));
+});
+
+htest('a change written by hand with page_version moved is seen at once (the rule for operators)', async () => {
+  const { t, ms } = await threadOf(2);
+  await readMany(owner, t.id, { order: 'asc' }, (res) => assert.equal(assertList(res).data[0].content.text, 'm0'));
+  const hex = t.id.replace(/-/g, '');
+  sql(`UPDATE messages SET content_text = 'by hand' WHERE thread_id = UNHEX('${hex}') AND id = UNHEX('${ms[0].id.replace(/-/g, '')}');
+       UPDATE threads SET page_version = page_version + 1 WHERE id = UNHEX('${hex}')`);
+  await readMany(owner, t.id, { order: 'asc' }, (res, i) => {
+    assert.equal(assertList(res).data[0].content.text, 'by hand', `answer ${i}`);
+  });
+});
+
+htest('a missing or refused thread is answered from its row alone, and lets readers in once that changes', async () => {
+  await setSharing(true);
+  const id = randomUUID();
+  await readMany(owner, id, {}, (res, i) => assertError(res, 404, 'NOT_FOUND', `answer ${i}`));
+  await newThread(owner, { id, visibility: 'private' });
+  await fillThread(owner, id, 2);
+  await readMany(owner, id, {}, (res, i) => assert.equal(assertList(res).data.length, 2, `answer ${i}`));
+  await readMany(ANON, id, {}, (res, i) => assertError(res, 401, 'UNAUTHORIZED', `answer ${i}`));
+  const res = await request('PATCH', threadPath(id), json(owner.headers, { visibility: 'public' }));
+  assert.equal(res.status, 200, res.text);
+  await readMany(ANON, id, {}, (r, i) => assert.equal(assertList(r).data.length, 2, `answer ${i}`));
+  await setSharing(false);
+  await readMany(ANON, id, {}, (r, i) => assert.ok([401, 403].includes(r.status), `answer ${i}: ${r.status}`));
+});
