@@ -50,6 +50,7 @@ struct ts_config {
 	char *socket_group;     /* group of the unix socket, or NULL */
 	unsigned int workers;    /* 0: sized from the processor count at start */
 	unsigned long max_requests;
+	int page_cache;         /* workers keep the pages they read (src/page_cache.c) */
 	size_t max_body_bytes;
 	size_t max_query_bytes;
 	size_t max_response_bytes; /* lists and context stop before passing it */

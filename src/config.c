@@ -288,6 +288,13 @@ server_key(struct loader *ld, const char *name, const char *value)
 		c->request_timeout = (unsigned int)n;
 		return 0;
 	}
+	if (strcmp(name, "page_cache") == 0) {
+		if (strcmp(value, "on") == 0 || strcmp(value, "off") == 0) {
+			c->page_cache = value[1] == 'n';
+			return 0;
+		}
+		return fail(ld, "server", name, "must be on or off");
+	}
 	if (strcmp(name, "cors_origins") == 0)
 		return cors_origins_key(ld, value);
 	if (strcmp(name, "log_level") == 0) {
@@ -367,6 +374,7 @@ set_defaults(struct ts_config *c)
 	c->max_response_bytes = TS_DEFAULT_MAX_RESPONSE_BYTES;
 	c->request_timeout = TS_DEFAULT_REQUEST_TIMEOUT_SECONDS;
 	c->log_level = TS_LOG_INFO;
+	c->page_cache = 1;
 }
 
 static int

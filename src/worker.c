@@ -415,7 +415,7 @@ worker_start(struct worker *w)
 	/* Lazy: the connection opens with the first request that needs it. */
 	if ((w->app.db = ts_db_new(w->cfg)) == NULL ||
 	    (w->app.auth_cache = ts_auth_cache_new(w->cfg)) == NULL ||
-	    (w->app.pages = ts_page_cache_new()) == NULL) {
+	    (w->cfg->page_cache && (w->app.pages = ts_page_cache_new()) == NULL)) {
 		ts_log(TS_LOG_ERROR, "worker: out of memory");
 		return -1;
 	}

@@ -1,5 +1,6 @@
-// The pages a worker keeps (docs/design.md: The page cache; API reference:
-// Caching): a page read again is served from the worker's copy only while
+// The pages a worker keeps (docs/design.md: The page cache)
+// (API reference: Choices where the contract is silent): a page read again
+// is served from the worker's copy only while
 // the thread's row_id and page_version are unchanged, and access is decided
 // on the thread's row read for that request. Every change a page can show
 // is seen at once by every worker: each test reads a page often enough that
@@ -152,4 +153,21 @@ htest('a missing or refused thread is answered from its row alone, and lets read
   await readMany(ANON, id, {}, (r, i) => assert.equal(assertList(r).data.length, 2, `answer ${i}`));
   await setSharing(false);
   await readMany(ANON, id, {}, (r, i) => assert.ok([401, 403].includes(r.status), `answer ${i}: ${r.status}`));
+});
+
+htest('with page_cache = off every answer reads its page from the messages', async (t) => {
+  const { startServer } = await import('./workers_lib.mjs');
+  const fcgi = await import('./fcgi_client.mjs');
+  const { t: th } = await threadOf(20);
+  const srv = await startServer(t, { workers: 1, server: { page_cache: 'off' } });
+  const get = async () => {
+    const r = await fcgi.request(srv.sock, { uri: `${srv.base}${msgsPath(th.id)}`, headers: owner.headers });
+    assert.equal(r.status, 200, r.error);
+    assert.equal(r.json().data.length, 20);
+  };
+  await get();
+  const before = rowsRead();
+  for (let i = 0; i < READS; i++) await get();
+  const read = rowsRead() - before;
+  assert.ok(read >= READS * 20, `${READS} answers without kept pages read only ${read} index rows`);
 });

@@ -72,6 +72,17 @@ START_TEST(test_minimal_config_gets_defaults)
 	ck_assert_int_eq(cfg.max_body_bytes, 1048576);
 	ck_assert_int_eq(cfg.max_query_bytes, 8192);
 	ck_assert_int_eq(cfg.jwt_key_len, 32);
+	ck_assert_int_eq(cfg.page_cache, 1);
+}
+END_TEST
+
+START_TEST(test_page_cache_is_on_or_off)
+{
+	ck_assert_int_eq(load(MINIMAL "[server]\npage_cache = off\n"), TS_CONFIG_OK);
+	ck_assert_int_eq(cfg.page_cache, 0);
+	ck_assert_int_eq(load(MINIMAL "[server]\npage_cache = on\n"), TS_CONFIG_OK);
+	ck_assert_int_eq(cfg.page_cache, 1);
+	ck_assert_int_eq(load(MINIMAL "[server]\npage_cache = yes\n"), TS_CONFIG_ERROR);
 }
 END_TEST
 
@@ -342,6 +353,7 @@ make_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_minimal_config_gets_defaults);
+	tcase_add_test(tc, test_page_cache_is_on_or_off);
 	tcase_add_test(tc, test_surface_mounts);
 	tcase_add_test(tc, test_unknown_key_is_named);
 	tcase_add_test(tc, test_unknown_section_is_named);
