@@ -80,9 +80,12 @@ START_TEST(test_page_cache_is_on_or_off)
 {
 	ck_assert_int_eq(load(MINIMAL "[server]\npage_cache = off\n"), TS_CONFIG_OK);
 	ck_assert_int_eq(cfg.page_cache, 0);
+	ts_config_free(&cfg);
 	ck_assert_int_eq(load(MINIMAL "[server]\npage_cache = on\n"), TS_CONFIG_OK);
 	ck_assert_int_eq(cfg.page_cache, 1);
+	ts_config_free(&cfg);
 	ck_assert_int_eq(load(MINIMAL "[server]\npage_cache = yes\n"), TS_CONFIG_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "page_cache"));
 }
 END_TEST
 
