@@ -7,8 +7,9 @@
  * LIMIT and caller), the worker reads the thread's row alone
  * (TS_SQL_PAGE_THREAD, a point read) and serves the kept rows when row_id
  * and page_version are still the same: every change a page can show moves
- * page_version in the transaction that makes it (sql/006_page_version.sql,
- * tests/unit/test_sql.c), and a thread deleted and made again has another
+ * page_version in the transaction that makes it (sql/006_page_version.sql;
+ * tests/unit/test_sql.c checks the statements, tests/e2e/page_cache.test.mjs
+ * each kind of change), and a thread deleted and made again has another
  * row_id. Access is decided on the thread's row just read, never on what
  * was kept, so a change of visibility or of the sharing flag is seen at
  * once. Nothing is shared between workers; each keeps its own.

@@ -76,13 +76,15 @@ enum ts_db_status ts_share_store_snapshot(struct ts_db *db, long long share_row_
     long long lo, long long hi, int upward, long long limit, struct ts_db_rows *rows);
 
 /*
- * Inside the transaction of a change (exclusive 0) or delete (exclusive 1)
- * of message mid of thread tid, before it: locks the thread row, and when
- * a snapshot link of the thread is not revoked, saves the message as it is
+ * Inside the transaction of a change or delete of message mid of thread
+ * tid, before it: locks the thread row for update (the transaction updates
+ * it next: the counters after a delete, page_version after a change; a
+ * shared lock here would deadlock two changes of one thread), and when a
+ * snapshot link of the thread is not revoked, saves the message as it is
  * for each live snapshot that shows it and has not saved it yet.
  */
 enum ts_db_status ts_share_store_before_write(struct ts_db *db, const unsigned char *tid,
-    const unsigned char *mid, int exclusive);
+    const unsigned char *mid);
 
 /* The same for a dead row about to be purged out of turn (its message_id
  * used again): no lock, since no new snapshot can show a dead row. */

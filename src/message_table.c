@@ -53,8 +53,8 @@ struct update_args {
 };
 
 /* A live snapshot that shows the message keeps it as it was (one check,
- * share_store.h); then the change, and the thread's page version with it
- * (sql/006_page_version.sql). */
+ * which locks the thread's row, share_store.h); then the change, and the
+ * thread's page version with it (sql/006_page_version.sql). */
 static enum ts_db_status
 update_txn(struct ts_db *db, void *arg)
 {
@@ -71,7 +71,7 @@ update_txn(struct ts_db *db, void *arg)
 	struct ts_db_param thread = ts_p_blob(a->tid, 16);
 	enum ts_db_status st;
 
-	if ((st = ts_share_store_before_write(db, a->tid, a->mid, 0)) != TS_DB_OK ||
+	if ((st = ts_share_store_before_write(db, a->tid, a->mid)) != TS_DB_OK ||
 	    (st = ts_db_exec(db, TS_SQL_MESSAGE_UPDATE, p, sizeof(p) / sizeof(p[0]), NULL, NULL)) != TS_DB_OK)
 		return st;
 	return ts_db_exec(db, TS_SQL_THREAD_PAGE_CHANGED, &thread, 1, NULL, NULL);
@@ -103,7 +103,7 @@ delete_txn(struct ts_db *db, void *arg)
 	size_t n = 0;
 	int r;
 
-	if ((st = ts_share_store_before_write(db, a->tid, a->mid, 1)) != TS_DB_OK ||
+	if ((st = ts_share_store_before_write(db, a->tid, a->mid)) != TS_DB_OK ||
 	    (st = ts_db_exec(db, TS_SQL_MESSAGE_DELETE, one, 2, NULL, &a->deleted)) != TS_DB_OK ||
 	    a->deleted == 0)
 		return st;

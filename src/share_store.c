@@ -148,15 +148,14 @@ ts_share_store_save(struct ts_db *db, const unsigned char *tid, const unsigned c
 }
 
 enum ts_db_status
-ts_share_store_before_write(struct ts_db *db, const unsigned char *tid, const unsigned char *mid, int exclusive)
+ts_share_store_before_write(struct ts_db *db, const unsigned char *tid, const unsigned char *mid)
 {
 	struct ts_db_param p[] = { ts_p_blob(tid, 16) };
 	struct ts_db_rows r;
 	enum ts_db_status st;
 	int snapshots;
 
-	st = ts_db_exec(db, exclusive ? TS_SQL_THREAD_SNAPSHOTS_EXCLUSIVE : TS_SQL_THREAD_SNAPSHOTS_SHARED, p, 1,
-	    &r, NULL);
+	st = ts_db_exec(db, TS_SQL_THREAD_SNAPSHOTS_EXCLUSIVE, p, 1, &r, NULL);
 	if (st != TS_DB_OK)
 		return st;
 	snapshots = r.nrows == 1 && ts_db_cell_ll(&r, 0, 0) != 0;

@@ -462,9 +462,9 @@ const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 		"AND (s.expires_at IS NULL OR s.expires_at > UTC_TIMESTAMP(3))", CAUSAL_READ },
 	[TS_SQL_SNAPSHOT_UP] = { SNAPSHOT("ASC"), CAUSAL_READ },
 	[TS_SQL_SNAPSHOT_DOWN] = { SNAPSHOT("DESC"), CAUSAL_READ },
-	/* Before a message is changed (shared lock: changes do not queue on
-	 * each other) or deleted (update lock: the delete's counters follow). */
-	[TS_SQL_THREAD_SNAPSHOTS_SHARED] = { THREAD_SNAPSHOTS " LOCK IN SHARE MODE", TS_SQLF_NONE },
+	/* Before a message is changed or deleted (update lock: the thread's
+	 * row is updated next, page_version or the delete's counters, so
+	 * changes of one thread queue here as its creates do). */
 	[TS_SQL_THREAD_SNAPSHOTS_EXCLUSIVE] = { THREAD_SNAPSHOTS " FOR UPDATE", TS_SQLF_NONE },
 	/*
 	 * Copy-on-write: a message of a thread as it is now, saved for every

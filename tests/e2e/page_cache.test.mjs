@@ -171,3 +171,16 @@ htest('with page_cache = off every answer reads its page from the messages', asy
   const read = rowsRead() - before;
   assert.ok(read >= READS * 20, `${READS} answers without kept pages read only ${read} index rows`);
 });
+
+htest('PATCHes of one thread at once queue on its row: none deadlocks, every one is seen', async () => {
+  const { t, ms } = await threadOf(6);
+  const deadlocks = () => Number(sql("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'").split('\t')[1]);
+  const before = deadlocks();
+  const res = await Promise.all(Array.from({ length: 48 }, (_, i) =>
+    request('PATCH', msgPath(t.id, ms[i % 6].id), json(owner.headers, { metadata: { n: String(i) } }))));
+  res.forEach((r, i) => assert.equal(r.status, 200, `PATCH ${i}: ${r.text}`));
+  assert.equal(deadlocks() - before, 0, 'PATCHes of one thread deadlocked');
+  await readMany(owner, t.id, { order: 'asc' }, (r, i) => {
+    assert.deepEqual(assertList(r).data.map((m) => Number(m.metadata.n) % 6), [0, 1, 2, 3, 4, 5], `answer ${i}`);
+  });
+});

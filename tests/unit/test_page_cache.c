@@ -217,6 +217,37 @@ START_TEST(test_pages_stay_within_their_byte_bounds)
 }
 END_TEST
 
+START_TEST(test_a_thread_kept_alone_is_no_page)
+{
+	struct ts_page_cache *pc = ts_page_cache_new();
+	struct ts_db_rows rows = make_rows(2, "x"), out;
+	struct ts_page_key k = key(T1, NULL, NULL), other = key(T2, NULL, NULL);
+	long long r = 0, v = 0;
+	size_t i;
+
+	/* A refused or missing thread: kept with its row_id and version, no rows. */
+	ts_page_cache_put(pc, &k, NULL, 5, 6);
+	ck_assert_int_eq(ts_page_cache_peek(pc, &k, &r, &v), 1);
+	ck_assert_int_eq(r, 5);
+	ck_assert_int_eq(v, 6);
+	memset(&out, 0, sizeof(out));
+	ck_assert_int_eq(ts_page_cache_copy(pc, &k, &out), -1);
+	ck_assert_ptr_null(out.cells);
+	ts_page_cache_drop(pc, &k);
+	ck_assert_int_eq(ts_page_cache_peek(pc, &k, &r, &v), 0);
+	/* Nothing stays counted: the whole budget is there for pages again. */
+	for (i = 0; i < 2 * TS_PAGE_CACHE_ENTRIES; i++)
+		ts_page_cache_put(pc, &k, NULL, 1, (long long)i);
+	ts_page_cache_drop(pc, &k);
+	ts_page_cache_put(pc, &other, &rows, 1, 1);
+	ck_assert_int_eq(ts_page_cache_copy(pc, &other, &out), 0);
+	ck_assert_uint_eq(out.nrows, 2);
+	ts_db_rows_free(&out);
+	ts_db_rows_free(&rows);
+	ts_page_cache_free(pc);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -229,6 +260,7 @@ make_suite(void)
 	tcase_add_test(tc, test_a_page_put_again_replaces_the_one_kept);
 	tcase_add_test(tc, test_the_page_used_longest_ago_gives_way);
 	tcase_add_test(tc, test_pages_stay_within_their_byte_bounds);
+	tcase_add_test(tc, test_a_thread_kept_alone_is_no_page);
 	suite_add_tcase(s, tc);
 	return s;
 }
