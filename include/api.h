@@ -58,20 +58,25 @@ void ts_api_location(struct ts_ctx *ctx, const char *fmt, ...) __attribute__((fo
 /* ---- src/api/message_page.c: a page of messages (schema MessageList). */
 
 /* How a route shows its page: details or not, as a share link's reader
- * sees it or not, the cursor the page was read with, and finish, when not
- * NULL, which adds the route's own members (total, next_cursor) to env. */
+ * sees it or not, the cursor the page was read with, finish, when not
+ * NULL, which adds the route's own members (total, next_cursor) to env,
+ * and tag, when not NULL, a name for all of this and of whatever else the
+ * body depends on besides the page's rows (the order they are shown in):
+ * the body of a page the worker keeps is kept under it and written again
+ * while the page is served unchanged (include/page_cache.h). */
 struct ts_api_page_shape {
 	int with_details;
 	int shared;
 	enum ts_cursor_kind kind;
 	void (*finish)(struct json_object *env, const struct ts_message_page *pg, enum ts_cursor_kind kind);
+	const char *tag;
 };
 
-/* Answers 200 with pg (not taken over) in the list envelope. */
 /* Answers status with one message, cells in enum ts_message_col order
  * (API reference: schema Message), written as a page writes its messages. */
 void ts_api_answer_message(struct ts_ctx *ctx, int status, const struct ts_db_cell *cells, int with_details);
 
+/* Answers 200 with pg (not taken over) in the list envelope. */
 void ts_api_answer_messages(struct ts_ctx *ctx, const struct ts_message_page *pg,
     const struct ts_api_page_shape *shape);
 

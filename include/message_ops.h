@@ -101,9 +101,12 @@ void ts_message_query_free(struct ts_message_query *q);
 
 /* A page: cells[i] the message answered at i, in the order asked; has_more
  * (also when the response cap cut the page); total: -1 when not known
- * (a filtered count past TS_MAX_EXACT_FILTERED_TOTAL). */
+ * (a filtered count past TS_MAX_EXACT_FILTERED_TOTAL); kept: the worker's
+ * kept copy of this very page (include/page_cache.h), lent until the page
+ * is freed, or NULL: a surface may keep its body there, or find it kept. */
 struct ts_message_page {
-	struct ts_db_rows rows;         /* owns what cells point into */
+	struct ts_db_rows rows;         /* owns what cells point into, unless kept lends them */
+	struct ts_kept_page *kept;      /* lent; NULL: none */
 	const struct ts_db_cell *cells[TS_MAX_PAGE_LIMIT + 1];
 	size_t n;
 	int has_more;

@@ -235,13 +235,16 @@
 #define TS_DB_MAX_TXN_ATTEMPTS 8
 /*
  * Pages a worker keeps (src/page_cache.c): at most this many, of at most
- * TS_PAGE_CACHE_BYTES of rows in all, each page at most
- * TS_PAGE_CACHE_PAGE_BYTES (a larger one is not kept). A worker's resident
- * memory stays under 8 MiB with them (bench/README.md: Memory).
+ * TS_PAGE_CACHE_BYTES of rows and written bodies in all, each page with its
+ * body at most TS_PAGE_CACHE_PAGE_BYTES (a larger page is not kept, a
+ * larger body is not kept with its page). A worker's resident memory stays
+ * under 8 MiB with them (bench/README.md: Memory). A body's tag is shorter
+ * than TS_PAGE_CACHE_TAG_BYTES.
  */
 #define TS_PAGE_CACHE_ENTRIES 64
 #define TS_PAGE_CACHE_BYTES (1024 * 1024)
 #define TS_PAGE_CACHE_PAGE_BYTES (128 * 1024)
+#define TS_PAGE_CACHE_TAG_BYTES 64
 /*
  * FastCGI keep-alive (nginx's fastcgi_keep_conn): a worker holds at most
  * this many connections the web server keeps open between requests, and

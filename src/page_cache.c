@@ -1,7 +1,8 @@
 /*
  * A worker's kept pages (include/page_cache.h): a small table searched in
  * full (TS_PAGE_CACHE_ENTRIES entries, a 16-byte compare each), each entry
- * owning a copy of its page's rows and of its key, the one used longest ago
+ * owning a copy of its key and a reference to its page (a copy of the
+ * rows, and a surface's body once written), the one used longest ago
  * giving way when the table or its byte budget is full.
  */
 #include <stdlib.h>
@@ -9,6 +10,16 @@
 
 #include "page_cache.h"
 #include "ts_limits.h"
+
+/* Freed by whoever lets go of it last: the cache, or a request it was lent to. */
+struct ts_kept_page {
+	unsigned refs;
+	int kept;                       /* still an entry's */
+	struct ts_db_rows rows;         /* owned */
+	char *body;                     /* owned; NULL: none written */
+	size_t body_len;
+	char tag[TS_PAGE_CACHE_TAG_BYTES];
+};
 
 struct entry {
 	int live;
@@ -18,8 +29,8 @@ struct entry {
 	int upward;
 	long long limit;
 	char *caller;                   /* owned; NULL: anonymous */
-	struct ts_db_rows rows;         /* owned */
-	size_t bytes;                   /* what rows and caller take */
+	struct ts_kept_page *page;      /* a reference; NULL: the thread only */
+	size_t bytes;                   /* what the page's rows and body and caller take */
 	long long row_id, version;
 	unsigned long long used;        /* the tick of its last use */
 };
@@ -97,12 +108,32 @@ find(struct ts_page_cache *pc, const struct ts_page_key *k)
 	return NULL;
 }
 
+void
+ts_kept_page_release(struct ts_kept_page *kp)
+{
+	if (kp == NULL || --kp->refs > 0)
+		return;
+	ts_db_rows_free(&kp->rows);
+	free(kp->body);
+	free(kp);
+}
+
+static struct ts_kept_page *
+lend(struct ts_kept_page *kp)
+{
+	kp->refs++;
+	return kp;
+}
+
 static void
 forget(struct ts_page_cache *pc, struct entry *e)
 {
 	if (!e->live)
 		return;
-	ts_db_rows_free(&e->rows);
+	if (e->page != NULL) {
+		e->page->kept = 0;
+		ts_kept_page_release(e->page);
+	}
 	free(e->caller);
 	pc->bytes -= e->bytes;
 	memset(e, 0, sizeof(*e));
@@ -138,15 +169,30 @@ ts_page_cache_peek(struct ts_page_cache *pc, const struct ts_page_key *k, long l
 	return 1;
 }
 
-int
-ts_page_cache_copy(struct ts_page_cache *pc, const struct ts_page_key *k, struct ts_db_rows *out)
+struct ts_kept_page *
+ts_page_cache_lend(struct ts_page_cache *pc, const struct ts_page_key *k)
 {
 	struct entry *e = pc != NULL ? find(pc, k) : NULL;
 
-	if (e == NULL || e->rows.nrows == 0 || rows_copy(&e->rows, out, text_bytes(&e->rows)) != 0)
-		return -1;
+	if (e == NULL || e->page == NULL)
+		return NULL;
 	e->used = ++pc->tick;
-	return 0;
+	return lend(e->page);
+}
+
+const struct ts_db_rows *
+ts_kept_page_rows(const struct ts_kept_page *kp)
+{
+	return &kp->rows;
+}
+
+const char *
+ts_kept_page_body(const struct ts_kept_page *kp, const char *tag, size_t *len)
+{
+	if (kp->body == NULL || strcmp(kp->tag, tag) != 0)
+		return NULL;
+	*len = kp->body_len;
+	return kp->body;
 }
 
 void
@@ -171,6 +217,24 @@ oldest_live(struct ts_page_cache *pc)
 	return best;
 }
 
+/* The oldest pages other than keep go until more bytes fit the budget. */
+static void
+make_room(struct ts_page_cache *pc, const struct entry *keep, size_t more)
+{
+	struct entry *e;
+	size_t i;
+
+	while (pc->bytes + more > TS_PAGE_CACHE_BYTES) {
+		e = NULL;
+		for (i = 0; i < TS_PAGE_CACHE_ENTRIES; i++)
+			if (pc->e[i].live && &pc->e[i] != keep && (e == NULL || pc->e[i].used < e->used))
+				e = &pc->e[i];
+		if (e == NULL)
+			return;
+		forget(pc, e);
+	}
+}
+
 /* A free entry, the oldest page giving way when there is none. */
 static struct entry *
 free_entry(struct ts_page_cache *pc)
@@ -186,34 +250,47 @@ free_entry(struct ts_page_cache *pc)
 	return e;
 }
 
-void
+/* A new page holding a copy of rows (text bytes of text), or NULL out of memory. */
+static struct ts_kept_page *
+new_page(const struct ts_db_rows *rows, size_t text)
+{
+	struct ts_kept_page *kp = calloc(1, sizeof(*kp));
+
+	if (kp == NULL)
+		return NULL;
+	if (rows_copy(rows, &kp->rows, text) != 0) {
+		free(kp);
+		return NULL;
+	}
+	kp->refs = 1;
+	kp->kept = 1;
+	return kp;
+}
+
+struct ts_kept_page *
 ts_page_cache_put(struct ts_page_cache *pc, const struct ts_page_key *k, const struct ts_db_rows *rows,
     long long row_id, long long version)
 {
-	static const struct ts_db_rows none;
-	size_t text, bytes;
+	struct ts_kept_page *kp = NULL;
+	size_t text = 0, bytes;
 	struct entry *e;
 
 	if (pc == NULL)
-		return;
-	if (rows == NULL)
-		rows = &none;
-	text = text_bytes(rows);
+		return NULL;
 	ts_page_cache_drop(pc, k);
-	bytes = text + rows->nrows * rows->ncols * sizeof(*rows->cells) +
+	if (rows != NULL && rows->nrows > 0)
+		text = text_bytes(rows);
+	bytes = (rows != NULL ? text + rows->nrows * rows->ncols * sizeof(*rows->cells) : 0) +
 	    (k->caller != NULL ? strlen(k->caller) + 1 : 0);
 	if (bytes > TS_PAGE_CACHE_PAGE_BYTES)
-		return;
-	/* Room: the oldest pages go until this one fits the budget. */
-	while (pc->bytes + bytes > TS_PAGE_CACHE_BYTES && (e = oldest_live(pc)) != NULL)
-		forget(pc, e);
+		return NULL;
+	make_room(pc, NULL, bytes);
 	e = free_entry(pc);
-	if (rows_copy(rows, &e->rows, text) != 0)
-		return;
+	if (rows != NULL && rows->nrows > 0 && (kp = new_page(rows, text)) == NULL)
+		return NULL;
 	if (k->caller != NULL && (e->caller = strdup(k->caller)) == NULL) {
-		ts_db_rows_free(&e->rows);
-		memset(e, 0, sizeof(*e));
-		return;
+		ts_kept_page_release(kp);
+		return NULL;
 	}
 	memcpy(e->tid, k->tid, 16);
 	e->has_cursor = k->cursor != NULL;
@@ -221,10 +298,44 @@ ts_page_cache_put(struct ts_page_cache *pc, const struct ts_page_key *k, const s
 		memcpy(e->cursor, k->cursor, 16);
 	e->upward = k->upward;
 	e->limit = k->limit;
+	e->page = kp;
 	e->row_id = row_id;
 	e->version = version;
 	e->bytes = bytes;
 	e->used = ++pc->tick;
 	e->live = 1;
 	pc->bytes += bytes;
+	return kp != NULL ? lend(kp) : NULL;
+}
+
+void
+ts_page_cache_keep_body(struct ts_page_cache *pc, struct ts_kept_page *kp, const char *tag, const char *body,
+    size_t len)
+{
+	struct entry *e = NULL;
+	size_t i, tag_len = strlen(tag);
+	char *copy;
+
+	if (pc == NULL || !kp->kept || tag_len >= sizeof(kp->tag))
+		return;
+	for (i = 0; i < TS_PAGE_CACHE_ENTRIES && e == NULL; i++)
+		if (pc->e[i].live && pc->e[i].page == kp)
+			e = &pc->e[i];
+	if (e == NULL || e->bytes - kp->body_len + len > TS_PAGE_CACHE_PAGE_BYTES)
+		return;
+	/* The old body is given up first: its bytes are room for the new one. */
+	pc->bytes -= kp->body_len;
+	e->bytes -= kp->body_len;
+	free(kp->body);
+	kp->body = NULL;
+	kp->body_len = 0;
+	make_room(pc, e, len);
+	if ((copy = malloc(len > 0 ? len : 1)) == NULL)
+		return;
+	memcpy(copy, body, len);
+	memcpy(kp->tag, tag, tag_len + 1);
+	kp->body = copy;
+	kp->body_len = len;
+	e->bytes += len;
+	pc->bytes += len;
 }

@@ -6,6 +6,7 @@
  * operations (src/ops/message_list.c, context.c) read; this parses the
  * query or body and renders.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,9 +115,16 @@ finish_list(struct json_object *env, const struct ts_message_page *pg, enum ts_c
 static void
 respond_list(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_message_query *q)
 {
-	const struct ts_api_page_shape shape = { q->with_details, 0, q->has_before ? TS_CURSOR_BEFORE
-	    : q->has_after ? TS_CURSOR_AFTER : TS_CURSOR_NONE, finish_list };
+	const enum ts_cursor_kind kind = q->has_before ? TS_CURSOR_BEFORE : q->has_after ? TS_CURSOR_AFTER
+	    : TS_CURSOR_NONE;
+	char tag[TS_PAGE_CACHE_TAG_BYTES];
+	struct ts_api_page_shape shape = { q->with_details, 0, kind, finish_list, NULL };
 
+	/* What the body is made of besides the rows: the order they are shown
+	 * in, the envelope's cursor and total. */
+	if (snprintf(tag, sizeof(tag), "api list d%d o%d k%d t%lld", q->with_details, (int)q->order, (int)kind,
+	    pg->total) < (int)sizeof(tag))
+		shape.tag = tag;
 	ts_api_answer_messages(ctx, pg, &shape);
 }
 

@@ -242,7 +242,7 @@ finish_shared(struct json_object *env, const struct ts_message_page *pg, enum ts
 static void
 respond_shared(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_shared_query *q)
 {
-	const struct ts_api_page_shape shape = { q->with_details, 1, q->kind, finish_shared };
+	const struct ts_api_page_shape shape = { q->with_details, 1, q->kind, finish_shared, NULL };
 
 	ts_api_answer_messages(ctx, pg, &shape);
 }

@@ -12,6 +12,7 @@
 #include "message_ranges.h"
 #include "message_table.h"
 #include "message_view.h"
+#include "page_cache.h"
 #include "roles.h"
 
 void
@@ -35,6 +36,7 @@ void
 ts_message_page_free(struct ts_message_page *pg)
 {
 	ts_db_rows_free(&pg->rows);
+	ts_kept_page_release(pg->kept);
 	memset(pg, 0, sizeof(*pg));
 }
 
@@ -77,16 +79,17 @@ ts_message_page_cut(struct ts_call *c, size_t n, long long limit, int with_detai
 	return 0;
 }
 
-/* Fills out from rows (message columns from column col, read nearest the
- * cursor first) and cuts the page (ts_message_page_cut). */
+/* Fills out from rows (out's own or its kept page's; message columns from
+ * column col, read nearest the cursor first) and cuts the page
+ * (ts_message_page_cut). */
 static int
-take_page(struct ts_call *c, const struct ts_message_query *q, size_t col, int reverse,
-    struct ts_message_page *out)
+take_page(struct ts_call *c, const struct ts_message_query *q, const struct ts_db_rows *rows, size_t col,
+    int reverse, struct ts_message_page *out)
 {
 	size_t n;
 
-	for (n = 0; n < out->rows.nrows && n < TS_MAX_PAGE_LIMIT + 1; n++)
-		out->cells[n] = ts_db_cell(&out->rows, n, col);
+	for (n = 0; n < rows->nrows && n < TS_MAX_PAGE_LIMIT + 1; n++)
+		out->cells[n] = ts_db_cell(rows, n, col);
 	return ts_message_page_cut(c, n, q->limit, q->with_details, reverse, out);
 }
 
@@ -148,10 +151,10 @@ kept_page(struct ts_call *c, const struct ts_page_key *k, const struct ts_messag
 	if (rc == 0 && row[TS_PC_ROW_ID].data != NULL && row[TS_PC_PAGE_VERSION].data != NULL &&
 	    strtoll(row[TS_PC_ROW_ID].data, NULL, 10) == row_id &&
 	    strtoll(row[TS_PC_PAGE_VERSION].data, NULL, 10) == version &&
-	    ts_page_cache_copy(c->pages, k, &out->rows) == 0) {
+	    (out->kept = ts_page_cache_lend(c->pages, k)) != NULL) {
 		out->total = strtoll(row[TS_PC_MESSAGE_COUNT].data, NULL, 10);
 		ts_db_rows_free(&thread);
-		return take_page(c, q, TS_PC_MESSAGE, reverse, out);
+		return take_page(c, q, ts_kept_page_rows(out->kept), TS_PC_MESSAGE, reverse, out);
 	}
 	ts_db_rows_free(&thread);
 	ts_page_cache_drop(c->pages, k);
@@ -159,14 +162,15 @@ kept_page(struct ts_call *c, const struct ts_page_key *k, const struct ts_messag
 }
 
 /* Keeps page k's rows (NULL: the thread only), read at the thread's row_id
- * and page_version in the row's columns. */
-static void
+ * and page_version in the row's columns: the kept page lent, or NULL. */
+static struct ts_kept_page *
 keep_page(struct ts_call *c, const struct ts_page_key *k, const struct ts_db_cell *row,
     const struct ts_db_rows *rows)
 {
-	if (row[TS_PC_ROW_ID].data != NULL && row[TS_PC_PAGE_VERSION].data != NULL)
-		ts_page_cache_put(c->pages, k, rows, strtoll(row[TS_PC_ROW_ID].data, NULL, 10),
-		    strtoll(row[TS_PC_PAGE_VERSION].data, NULL, 10));
+	if (row[TS_PC_ROW_ID].data == NULL || row[TS_PC_PAGE_VERSION].data == NULL)
+		return NULL;
+	return ts_page_cache_put(c->pages, k, rows, strtoll(row[TS_PC_ROW_ID].data, NULL, 10),
+	    strtoll(row[TS_PC_PAGE_VERSION].data, NULL, 10));
 }
 
 /*
@@ -206,15 +210,15 @@ one_statement_page(struct ts_call *c, const uuid_t tid, const struct ts_message_
 	if ((rc = page_access(c, first)) != 0) {
 		/* Refused: the next refusal needs the thread's row alone. */
 		if (rc < 0)
-			keep_page(c, &k, first, NULL);
+			(void)keep_page(c, &k, first, NULL);
 		/* Allowed, yet read as a caller who may not read it: not the page. */
 		if (rc > 0)
 			ts_db_rows_free(&out->rows);
 		return rc;
 	}
-	keep_page(c, &k, first, &out->rows);
+	out->kept = keep_page(c, &k, first, &out->rows);
 	out->total = strtoll(first[TS_PC_MESSAGE_COUNT].data, NULL, 10);
-	return take_page(c, q, TS_PC_MESSAGE, scan.reverse, out);
+	return take_page(c, q, &out->rows, TS_PC_MESSAGE, scan.reverse, out);
 }
 
 /* The seq of cursor message id, which must be a live message of the thread. */
@@ -322,14 +326,14 @@ range_page(struct ts_call *c, const uuid_t tid, const struct ts_message_query *q
 	 * been refused above: an empty thread has no message to name.)
 	 */
 	if (ts_db_cell_ll(&t.rows, 0, TS_TC_MESSAGE_COUNT) == 0) {
-		rc = take_page(c, q, 0, scan.reverse, out);
+		rc = take_page(c, q, &out->rows, 0, scan.reverse, out);
 		goto out;
 	}
 	if ((st = ts_msg_range_read(c->db, &r, q->limit + 1, q->offset, &out->rows)) != TS_DB_OK) {
 		ts_call_db(c, st);
 		goto out;
 	}
-	rc = take_page(c, q, 0, scan.reverse, out);
+	rc = take_page(c, q, &out->rows, 0, scan.reverse, out);
 out:
 	ts_thread_release(&t);
 	return rc;
@@ -352,7 +356,7 @@ ts_messages_page(struct ts_call *c, const uuid_t tid, const struct ts_message_qu
 		if ((rc = range_page(c, tid, q, invalid, out)) != 0 && c->problem.error == TS_E_NOT_FOUND) {
 			const struct ts_page_key k = page_key(c, tid, q);
 
-			ts_page_cache_put(c->pages, &k, NULL, 0, 0);
+			(void)ts_page_cache_put(c->pages, &k, NULL, 0, 0);
 		}
 		return rc;
 	}

@@ -184,3 +184,49 @@ htest('PATCHes of one thread at once queue on its row: none deadlocks, every one
     assert.deepEqual(assertList(r).data.map((m) => Number(m.metadata.n) % 6), [0, 1, 2, 3, 4, 5], `answer ${i}`);
   });
 });
+
+htest('a kept page asked every way it can be is answered byte for byte as a page read afresh', async (t) => {
+  const { startServer } = await import('./workers_lib.mjs');
+  const fcgi = await import('./fcgi_client.mjs');
+  const th = await newThread(owner);
+  const ms = await fillThread(owner, th.id, 9, (i) => ({ role: 'assistant', content: `m${i}`, details: { step: i } }));
+  const srv = await startServer(t, { workers: 1, server: { page_cache: 'off' } });
+  const afresh = async (query) => {
+    const qs = new URLSearchParams(query).toString();
+    const r = await fcgi.request(srv.sock, { uri: `${srv.base}${msgsPath(th.id)}${qs ? `?${qs}` : ''}`,
+      headers: owner.headers });
+    assert.equal(r.status, 200, r.error);
+    return r.body.toString('utf8');
+  };
+  // Pairs that name one kept page (thread, cursor, direction, LIMIT, caller)
+  // and differ in what the body shows: details or not, the order shown, the
+  // cursor's kind. Asked in turn, each worker keeps the page with one body
+  // and is asked for the other.
+  const c = ms[4].id;
+  const ways = [
+    [{}, { with_details: 'false' }],
+    [{ order: 'asc', after: c, limit: '3' }, { order: 'desc', before: c, limit: '3' }],
+    [{ order: 'desc', after: c, limit: '2' }, { order: 'asc', before: c, limit: '2' }],
+  ];
+  // The headers too, but for the ones that differ on every answer.
+  const headersOf = (res) => [...res.headers].filter(([k]) => !['date', 'x-request-id'].includes(k));
+  for (const pair of ways) {
+    const want = await Promise.all(pair.map(afresh));
+    const wantHeaders = [];
+    assert.notEqual(want[0], want[1], `${JSON.stringify(pair)}: the two ways differ`);
+    for (let i = 0; i < READS; i++) {
+      for (const [j, query] of pair.entries()) {
+        const res = await list(owner, th.id, query);
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.text, want[j], `answer ${i} of ${JSON.stringify(query)}`);
+        wantHeaders[j] ??= headersOf(res);
+        assert.deepEqual(headersOf(res), wantHeaders[j], `headers of answer ${i} of ${JSON.stringify(query)}`);
+      }
+    }
+  }
+  // After a change, each way again: the new page, never a kept body.
+  const [m] = await fillThread(owner, th.id, 1);
+  const now = await afresh({});
+  assert.ok(now.includes(m.id));
+  for (let i = 0; i < READS; i++) assert.equal((await list(owner, th.id, {})).text, now, `answer ${i} after a change`);
+});
