@@ -89,6 +89,20 @@ enum ts_db_status ts_db_ping(struct ts_db *db);
 /* Whether the connection is open now (nothing is sent to find out). */
 int ts_db_is_open(const struct ts_db *db);
 
+/*
+ * Between requests a caller that waits in poll() anyway (the worker) can
+ * watch the connection there, sparing every request the look of its own
+ * (a system call): ts_db_watch_idle says it does, so that the first
+ * statement of a request no longer looks. It then polls ts_db_idle_fd (-1:
+ * none open) for POLLIN whenever it waits, and calls ts_db_hung_up when it
+ * is readable: an idle connection has nothing to read, so the server
+ * closed it (a restart, a KILL, wait_timeout), and it is closed here
+ * before any statement is sent on it.
+ */
+void ts_db_watch_idle(struct ts_db *db);
+int ts_db_idle_fd(const struct ts_db *db);
+void ts_db_hung_up(struct ts_db *db);
+
 /* Opens the connection if it is not open. */
 enum ts_db_status ts_db_connect(struct ts_db *db);
 

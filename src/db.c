@@ -52,6 +52,7 @@ struct ts_db {
 	int lost;               /* the connection died during the last call */
 	int unsent;             /* ...and the statement provably never reached the server */
 	int check_idle;         /* a request began: look whether the server hung up */
+	int idle_watched;       /* the caller polls the socket between requests (ts_db_watch_idle) */
 	unsigned int last_errno;
 	char last_error[256];   /* the client's text for a failed connect */
 	unsigned int limit_s;   /* the request timeout; 0: no deadline */
@@ -335,11 +336,34 @@ ts_db_connect(struct ts_db *db)
 	return TS_DB_OK;
 }
 
+void
+ts_db_watch_idle(struct ts_db *db)
+{
+	db->idle_watched = 1;
+}
+
+int
+ts_db_idle_fd(const struct ts_db *db)
+{
+	return db != NULL && db->conn != NULL ? (int)mysql_get_socket(db->conn) : -1;
+}
+
+void
+ts_db_hung_up(struct ts_db *db)
+{
+	if (db == NULL || db->conn == NULL)
+		return;
+	ts_log(TS_LOG_WARN, "db: the server closed the idle connection; opening a new one");
+	db_close(db);
+}
+
 /*
  * At the first statement of a request: an idle connection has nothing to
  * read, so a readable one was closed by the server (a restart, a KILL,
  * wait_timeout) or holds its parting error. It is dropped before anything is
  * sent on it, and the statement goes to a new connection, whatever it is.
+ * A watched connection was looked at by the caller's own wait (the worker's
+ * poll), which costs no system call of its own.
  */
 static void
 drop_if_closed(struct ts_db *db)
@@ -356,6 +380,8 @@ drop_if_closed(struct ts_db *db)
 		db_close(db);
 		return;
 	}
+	if (db->idle_watched)
+		return;
 	p.fd = (int)mysql_get_socket(db->conn);
 	p.events = POLLIN;
 	p.revents = 0;

@@ -4,7 +4,9 @@
  * It polls the listen socket, the connections the web server keeps open
  * between requests (FastCGI keep-alive: nginx's fastcgi_keep_conn sets
  * FCGI_KEEP_CONN, and libfcgi then leaves the connection open after the
- * answer), and a signalfd for its signals. A readable kept connection holds
+ * answer), a signalfd for its signals, and its database connection, which
+ * is readable while idle only when the server closed it (then closed at
+ * once, so no request looks for that itself). A readable kept connection holds
  * the next request; a readable listen socket a new connection, taken with a
  * non-blocking accept (a worker that loses the race to another gets EAGAIN
  * rather than sleeping in accept()). Kept connections are served in turn,
@@ -203,10 +205,12 @@ struct worker {
 	uint_least64_t retire_by;       /* ts_mono_ms() when a retiring worker closes what is left */
 };
 
-/* pollfd entries before the connections': the listen socket, the signalfd. */
+/* pollfd entries before the connections': the listen socket, the signalfd,
+ * the database connection (watched while idle: include/db.h). */
 #define POLL_LISTEN 0
 #define POLL_SIGNALS 1
-#define POLL_CONNS 2
+#define POLL_DB 2
+#define POLL_CONNS 3
 
 static unsigned int
 kept_connections(const struct worker *w)
@@ -356,8 +360,9 @@ take_new(struct worker *w)
 	return 0;
 }
 
-/* The poll set: the listen socket while accepting, the signals, and every
- * kept connection (-1 entries are skipped by poll). */
+/* The poll set: the listen socket while accepting, the signals, the
+ * database connection, and every kept connection (-1 entries are skipped
+ * by poll). */
 static nfds_t
 fill_pollfds(const struct worker *w, struct pollfd *pfd)
 {
@@ -365,6 +370,7 @@ fill_pollfds(const struct worker *w, struct pollfd *pfd)
 
 	pfd[POLL_LISTEN].fd = !w->retiring && kept < w->nconn ? w->listen_fd : -1;
 	pfd[POLL_SIGNALS].fd = w->stop.fd;
+	pfd[POLL_DB].fd = ts_db_idle_fd(w->app.db);
 	for (i = 0; i < w->nconn; i++)
 		pfd[POLL_CONNS + i].fd = w->conn[i].ipcFd;
 	for (i = 0; i < POLL_CONNS + w->nconn; i++) {
@@ -419,6 +425,7 @@ worker_start(struct worker *w)
 		ts_log(TS_LOG_ERROR, "worker: out of memory");
 		return -1;
 	}
+	ts_db_watch_idle(w->app.db);
 	for (w->nconn = 0; w->nconn < TS_MAX_WORKER_CONNECTIONS; w->nconn++) {
 		if (FCGX_InitRequest(&w->conn[w->nconn], w->listen_fd, 0) != 0) {
 			ts_log(TS_LOG_ERROR, "worker: FCGX_InitRequest failed");
@@ -485,6 +492,9 @@ ts_worker_run(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 		}
 		if (retired(w))
 			break;
+		/* Before any request: a hung-up connection is not the next one's. */
+		if (pfd[POLL_DB].fd >= 0 && pfd[POLL_DB].revents != 0)
+			ts_db_hung_up(w->app.db);
 		/* Requests first: the purge only takes time no request is waiting for. */
 		if (rc == 0 && (w->pc.more || ts_mono_ms() >= w->pc.due))
 			purge_between_requests(w);

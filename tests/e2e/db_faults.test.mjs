@@ -90,6 +90,54 @@ test('writes right after the connections were killed succeed: a statement never 
   }
 });
 
+// Over TCP a statement sent on a connection the server has closed without
+// a parting error (a crash, a network drop) is written into the socket all
+// the same and lost (2013): whether it ran is unknown, so a create is not
+// run again. (A KILL or wait_timeout leaves an error to read, and a unix
+// socket fails the send at once: either way the statement runs again on a
+// new connection.) So a worker watches its idle connection in the poll it
+// waits in and closes it the moment the server hangs up; the next write
+// goes to a new connection. A proxy in between plays the server hanging up.
+test('over TCP, a connection the server drops while idle is closed before the next write, which succeeds', async (t) => {
+  const net = await import('node:net');
+  const { startServer } = await import('./workers_lib.mjs');
+  const fcgi = await import('./fcgi_client.mjs');
+  assert.ok(process.env.TS_MYSQL_PORT, 'TS_MYSQL_PORT comes from scripts/test');
+  const open = new Set();
+  let opened = 0;
+  const proxy = net.createServer((client) => {
+    const server = net.connect(Number(process.env.TS_MYSQL_PORT), '127.0.0.1');
+    const pair = { client, server };
+    opened++;
+    open.add(pair);
+    for (const [a, b] of [[client, server], [server, client]]) {
+      a.on('error', () => {});
+      a.pipe(b);
+      a.on('close', () => { b.destroy(); open.delete(pair); });
+    }
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  t.after(() => { for (const p of open) p.client.destroy(); proxy.close(); });
+  const srv = await startServer(t, { workers: 1,
+    database: { socket: null, host: '127.0.0.1', port: proxy.address().port } });
+  const token = execFileSync(process.env.TS_BIN, ['token', '--config', process.env.TS_CONFIG, '--sub', 'db-faults-tcp'],
+    { encoding: 'utf8' }).trim();
+  const create = () => fcgi.request(srv.sock, { method: 'POST', uri: `${srv.base}/api/threads`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  for (let round = 0; round < 3; round++) {
+    assert.equal((await create()).status, 201, `round ${round}: the create before the hang-up`);
+    assert.equal(open.size, 1, `round ${round}: the worker's one connection`);
+    const before = opened;
+    // The server's side goes away with no parting word: FIN, then nothing.
+    for (const p of open) { p.server.destroy(); p.client.end(); }
+    await sleep(200);
+    const r = await create();
+    assert.equal(r.status, 201, `round ${round}: the create after the hang-up: ${r.status} ${r.body}`);
+    assert.equal(opened, before + 1, `round ${round}: on a new connection`);
+  }
+  assert.match(srv.stderr, /the server closed the idle connection/);
+});
+
 test('MariaDB down gives 503 SERVICE_UNAVAILABLE with Retry-After; back up gives 200 within a second', async () => {
   assert.equal((await health()).status, 200);
   await stopMariaDB();

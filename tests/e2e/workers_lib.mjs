@@ -109,13 +109,28 @@ export function connects(target) {
 
 // A copy of the harness configuration with [server] overrides, in a fresh
 // temporary directory removed after the test.
-export function privateConfig(t, server = {}) {
+// The section's line for key, gone.
+function dropIni(text, section, key) {
+  let inSection = false;
+  return text.split('\n').filter((line) => {
+    const h = line.match(/^\s*\[([^\]]+)\]\s*$/);
+    if (h) inSection = h[1].trim() === section;
+    return h || !inSection || !new RegExp(`^\\s*${key}\\s*=`).test(line);
+  }).join('\n');
+}
+
+// server and database: keys of those sections to set (a database key
+// whose value is null is removed).
+export function privateConfig(t, server = {}, database = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-workers-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const text = fs.readFileSync(env.TS_CONFIG, 'utf8');
   let cfg = text;
   for (const [k, v] of Object.entries({ log_level: 'info', ...server })) {
     cfg = setIni(cfg, 'server', k, String(v));
+  }
+  for (const [k, v] of Object.entries(database)) {
+    cfg = v === null ? dropIni(cfg, 'database', k) : setIni(cfg, 'database', k, String(v));
   }
   const file = path.join(dir, 'threadstore.ini');
   fs.writeFileSync(file, cfg, { mode: 0o600 });
@@ -146,8 +161,8 @@ export async function serveFails(cfgFile, listen) {
 
 // A private `threadstore serve` on its own socket (a unix socket in its
 // temporary directory unless listen is given).
-export async function startServer(t, { workers = 1, server = {}, listen = null, extraEnv = {} } = {}) {
-  const cfg = privateConfig(t, server);
+export async function startServer(t, { workers = 1, server = {}, database = {}, listen = null, extraEnv = {} } = {}) {
+  const cfg = privateConfig(t, server, database);
   const sock = path.join(cfg.dir, 'fcgi.sock');
   const child = serve(cfg.file, listen || `unix:${sock}`, workers, extraEnv);
   const srv = { child, sock, stderr: '', exited: null, base: cfg.base };
