@@ -4,14 +4,11 @@
  * message list and a share link's (src/api/messages_list.c,
  * src/api/shares.c), each adding its own members.
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "api.h"
 #include "message_json.h"
 #include "message_ops.h"
 #include "message_view.h"
-#include "page_cache.h"
+#include "page_body.h"
 #include "paging.h"
 #include "ts_limits.h"
 
@@ -34,25 +31,6 @@ ts_api_answer_message(struct ts_ctx *ctx, int status, const struct ts_db_cell *c
 	ts_message_scratch_free(&scratch);
 }
 
-/* The body kept with pg's kept page under shape's tag, answered again: 0,
- * or -1 when there is none. */
-static int
-answer_kept(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_api_page_shape *shape)
-{
-	const char *kept;
-	char *body;
-	size_t len;
-
-	if (pg->kept == NULL || shape->tag == NULL || (kept = ts_kept_page_body(pg->kept, shape->tag, &len)) == NULL)
-		return -1;
-	/* A copy: the response outlives the page's loan. */
-	if ((body = malloc(len > 0 ? len : 1)) != NULL)
-		memcpy(body, kept, len);
-	if (ts_response_text(ctx->res, 200, NULL, body, len, TS_E__COUNT) != 0)
-		ts_fail(ctx, TS_E_INTERNAL, NULL);
-	return 0;
-}
-
 void
 ts_api_answer_messages(struct ts_ctx *ctx, const struct ts_message_page *pg, const struct ts_api_page_shape *shape)
 {
@@ -62,7 +40,7 @@ ts_api_answer_messages(struct ts_ctx *ctx, const struct ts_message_page *pg, con
 	struct json_object *data, *env;
 	size_t i;
 
-	if (answer_kept(ctx, pg, shape) == 0)
+	if (ts_page_body_answer(ctx, pg, shape->tag))
 		return;
 	if (ts_message_scratch_init(&scratch) != 0) {
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
@@ -82,7 +60,5 @@ ts_api_answer_messages(struct ts_ctx *ctx, const struct ts_message_page *pg, con
 		shape->finish(env, pg, shape->kind);
 	ts_api_answer(ctx, 200, env);
 	ts_message_scratch_free(&scratch);
-	if (pg->kept != NULL && shape->tag != NULL && ctx->res->status == 200 && !ctx->res->is_error &&
-	    ctx->res->body != NULL)
-		ts_page_cache_keep_body(ctx->call.pages, pg->kept, shape->tag, ctx->res->body, ctx->res->body_len);
+	ts_page_body_keep(ctx, pg, shape->tag);
 }

@@ -3,11 +3,13 @@
  * first by default, keyset paged at any size), retrieve and delete one,
  * over the message operations. Items are messages of the thread.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conv.h"
 #include "message_ops.h"
+#include "page_body.h"
 #include "params.h"
 #include "query.h"
 #include "validate.h"
@@ -123,6 +125,7 @@ ts_conv_items_list(struct ts_ctx *ctx)
 	struct ts_message_page pg;
 	struct ts_problem invalid;
 	unsigned include = 0;
+	char tag[48];
 	uuid_t tid;
 
 	ts_message_query_init(&q);
@@ -130,10 +133,15 @@ ts_conv_items_list(struct ts_ctx *ctx)
 	ts_path_uuid(ctx, 0, tid);
 	if (parse_list(&invalid, ctx->req->query, tid, &q) == 0)
 		(void)ts_conv_parse_include(&invalid, ctx->req->query, &include);
-	if (ts_messages_page(&ctx->call, tid, &q, &invalid, &pg) != 0)
+	/* What the body is made of besides the rows: the order they are
+	 * shown in, the fields include adds. */
+	snprintf(tag, sizeof(tag), "conv items o%d a%d i%u", (int)q.order, q.has_after, include);
+	if (ts_messages_page(&ctx->call, tid, &q, &invalid, &pg) != 0) {
 		ts_answer_failure(ctx);
-	else
+	} else if (!ts_page_body_answer(ctx, &pg, tag)) {
 		respond_items(ctx, pg.cells, pg.n, pg.has_more, include);
+		ts_page_body_keep(ctx, &pg, tag);
+	}
 	ts_message_page_free(&pg);
 	ts_problem_free(&invalid);
 	ts_message_query_free(&q);

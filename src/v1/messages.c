@@ -4,11 +4,13 @@
  * are ignored, as /api ignores those it does not know
  * (API reference: One storage, one set of rules).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "message_input.h"
 #include "message_ops.h"
+#include "page_body.h"
 #include "params.h"
 #include "v1.h"
 #include "validate.h"
@@ -88,17 +90,23 @@ ts_v1_messages_list(struct ts_ctx *ctx)
 	struct ts_message_page pg;
 	struct ts_problem invalid;
 	struct json_object *o;
+	char tag[32];
 	uuid_t tid;
 
 	ts_message_query_init(&q);
 	ts_problem_init(&invalid);
 	ts_path_uuid(ctx, 0, tid);
 	(void)parse_list_query(&invalid, ctx->req->query, &q);
-	if (ts_messages_page(&ctx->call, tid, &q, &invalid, &pg) != 0)
+	/* What the body is made of besides the rows: the order they are shown in. */
+	snprintf(tag, sizeof(tag), "v1 list o%d a%d b%d", (int)q.order, q.has_after, q.has_before);
+	if (ts_messages_page(&ctx->call, tid, &q, &invalid, &pg) != 0) {
 		ts_answer_failure(ctx);
-	else if ((o = ts_v1_message_list(pg.cells, pg.n, pg.has_more)) == NULL ||
-	    ts_response_json(ctx->res, 200, o) != 0)
-		ts_fail(ctx, TS_E_INTERNAL, NULL);
+	} else if (!ts_page_body_answer(ctx, &pg, tag)) {
+		if ((o = ts_v1_message_list(pg.cells, pg.n, pg.has_more)) == NULL ||
+		    ts_response_json(ctx->res, 200, o) != 0)
+			ts_fail(ctx, TS_E_INTERNAL, NULL);
+		ts_page_body_keep(ctx, &pg, tag);
+	}
 	ts_message_page_free(&pg);
 	ts_problem_free(&invalid);
 	ts_message_query_free(&q);

@@ -185,48 +185,81 @@ htest('PATCHes of one thread at once queue on its row: none deadlocks, every one
   });
 });
 
-htest('a kept page asked every way it can be is answered byte for byte as a page read afresh', async (t) => {
+// Asks for one kept page every way in pairs, in turn, through the shared
+// server, and compares every answer byte for byte (headers too) with the
+// same request to a private server that keeps nothing. Each pair names one
+// kept page (thread, cursor, direction, LIMIT, caller) and shows it
+// differently, so each worker keeps the page with one body and is asked
+// for the other. Then, after a change, the new page, never a kept body.
+async function keptBodies(t, tid, path, pairs) {
   const { startServer } = await import('./workers_lib.mjs');
   const fcgi = await import('./fcgi_client.mjs');
-  const th = await newThread(owner);
-  const ms = await fillThread(owner, th.id, 9, (i) => ({ role: 'assistant', content: `m${i}`, details: { step: i } }));
   const srv = await startServer(t, { workers: 1, server: { page_cache: 'off' } });
+  const qs = (query) => { const q = new URLSearchParams(query).toString(); return q ? `?${q}` : ''; };
   const afresh = async (query) => {
-    const qs = new URLSearchParams(query).toString();
-    const r = await fcgi.request(srv.sock, { uri: `${srv.base}${msgsPath(th.id)}${qs ? `?${qs}` : ''}`,
-      headers: owner.headers });
+    const r = await fcgi.request(srv.sock, { uri: `${srv.base}${path}${qs(query)}`, headers: owner.headers });
     assert.equal(r.status, 200, r.error);
     return r.body.toString('utf8');
   };
-  // Pairs that name one kept page (thread, cursor, direction, LIMIT, caller)
-  // and differ in what the body shows: details or not, the order shown, the
-  // cursor's kind. Asked in turn, each worker keeps the page with one body
-  // and is asked for the other.
-  const c = ms[4].id;
-  const ways = [
-    [{}, { with_details: 'false' }],
-    [{ order: 'asc', after: c, limit: '3' }, { order: 'desc', before: c, limit: '3' }],
-    [{ order: 'desc', after: c, limit: '2' }, { order: 'asc', before: c, limit: '2' }],
-  ];
+  const kept = (query) => request('GET', `${path}${qs(query)}`, { headers: owner.headers });
   // The headers too, but for the ones that differ on every answer.
   const headersOf = (res) => [...res.headers].filter(([k]) => !['date', 'x-request-id'].includes(k));
-  for (const pair of ways) {
+  for (const pair of pairs) {
     const want = await Promise.all(pair.map(afresh));
     const wantHeaders = [];
     assert.notEqual(want[0], want[1], `${JSON.stringify(pair)}: the two ways differ`);
     for (let i = 0; i < READS; i++) {
       for (const [j, query] of pair.entries()) {
-        const res = await list(owner, th.id, query);
+        const res = await kept(query);
         assert.equal(res.status, 200, res.text);
-        assert.equal(res.text, want[j], `answer ${i} of ${JSON.stringify(query)}`);
+        assert.equal(res.text, want[j], `answer ${i} of ${path}${qs(query)}`);
         wantHeaders[j] ??= headersOf(res);
-        assert.deepEqual(headersOf(res), wantHeaders[j], `headers of answer ${i} of ${JSON.stringify(query)}`);
+        assert.deepEqual(headersOf(res), wantHeaders[j], `headers of answer ${i} of ${path}${qs(query)}`);
       }
     }
   }
-  // After a change, each way again: the new page, never a kept body.
-  const [m] = await fillThread(owner, th.id, 1);
+  // The newest messages, kept with their body, then a message added.
+  for (let i = 0; i < READS; i++) assert.equal((await kept({})).status, 200);
+  const text = `added-${randomUUID()}`;
+  await fillThread(owner, tid, 1, () => ({ role: 'user', content: text }));
   const now = await afresh({});
-  assert.ok(now.includes(m.id));
-  for (let i = 0; i < READS; i++) assert.equal((await list(owner, th.id, {})).text, now, `answer ${i} after a change`);
+  assert.ok(now.includes(text), 'the new message is on the page');
+  for (let i = 0; i < READS; i++) assert.equal((await kept({})).text, now, `answer ${i} after a change`);
+}
+
+htest('a kept page asked every way it can be is answered byte for byte as a page read afresh (/api)', async (t) => {
+  const th = await newThread(owner);
+  const ms = await fillThread(owner, th.id, 9, (i) => ({ role: 'assistant', content: `m${i}`, details: { step: i } }));
+  const c = ms[4].id;
+  // Details or not, the order shown, the cursor's kind.
+  await keptBodies(t, th.id, msgsPath(th.id), [
+    [{}, { with_details: 'false' }],
+    [{ order: 'asc', after: c, limit: '3' }, { order: 'desc', before: c, limit: '3' }],
+    [{ order: 'desc', after: c, limit: '2' }, { order: 'asc', before: c, limit: '2' }],
+  ]);
+});
+
+htest('a kept page is answered byte for byte as a page read afresh (OpenAI\'s /v1 threads)', async (t) => {
+  const th = await newThread(owner);
+  const ms = await fillThread(owner, th.id, 9, (i) => ({ role: 'assistant', content: `m${i}` }));
+  const c = ms[4].id;
+  // The order shown, the cursor's kind.
+  await keptBodies(t, th.id, `/v1/threads/${th.id}/messages`, [
+    [{ order: 'asc', after: c, limit: '3' }, { order: 'desc', before: c, limit: '3' }],
+    [{ order: 'desc', after: c, limit: '2' }, { order: 'asc', before: c, limit: '2' }],
+  ]);
+});
+
+htest('a kept page is answered byte for byte as a page read afresh (OpenAI\'s Conversations)', async (t) => {
+  const th = await newThread(owner);
+  await fillThread(owner, th.id, 4, (i) => ({ role: 'user', content: `m${i}` }));
+  const res = await request('POST', `/v1/conversations/${th.id}/items`, json(owner.headers,
+    { items: [{ type: 'reasoning', id: 'rs_kept', summary: [], encrypted_content: 'sealed' }] }));
+  assert.equal(res.status, 200, res.text);
+  await fillThread(owner, th.id, 2, (i) => ({ role: 'assistant', content: `a${i}` }));
+  // The fields include adds.
+  await keptBodies(t, th.id, `/v1/conversations/${th.id}/items`, [
+    [{}, { 'include[]': 'reasoning.encrypted_content' }],
+    [{ order: 'asc', limit: '5' }, { order: 'asc', limit: '5', include: 'reasoning.encrypted_content' }],
+  ]);
 });
