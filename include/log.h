@@ -11,10 +11,12 @@
 
 void ts_log_set_level(enum ts_log_level level);
 
-/* Lines go to fd (a served worker's pipe to its master, log_pipe.h)
- * instead of stderr; -1: stderr again. A line that fd does not take
- * whole at once goes to stderr. */
-void ts_log_to_fd(int fd);
+struct ts_log_ring;
+
+/* Lines go into ring (a served worker's, read by its master: log_pipe.h)
+ * instead of stderr; NULL: stderr again. A line the ring cannot take
+ * whole goes to stderr. */
+void ts_log_to_ring(struct ts_log_ring *ring);
 
 /* printf-style message at a level; the text is written as given (no client data). */
 void ts_log(enum ts_log_level level, const char *fmt, ...)

@@ -2,17 +2,21 @@
  * A served worker's log lines on their way through the master.
  *
  * Each worker the master forks writes its lines (src/log.c) into its own
- * pipe instead of the log file every worker shares: a write into a pipe
- * nobody sleeps on costs a worker far less than an append to a file seven
- * other processes append to (bench/README.md, round 12). The master reads
- * every pipe on each of its turns and after a worker ends, and writes the
- * lines to its stderr in the order of their time stamps, so a worker that
- * dies, even by SIGKILL, loses none of the lines it wrote.
+ * pipe instead of the log file every worker shares: an append to a file
+ * seven other processes append to cost a worker far more than a write
+ * into a pipe nobody sleeps on (bench/README.md, round 12), and the pipe
+ * is now a ring in memory the worker shares with the master (log_ring.h),
+ * which costs it no system call at all. The master reads every pipe on
+ * each of its turns and after a worker ends, and writes the lines to its
+ * stderr in the order of their time stamps, so a worker that dies, even by
+ * SIGKILL, loses none of the lines it wrote.
  */
 #ifndef TS_LOG_PIPE_H
 #define TS_LOG_PIPE_H
 
 #include <stddef.h>
+
+#include "log_ring.h"
 
 /* What is read from a pipe at a time; a line is at most 2 KiB (src/log.c). */
 #define TS_LOG_PIPE_CHUNK 16384
@@ -21,7 +25,8 @@
 #define TS_LOG_PIPES_MAX 512
 
 struct ts_log_pipe {
-	int fd;                         /* the read end, -1 when none */
+	struct ts_log_ring *ring;       /* its ring, for good (ts_log_pipe_init) */
+	int open;                       /* a worker has it (ts_log_pipe_open) */
 	int ended;                      /* its worker has exited: read it to the end */
 	int more;                       /* the last read filled the room: there may be more */
 	unsigned int reads;             /* reads left in the current drain (unless ended) */
@@ -30,11 +35,15 @@ struct ts_log_pipe {
 	char buf[TS_LOG_PIPE_CHUNK];
 };
 
-/* A new pipe: p holds its read end, *write_fd the writer's (both
- * non-blocking, close-on-exec). 0, or -1 with errno. */
-int ts_log_pipe_open(struct ts_log_pipe *p, int *write_fd);
+/* p, closed, reading ring (which it keeps). */
+void ts_log_pipe_init(struct ts_log_pipe *p, struct ts_log_ring *ring);
 
-/* Closes p's read end (after ts_log_pipes_drain has read what was left). */
+/* Opens p for a new worker, empty: its ring, for the worker to write
+ * into (ts_log_to_ring). */
+struct ts_log_ring *ts_log_pipe_open(struct ts_log_pipe *p);
+
+/* Closes p (after ts_log_pipes_drain has read what was left), once its
+ * worker is gone. */
 void ts_log_pipe_close(struct ts_log_pipe *p);
 
 /*

@@ -9,6 +9,7 @@
 
 #include "decimal.h"
 #include "log.h"
+#include "log_ring.h"
 
 static enum ts_log_level current_level = TS_LOG_INFO;
 
@@ -112,30 +113,31 @@ put_prefix(struct log_line *l, enum ts_log_level level)
 }
 
 /*
- * Where a served worker's lines go: its pipe to the master (log_pipe.h), or
- * -1 for stderr.
+ * Where a served worker's lines go: its ring, read by the master
+ * (log_pipe.h), or NULL for stderr.
  */
-static int line_fd = -1;
+static struct ts_log_ring *line_ring;
 
 void
-ts_log_to_fd(int fd)
+ts_log_to_ring(struct ts_log_ring *ring)
 {
-	line_fd = fd;
+	line_ring = ring;
 }
 
-/* A line is never more than a pipe takes in one piece. */
+/* A line is never more than stderr takes in one piece, nor than a ring holds. */
 _Static_assert(sizeof(((struct log_line *)0)->buf) <= PIPE_BUF, "a log line must fit PIPE_BUF");
+_Static_assert(sizeof(((struct log_line *)0)->buf) <= TS_LOG_RING_BYTES, "a log line must fit a ring");
 
 /*
  * One write a line keeps lines whole between processes sharing stderr, and
- * a line into a pipe goes in whole or not at all: a full pipe (the master
- * behind) or a closed one sends it to stderr as before.
+ * a line goes into the ring whole or not at all: a full ring (the master
+ * behind) sends it to stderr as before.
  */
 static void
 emit(struct log_line *l)
 {
 	l->buf[l->n++] = '\n';
-	if (line_fd >= 0 && write(line_fd, l->buf, l->n) == (ssize_t)l->n)
+	if (line_ring != NULL && ts_log_ring_put(line_ring, l->buf, l->n) == 0)
 		return;
 	fwrite(l->buf, 1, l->n, stderr);
 }

@@ -1,18 +1,12 @@
 /* A served worker's log lines through the master (log_pipe.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log_pipe.h"
-
-/*
- * What a pipe may hold before its worker writes to stderr itself: a busy
- * worker's lines (~200 bytes each) over several of the master's turns.
- */
-#define LOG_PIPE_BYTES (256 * 1024)
 
 /* "ts=YYYY-MM-DDTHH:MM:SS.mmmZ" (src/log.c): fixed width, so the text's
  * order is the time's. */
@@ -20,35 +14,34 @@
 
 /* Reads per pipe in one drain: a worker writing all the while must not
  * keep the master here. */
-#define DRAIN_READS ((LOG_PIPE_BYTES / TS_LOG_PIPE_CHUNK) * 2)
+#define DRAIN_READS ((TS_LOG_RING_BYTES / TS_LOG_PIPE_CHUNK) * 2)
 
 /* How long the master waits for a full, non-blocking stderr: 10 x 100 ms. */
 #define OUT_WAITS 10
 #define OUT_WAIT_MS 100
 
-int
-ts_log_pipe_open(struct ts_log_pipe *p, int *write_fd)
+void
+ts_log_pipe_init(struct ts_log_pipe *p, struct ts_log_ring *ring)
 {
-	int fds[2];
+	memset(p, 0, offsetof(struct ts_log_pipe, buf));
+	p->ring = ring;
+}
 
-	p->fd = -1;
-	p->more = p->ended = 0;
-	p->start = p->len = p->next = 0;
-	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)
-		return -1;
-	/* Best effort: with the default 64 KiB a busy worker falls back sooner. */
-	(void)fcntl(fds[1], F_SETPIPE_SZ, LOG_PIPE_BYTES);
-	p->fd = fds[0];
-	*write_fd = fds[1];
-	return 0;
+struct ts_log_ring *
+ts_log_pipe_open(struct ts_log_pipe *p)
+{
+	ts_log_pipe_close(p);
+	p->open = 1;
+	return p->ring;
 }
 
 void
 ts_log_pipe_close(struct ts_log_pipe *p)
 {
-	if (p->fd >= 0)
-		close(p->fd);
-	p->fd = -1;
+	/* Its worker is gone (or never was): nobody writes into the ring. */
+	if (p->ring != NULL)
+		ts_log_ring_reset(p->ring);
+	p->open = 0;
 	p->more = p->ended = 0;
 	p->start = p->len = p->next = 0;
 }
@@ -114,24 +107,17 @@ out_line(struct out *o, const char *s, size_t n)
 static void
 refill(struct ts_log_pipe *p)
 {
-	size_t room;
-	ssize_t r;
+	size_t room, r;
 
 	if (p->start > 0) {
 		memmove(p->buf, p->buf + p->start, p->len);
 		p->start = 0;
 	}
 	room = sizeof(p->buf) - p->len;
-	do
-		r = read(p->fd, p->buf + p->len, room);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0) {
-		p->more = 0;    /* would block, or the worker is gone */
-		return;
-	}
-	p->len += (size_t)r;
-	/* A short read took all there was: writes of a line are whole. */
-	p->more = (size_t)r == room;
+	r = ts_log_ring_take(p->ring, p->buf + p->len, room);
+	p->len += r;
+	/* A short take took all there was: lines are put whole. */
+	p->more = r == room;
 }
 
 /*
@@ -150,7 +136,7 @@ next_line(struct ts_log_pipe *p)
 			return (size_t)(nl - (p->buf + p->start)) + 1;
 		if (p->len == sizeof(p->buf))
 			return p->len;  /* no line of ours is this long: passed on as it is */
-		if (p->fd < 0 || !p->more || (p->reads == 0 && !p->ended))
+		if (!p->open || !p->more || (p->reads == 0 && !p->ended))
 			return 0;
 		if (p->reads > 0)
 			p->reads--;
@@ -184,7 +170,7 @@ ts_log_pipes_drain(struct ts_log_pipe *const *p, size_t n, int out_fd)
 	if (n > TS_LOG_PIPES_MAX)
 		n = TS_LOG_PIPES_MAX;
 	for (i = 0; i < n; i++) {
-		p[i]->more = p[i]->fd >= 0;
+		p[i]->more = p[i]->open;
 		p[i]->reads = DRAIN_READS;
 		if ((p[i]->next = next_line(p[i])) > 0)
 			act[nact++] = i;

@@ -102,10 +102,11 @@ struct master {
 	unsigned char *overdue;         /* per slot: killed for its deadline */
 	pid_t *drainers;                /* retired workers draining kept connections, 0 when empty */
 	uint_least64_t *drain_since;    /* per drainer: ts_mono_ms() when it retired */
-	/* The read ends of the workers' log pipes: logs[d] drainer d's, logs[nworkers + i]
+	/* The workers' log pipes, read here: logs[d] drainer d's, logs[nworkers + i]
 	 * slot i's (older processes first, for lines stamped alike); entries of log_pool. */
 	struct ts_log_pipe **logs;
 	struct ts_log_pipe *log_pool;
+	struct ts_log_ring *log_rings;  /* the pipes' rings, shared with the workers */
 	unsigned int nworkers;          /* slots, and drainers at most */
 	unsigned int live;              /* workers in slots */
 	unsigned int draining;          /* drainers */
@@ -150,27 +151,17 @@ drain_logs(struct master *m)
 	ts_log_pipes_drain(m->logs, 2 * (size_t)m->nworkers, STDERR_FILENO);
 }
 
-/* Slot i's new pipe; the write end for its worker, or -1: it logs to
- * stderr itself. */
-static int
+/* Slot i's pipe, opened afresh: the ring its worker writes into. */
+static struct ts_log_ring *
 open_slot_log(struct master *m, unsigned int i)
 {
-	struct ts_log_pipe *p = *slot_log(m, i);
-	int wfd;
-
-	ts_log_pipe_close(p);
-	if (ts_log_pipe_open(p, &wfd) != 0) {
-		ts_log(TS_LOG_WARN, "log pipe: %s; the worker writes to stderr itself", strerror(errno));
-		return -1;
-	}
-	return wfd;
+	return ts_log_pipe_open(*slot_log(m, i));
 }
 
 /* The child side of a fork: never returns into the caller's code. */
 static void __attribute__((noreturn))
-worker_main(struct master *m, unsigned int i, int log_fd)
+worker_main(struct master *m, unsigned int i, struct ts_log_ring *log)
 {
-	unsigned int k;
 	int status;
 
 #ifdef __linux__
@@ -178,11 +169,7 @@ worker_main(struct master *m, unsigned int i, int log_fd)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->self)
 		_exit(EXIT_SUCCESS);
 #endif
-	/* The other pipes are the master's to read. */
-	for (k = 0; k < 2 * m->nworkers; k++)
-		if (m->logs[k]->fd >= 0)
-			close(m->logs[k]->fd);
-	ts_log_to_fd(log_fd);
+	ts_log_to_ring(log);
 	status = ts_worker_run(m->cfg, m->lis->fd, &m->board[i]);
 	/*
 	 * exit(), not _exit(): a sanitizer build checks the worker for leaks
@@ -196,9 +183,9 @@ static void
 spawn_missing(struct master *m)
 {
 	struct timespec now;
+	struct ts_log_ring *log;
 	unsigned int i;
 	pid_t pid;
-	int log_fd;
 
 	now_mono(&now);
 	if (elapsed_s(&now, &m->paused_until) > 0)
@@ -206,7 +193,7 @@ spawn_missing(struct master *m)
 	for (i = 0; i < m->nworkers; i++) {
 		if (m->pids[i] != 0)
 			continue;
-		log_fd = open_slot_log(m, i);
+		log = open_slot_log(m, i);
 		fflush(NULL);
 		atomic_store_explicit(&m->board[i], 0, memory_order_relaxed);
 		m->overdue[i] = 0;
@@ -214,17 +201,13 @@ spawn_missing(struct master *m)
 		if (pid < 0) {
 			ts_log(TS_LOG_ERROR, "fork: %s; retrying in %d s", strerror(errno),
 			    WORKER_CRASH_PAUSE_SECONDS);
-			if (log_fd >= 0)
-				close(log_fd);
 			ts_log_pipe_close(*slot_log(m, i));
 			m->paused_until = now;
 			m->paused_until.tv_sec += WORKER_CRASH_PAUSE_SECONDS;
 			return;
 		}
 		if (pid == 0)
-			worker_main(m, i, log_fd);
-		if (log_fd >= 0)
-			close(log_fd);
+			worker_main(m, i, log);
 		m->pids[i] = pid;
 		m->live++;
 	}
@@ -507,17 +490,18 @@ stop_workers(struct master *m, const sigset_t *set)
 	m->draining = 0;
 }
 
-/* The log pipes' places, each without a pipe yet. -1 out of memory. */
+/* The log pipes' places, each closed, with its ring. -1 out of memory. */
 static int
 log_pipes_new(struct master *m, unsigned int nworkers)
 {
 	unsigned int k;
 
 	if ((m->log_pool = calloc(2 * (size_t)nworkers, sizeof(*m->log_pool))) == NULL ||
-	    (m->logs = calloc(2 * (size_t)nworkers, sizeof(*m->logs))) == NULL)
+	    (m->logs = calloc(2 * (size_t)nworkers, sizeof(*m->logs))) == NULL ||
+	    (m->log_rings = ts_log_rings_new(2 * (size_t)nworkers)) == NULL)
 		return -1;
 	for (k = 0; k < 2 * nworkers; k++) {
-		m->log_pool[k].fd = -1;
+		ts_log_pipe_init(&m->log_pool[k], ts_log_ring_at(m->log_rings, k));
 		m->logs[k] = &m->log_pool[k];
 	}
 	return 0;
@@ -539,6 +523,7 @@ log_pipes_free(struct master *m)
 	}
 	free(m->logs);
 	free(m->log_pool);
+	ts_log_rings_free(m->log_rings, 2 * (size_t)m->nworkers);
 }
 
 /* Restricts TCP peers through libfcgi when the operator has not. */
