@@ -14,7 +14,6 @@
 /* Freed by whoever lets go of it last: the cache, or a request it was lent to. */
 struct ts_kept_page {
 	unsigned refs;
-	int kept;                       /* still an entry's */
 	struct ts_db_rows rows;         /* owned */
 	char *body;                     /* owned; NULL: none written */
 	size_t body_len;
@@ -130,10 +129,7 @@ forget(struct ts_page_cache *pc, struct entry *e)
 {
 	if (!e->live)
 		return;
-	if (e->page != NULL) {
-		e->page->kept = 0;
-		ts_kept_page_release(e->page);
-	}
+	ts_kept_page_release(e->page);
 	free(e->caller);
 	pc->bytes -= e->bytes;
 	memset(e, 0, sizeof(*e));
@@ -206,33 +202,25 @@ ts_page_cache_drop(struct ts_page_cache *pc, const struct ts_page_key *k)
 
 /* The live entry used longest ago, or NULL when none is live. */
 static struct entry *
-oldest_live(struct ts_page_cache *pc)
+oldest_live(struct ts_page_cache *pc, const struct entry *spare)
 {
 	struct entry *best = NULL;
 	size_t i;
 
 	for (i = 0; i < TS_PAGE_CACHE_ENTRIES; i++)
-		if (pc->e[i].live && (best == NULL || pc->e[i].used < best->used))
+		if (pc->e[i].live && &pc->e[i] != spare && (best == NULL || pc->e[i].used < best->used))
 			best = &pc->e[i];
 	return best;
 }
 
-/* The oldest pages other than keep go until more bytes fit the budget. */
+/* The oldest pages other than spare go until more bytes fit the budget. */
 static void
-make_room(struct ts_page_cache *pc, const struct entry *keep, size_t more)
+make_room(struct ts_page_cache *pc, const struct entry *spare, size_t more)
 {
 	struct entry *e;
-	size_t i;
 
-	while (pc->bytes + more > TS_PAGE_CACHE_BYTES) {
-		e = NULL;
-		for (i = 0; i < TS_PAGE_CACHE_ENTRIES; i++)
-			if (pc->e[i].live && &pc->e[i] != keep && (e == NULL || pc->e[i].used < e->used))
-				e = &pc->e[i];
-		if (e == NULL)
-			return;
+	while (pc->bytes + more > TS_PAGE_CACHE_BYTES && (e = oldest_live(pc, spare)) != NULL)
 		forget(pc, e);
-	}
 }
 
 /* A free entry, the oldest page giving way when there is none. */
@@ -245,7 +233,7 @@ free_entry(struct ts_page_cache *pc)
 	for (i = 0; i < TS_PAGE_CACHE_ENTRIES; i++)
 		if (!pc->e[i].live)
 			return &pc->e[i];
-	e = oldest_live(pc);
+	e = oldest_live(pc, NULL);
 	forget(pc, e);
 	return e;
 }
@@ -263,7 +251,6 @@ new_page(const struct ts_db_rows *rows, size_t text)
 		return NULL;
 	}
 	kp->refs = 1;
-	kp->kept = 1;
 	return kp;
 }
 
@@ -316,8 +303,9 @@ ts_page_cache_keep_body(struct ts_page_cache *pc, struct ts_kept_page *kp, const
 	size_t i, tag_len = strlen(tag);
 	char *copy;
 
-	if (pc == NULL || !kp->kept || tag_len >= sizeof(kp->tag))
+	if (pc == NULL || tag_len >= sizeof(kp->tag))
 		return;
+	/* Only a page still kept: one that gave way has no entry. */
 	for (i = 0; i < TS_PAGE_CACHE_ENTRIES && e == NULL; i++)
 		if (pc->e[i].live && pc->e[i].page == kp)
 			e = &pc->e[i];
