@@ -4,13 +4,16 @@
  * written at once. Both over the message operations; a turn is the
  * thread's messages grouped by src/arena/turns.c.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
 #include "message_json.h"
 #include "message_ops.h"
+#include "page_body.h"
 #include "params.h"
 #include "sql.h"
+#include "ts_limits.h"
 
 /*
  * The messages a page of turns is read from: one /api page of at most
@@ -122,6 +125,7 @@ ts_arena_messages_list(struct ts_ctx *ctx)
 	struct window w;
 	long long limit;
 	size_t nt, used, extra = 0;
+	char tag[TS_PAGE_CACHE_TAG_BYTES];
 	uuid_t tid;
 
 	memset(&w, 0, sizeof(w));
@@ -134,7 +138,12 @@ ts_arena_messages_list(struct ts_ctx *ctx)
 		ts_answer_failure(ctx);
 		goto out;
 	}
+	/* The rows are what the body is made of, given the number of turns
+	 * asked: a body is kept only when this first page alone made it. */
+	snprintf(tag, sizeof(tag), "arena list l%lld", limit);
 	window_take(&w);
+	if (ts_page_body_answer(ctx, &w.pg[0], tag))
+		goto out;
 	for (;;) {
 		nt = ts_arena_group(w.cells, w.n, !w.has_more, turns, (size_t)limit, &used);
 		/* Only a page the response cap cut inside its first turn takes
@@ -148,6 +157,8 @@ ts_arena_messages_list(struct ts_ctx *ctx)
 		}
 	}
 	respond_turns(ctx, turns, nt, &w, used);
+	if (w.npg == 1)
+		ts_page_body_keep(ctx, &w.pg[0], tag);
 out:
 	window_free(&w);
 	ts_problem_free(&invalid);

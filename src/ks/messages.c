@@ -11,6 +11,8 @@
 #include "ids.h"
 #include "ks.h"
 #include "message_ops.h"
+#include "page_body.h"
+#include "ts_limits.h"
 #include "validate.h"
 
 /* Answers status with the message whose cells are c. */
@@ -102,29 +104,46 @@ page_items(const struct ts_ctx *ctx, const struct ts_message_page *pg, int with_
 	return items;
 }
 
+/* The page as this surface's list, or the body kept with it (page_body.h). */
+static void
+answer_page(struct ts_ctx *ctx, const struct ts_message_query *q, const struct ts_message_page *pg)
+{
+	struct json_object *items, *env;
+	char tag[TS_PAGE_CACHE_TAG_BYTES];
+	const char *kept_tag = NULL;
+
+	/* What the body is made of besides the rows: details or not, the
+	 * order, the envelope's limit, offset and total. */
+	if (snprintf(tag, sizeof(tag), "ks list d%d o%d l%lld f%lld t%lld", q->with_details, (int)q->order,
+	    q->limit, q->offset, pg->total) < (int)sizeof(tag))
+		kept_tag = tag;
+	if (ts_page_body_answer(ctx, pg, kept_tag))
+		return;
+	/* total is the thread's count of the roles asked (exact, from
+	 * its counters): no filter of this surface makes it unknown. */
+	items = page_items(ctx, pg, q->with_details);
+	env = items != NULL ? ts_ks_page_object(items, pg->total >= 0 ? pg->total : 0, q->limit, q->offset) : NULL;
+	if (env == NULL || ts_response_json(ctx->res, 200, env) != 0)
+		ts_fail(ctx, TS_E_INTERNAL, NULL);
+	ts_page_body_keep(ctx, pg, kept_tag);
+}
+
 void
 ts_ks_messages_list(struct ts_ctx *ctx)
 {
 	struct ts_message_query q;
 	struct ts_message_page pg;
 	struct ts_problem invalid;
-	struct json_object *items, *env;
 	uuid_t tid;
 
 	ts_message_query_init(&q);
 	ts_problem_init(&invalid);
 	ts_path_uuid(ctx, 0, tid);
 	(void)ts_ks_parse_list(&invalid, ctx->req->query, &q);
-	if (ts_messages_page(&ctx->call, tid, &q, &invalid, &pg) != 0) {
+	if (ts_messages_page(&ctx->call, tid, &q, &invalid, &pg) != 0)
 		ts_answer_failure(ctx);
-	} else {
-		/* total is the thread's count of the roles asked (exact, from
-		 * its counters): no filter of this surface makes it unknown. */
-		items = page_items(ctx, &pg, q.with_details);
-		env = items != NULL ? ts_ks_page_object(items, pg.total >= 0 ? pg.total : 0, q.limit, q.offset) : NULL;
-		if (env == NULL || ts_response_json(ctx->res, 200, env) != 0)
-			ts_fail(ctx, TS_E_INTERNAL, NULL);
-	}
+	else
+		answer_page(ctx, &q, &pg);
 	ts_message_page_free(&pg);
 	ts_problem_free(&invalid);
 	ts_message_query_free(&q);

@@ -263,3 +263,23 @@ htest('a kept page is answered byte for byte as a page read afresh (OpenAI\'s Co
     [{ order: 'asc', limit: '5' }, { order: 'asc', limit: '5', include: 'reasoning.encrypted_content' }],
   ]);
 });
+
+htest('a kept page is answered byte for byte as a page read afresh (the knowledge-base surface)', async (t) => {
+  const th = await newThread(owner);
+  await fillThread(owner, th.id, 9, (i) => ({ role: i % 2 ? 'assistant' : 'user', content: `m${i}`, details: { step: i } }));
+  // Details or not, at both orders (limit, offset and total are in the envelope).
+  await keptBodies(t, th.id, `/ks/v1/threads/${th.id}/messages`, [
+    [{}, { with_details: 'false' }],
+    [{ sort_dir: 'ASC', limit: '3' }, { sort_dir: 'ASC', limit: '3', with_details: 'false' }],
+  ]);
+});
+
+htest('a kept page is answered byte for byte as a page read afresh (the arena surface)', async (t) => {
+  const th = await newThread(owner);
+  const ms = await fillThread(owner, th.id, 8, (i) => ({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` }));
+  // Turns a page, from the start and from a cursor (each its own kept page).
+  await keptBodies(t, th.id, `/arena/api/threads/${th.id}/messages`, [
+    [{ limit: '1' }, { limit: '2' }],
+    [{ limit: '1', cursor: ms[1].id }, { limit: '2', cursor: ms[1].id }],
+  ]);
+});
