@@ -13,6 +13,19 @@
 #include <json-c/json.h>
 #include <json-c/printbuf.h>
 
+/* How every response body is serialised (ts_response_json). */
+#define TS_JSON_BODY_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/*
+ * o serialised once, with TS_JSON_BODY_FLAGS, and given back as a node
+ * that writes that text (a copy it owns), *len its length: an item
+ * measured against the response cap is then not serialised a second time
+ * inside its envelope. The node's json-c type (a boolean) never shows; it
+ * is only ever serialised, so nothing may read members from it. Takes o
+ * (put, whatever happens); NULL when o is NULL or out of memory.
+ */
+struct json_object *ts_json_frozen(struct json_object *o, size_t *len);
+
 /*
  * 1 when json-c 0.16 writes the len bytes at s, as a string value
  * serialised with flags, unchanged between its two quotes; else 0. Its

@@ -4,6 +4,7 @@
  * is json-c's.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_out.h"
@@ -110,4 +111,24 @@ ts_json_append_str(struct printbuf *pb, struct json_object *scratch, const char 
 	if (ts_json_str_is_plain(s, len, flags))
 		return append_plain(pb, s, len);
 	return append_escaped(pb, scratch, s, len, flags);
+}
+
+struct json_object *
+ts_json_frozen(struct json_object *o, size_t *len)
+{
+	struct json_object *node = NULL;
+	const char *text;
+	char *copy = NULL;
+
+	*len = 0;
+	if (o != NULL && (text = json_object_to_json_string_length(o, TS_JSON_BODY_FLAGS, len)) != NULL &&
+	    (copy = strndup(text, *len)) != NULL && (node = json_object_new_boolean(0)) != NULL) {
+		/* json-c's own serializer for a text node: it writes the
+		 * userdata as it is and frees it with the node. */
+		json_object_set_serializer(node, json_object_userdata_to_json_string, copy, json_object_free_userdata);
+		copy = NULL;
+	}
+	free(copy);
+	json_object_put(o);
+	return node;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decimal.h"
+#include "json_out.h"
 #include "response.h"
 
 static const char *
@@ -52,7 +53,7 @@ ts_response_json(struct ts_response *res, int status, struct json_object *obj)
 	res->is_error = 0;
 	if (obj == NULL)
 		return -1;
-	text = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	text = json_object_to_json_string_length(obj, TS_JSON_BODY_FLAGS, &len);
 	if (text == NULL) {
 		json_object_put(obj);
 		return -1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ids.h"
+#include "json_out.h"
 #include "ks.h"
 #include "message_ops.h"
 #include "page_body.h"
@@ -89,11 +90,11 @@ page_items(const struct ts_ctx *ctx, const struct ts_message_page *pg, int with_
 	size_t i, used = 0, len;
 
 	for (i = 0; items != NULL && i < pg->n; i++) {
-		if ((o = ts_ks_message_object(pg->cells[i], with_details)) == NULL) {
+		/* Serialised once: measured here, written as it is in the body. */
+		if ((o = ts_json_frozen(ts_ks_message_object(pg->cells[i], with_details), &len)) == NULL) {
 			json_object_put(items);
 			return NULL;
 		}
-		(void)json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
 		if (i > 0 && used + len + 1 > ctx->call.cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES) {
 			json_object_put(o);
 			break;

@@ -183,6 +183,54 @@ START_TEST(too_long_is_refused_bad)
 }
 END_TEST
 
+/* An item as a surface builds it: nested, with '/', escapes and a number. */
+static struct json_object *
+sample_item(void)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(o, "path", json_object_new_string("a/b \"q\" \x01 \xc3\xa9"));
+	json_object_object_add(o, "n", json_object_new_int64(-42));
+	json_object_array_add(a, json_object_new_double(1.5));
+	json_object_array_add(a, NULL);
+	json_object_object_add(o, "list", a);
+	return o;
+}
+
+START_TEST(frozen_item_writes_what_the_item_writes)
+{
+	struct json_object *want = json_object_new_array(), *got = json_object_new_array(), *node;
+	size_t len, want_len, got_len;
+	const char *w, *g;
+
+	node = ts_json_frozen(sample_item(), &len);
+	ck_assert_ptr_nonnull(node);
+	ck_assert_uint_eq(len, strlen(json_object_to_json_string_ext(node, SERVED)));
+	/* Twice in an envelope, as a list holds its items, against the items
+	 * themselves: the same bytes, with '/' as the served flags leave it. */
+	json_object_array_add(got, node);
+	json_object_array_add(got, ts_json_frozen(sample_item(), &len));
+	json_object_array_add(want, sample_item());
+	json_object_array_add(want, sample_item());
+	w = json_object_to_json_string_length(want, SERVED, &want_len);
+	g = json_object_to_json_string_length(got, SERVED, &got_len);
+	ck_assert_str_eq(g, w);
+	ck_assert_uint_eq(got_len, want_len);
+	ck_assert_ptr_nonnull(strstr(g, "a/b"));
+	json_object_put(want);
+	json_object_put(got);
+}
+END_TEST
+
+START_TEST(frozen_null_is_null)
+{
+	size_t len = 7;
+
+	ck_assert_ptr_null(ts_json_frozen(NULL, &len));
+	ck_assert_uint_eq(len, 0);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -198,6 +246,8 @@ make_suite(void)
 	tcase_add_test(tc, long_strings_on_both_paths);
 	tcase_add_test(tc, every_byte_value_in_one_string);
 	tcase_add_test(tc, too_long_is_refused_bad);
+	tcase_add_test(tc, frozen_item_writes_what_the_item_writes);
+	tcase_add_test(tc, frozen_null_is_null);
 	suite_add_tcase(s, tc);
 	return s;
 }
