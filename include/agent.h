@@ -106,9 +106,12 @@ struct json_object *ts_agent_message_object(const struct ts_db_cell *c, const st
  * tool_call_id when set, as chat APIs take them. A new reference. */
 struct json_object *ts_agent_context_message(const struct ts_db_cell *c);
 
-/* {total, has_more, next_cursor, messages}; takes over messages. total
- * -1: null. next_cursor: the last message's id when has_more. */
-struct json_object *ts_agent_list_object(struct json_object *messages, long long total, int has_more);
+/* {total, has_more, next_cursor, messages}; takes over messages and
+ * last_id (the last message's "message_id", given since the messages may
+ * be written text, ts_json_frozen). total -1: null. next_cursor: last_id
+ * when has_more. */
+struct json_object *ts_agent_list_object(struct json_object *messages, long long total, int has_more,
+    struct json_object *last_id);
 
 /* The FastAPI error body for p: a 422's {"detail": [{loc, msg, type,
  * input, ctx}]}, any other {"detail": "<message>"}. A new reference. */

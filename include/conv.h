@@ -96,4 +96,9 @@ struct json_object *ts_conv_item_object(const struct ts_db_cell *c, unsigned inc
 /* {object: "list", data, first_id, last_id, has_more}; takes over data. */
 struct json_object *ts_conv_list_object(struct json_object *data, int has_more);
 
+/* The same list with its first and last ids given (for data whose items
+ * are written text, ts_json_frozen); takes over all three. */
+struct json_object *ts_conv_list_of(struct json_object *data, struct json_object *first_id,
+    struct json_object *last_id, int has_more);
+
 #endif

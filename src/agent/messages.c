@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "json_out.h"
 #include "message_ops.h"
 
 /* The path of the request (checked by ts_agent_path_ids before the
@@ -34,26 +35,36 @@ unbind(struct ts_ctx *ctx)
 static void
 respond_list(struct ts_ctx *ctx, const struct ts_agent_path *path, const struct ts_message_page *pg)
 {
-	struct json_object *list = json_object_new_array_ext((int)pg->n), *o;
+	struct json_object *list = json_object_new_array_ext((int)pg->n), *o, *id, *last = NULL;
 	size_t i, used = TS_LIST_ENVELOPE_BYTES, len;
 	int has_more = pg->has_more;
 
 	for (i = 0; list != NULL && i < pg->n; i++) {
-		if ((o = ts_agent_message_object(pg->cells[i], path)) == NULL) {
+		id = NULL;
+		if ((o = ts_agent_message_object(pg->cells[i], path)) != NULL &&
+		    json_object_object_get_ex(o, "message_id", &id))
+			json_object_get(id);
+		/* Serialised once: measured here, written as it is in the list. */
+		if ((o = ts_json_frozen(o, &len)) == NULL) {
+			json_object_put(id);
 			json_object_put(list);
 			list = NULL;
 			break;
 		}
-		(void)json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
 		if (i > 0 && used + len + 1 > ctx->call.cfg->max_response_bytes) {
+			json_object_put(id);
 			json_object_put(o);
 			has_more = 1;
 			break;
 		}
 		used += len + 1;
 		json_object_array_add(list, o);
+		json_object_put(last);
+		last = id;
 	}
-	if (list == NULL || (o = ts_agent_list_object(list, pg->total, has_more)) == NULL ||
+	if (list == NULL)
+		json_object_put(last);
+	if (list == NULL || (o = ts_agent_list_object(list, pg->total, has_more, last)) == NULL ||
 	    ts_response_json(ctx->res, 200, o) != 0)
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 }

@@ -103,22 +103,22 @@ ts_agent_context_message(const struct ts_db_cell *c)
 }
 
 struct json_object *
-ts_agent_list_object(struct json_object *messages, long long total, int has_more)
+ts_agent_list_object(struct json_object *messages, long long total, int has_more, struct json_object *last_id)
 {
-	struct json_object *o = json_object_new_object(), *last, *id = NULL;
-	size_t n = json_object_array_length(messages);
+	struct json_object *o = json_object_new_object();
 
 	if (o == NULL) {
 		json_object_put(messages);
+		json_object_put(last_id);
 		return NULL;
 	}
-	if (has_more && n > 0) {
-		last = json_object_array_get_idx(messages, n - 1);
-		json_object_object_get_ex(last, "message_id", &id);
+	if (!has_more) {
+		json_object_put(last_id);
+		last_id = NULL;
 	}
 	json_object_object_add(o, "total", total >= 0 ? json_object_new_int64(total) : NULL);
 	json_object_object_add(o, "has_more", json_object_new_boolean(has_more));
-	json_object_object_add(o, "next_cursor", json_object_get(id));
+	json_object_object_add(o, "next_cursor", last_id);
 	json_object_object_add(o, "messages", messages);
 	return o;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conv.h"
+#include "json_out.h"
 #include "message_ops.h"
 #include "page_body.h"
 #include "params.h"
@@ -22,28 +23,41 @@
 static void
 respond_items(struct ts_ctx *ctx, const struct ts_db_cell *const *cells, size_t n, int has_more, unsigned include)
 {
-	struct json_object *data = json_object_new_array_ext((int)n), *o;
+	struct json_object *data = json_object_new_array_ext((int)n), *o, *id, *first = NULL, *last = NULL;
 	size_t i, used = 0, len;
 
 	for (i = 0; data != NULL && i < n; i++) {
 		if (cells[i] == NULL)
 			continue;       /* deleted since it was added */
-		if ((o = ts_conv_item_object(cells[i], include)) == NULL) {
+		id = NULL;
+		if ((o = ts_conv_item_object(cells[i], include)) != NULL && json_object_object_get_ex(o, "id", &id))
+			json_object_get(id);
+		/* Serialised once: measured here, written as it is in the list. */
+		if ((o = ts_json_frozen(o, &len)) == NULL) {
+			json_object_put(id);
 			json_object_put(data);
 			data = NULL;
 			break;
 		}
-		(void)json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
 		if (i > 0 && used + len + 1 > ctx->call.cfg->max_response_bytes) {
+			json_object_put(id);
 			json_object_put(o);
 			has_more = 1;
 			break;
 		}
 		used += len + 1;
 		json_object_array_add(data, o);
+		if (first == NULL)
+			first = json_object_get(id);
+		json_object_put(last);
+		last = id;
 	}
-	if (data == NULL || (o = ts_conv_list_object(data, has_more)) == NULL || ts_response_json(ctx->res, 200,
-	    o) != 0)
+	if (data == NULL) {
+		json_object_put(first);
+		json_object_put(last);
+	}
+	if (data == NULL || (o = ts_conv_list_of(data, first, last, has_more)) == NULL ||
+	    ts_response_json(ctx->res, 200, o) != 0)
 		ts_fail(ctx, TS_E_INTERNAL, NULL);
 }
 

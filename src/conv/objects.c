@@ -112,19 +112,28 @@ id_of(struct json_object *data, size_t i)
 }
 
 struct json_object *
-ts_conv_list_object(struct json_object *data, int has_more)
+ts_conv_list_of(struct json_object *data, struct json_object *first_id, struct json_object *last_id, int has_more)
 {
 	struct json_object *o = json_object_new_object();
-	size_t n = json_object_array_length(data);
 
 	if (o == NULL) {
 		json_object_put(data);
+		json_object_put(first_id);
+		json_object_put(last_id);
 		return NULL;
 	}
 	json_object_object_add(o, "object", json_object_new_string("list"));
 	json_object_object_add(o, "data", data);
-	json_object_object_add(o, "first_id", id_of(data, 0));
-	json_object_object_add(o, "last_id", n > 0 ? id_of(data, n - 1) : NULL);
+	json_object_object_add(o, "first_id", first_id);
+	json_object_object_add(o, "last_id", last_id);
 	json_object_object_add(o, "has_more", json_object_new_boolean(has_more));
 	return o;
+}
+
+struct json_object *
+ts_conv_list_object(struct json_object *data, int has_more)
+{
+	size_t n = json_object_array_length(data);
+
+	return ts_conv_list_of(data, id_of(data, 0), n > 0 ? id_of(data, n - 1) : NULL, has_more);
 }
