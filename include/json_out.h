@@ -13,6 +13,18 @@
 #include <json-c/json.h>
 #include <json-c/printbuf.h>
 
+/*
+ * Adds to o a member whose key is a literal (it lives as long as the
+ * program) and not yet in o: json-c then neither copies the key nor looks
+ * for one already there. o takes over v. A key given twice would be
+ * written twice: only for objects being built, each key once.
+ */
+static inline void
+ts_json_put_new(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
+}
+
 /* How every response body is serialised (ts_response_json). */
 #define TS_JSON_BODY_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 

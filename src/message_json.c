@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ids.h"
+#include "json_out.h"
 #include "message_json.h"
 #include "roles.h"
 #include "timefmt.h"
@@ -47,14 +48,6 @@ ts_stored_json(const struct ts_db_cell *c)
 	return stored_json(c);
 }
 
-/* Adds a member whose key is a literal and not yet in o: json-c then neither
- * copies the key nor looks for an existing one. o takes over v. */
-static void
-put(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
-}
-
 struct json_object *
 ts_message_content_json(const struct ts_db_cell *text, const struct ts_db_cell *extra)
 {
@@ -64,12 +57,12 @@ ts_message_content_json(const struct ts_db_cell *text, const struct ts_db_cell *
 		json_object_put(x);
 		return NULL;
 	}
-	put(o, "text", json_object_new_string_len(text->data != NULL ? text->data : "", (int)text->len));
-	put(o, "citations", json_object_object_get_ex(x, "citations", &v) && v != NULL
+	ts_json_put_new(o, "text", json_object_new_string_len(text->data != NULL ? text->data : "", (int)text->len));
+	ts_json_put_new(o, "citations", json_object_object_get_ex(x, "citations", &v) && v != NULL
 	    ? json_object_get(v) : json_object_new_array());
-	put(o, "references", json_object_object_get_ex(x, "references", &v) && v != NULL
+	ts_json_put_new(o, "references", json_object_object_get_ex(x, "references", &v) && v != NULL
 	    ? json_object_get(v) : json_object_new_array());
-	put(o, "is_error", json_object_new_boolean(
+	ts_json_put_new(o, "is_error", json_object_new_boolean(
 	    json_object_object_get_ex(x, "is_error", &v) && json_object_get_boolean(v)));
 	json_object_put(x);
 	return o;
@@ -81,11 +74,11 @@ add_uuid(struct json_object *o, const char *key, const struct ts_db_cell *c)
 	char s[TS_UUID_STR_LEN + 1];
 
 	if (c->data == NULL || c->len != 16) {
-		put(o, key, NULL);
+		ts_json_put_new(o, key, NULL);
 		return;
 	}
 	ts_uuid_format((const unsigned char *)c->data, s);
-	put(o, key, json_object_new_string_len(s, TS_UUID_STR_LEN));
+	ts_json_put_new(o, key, json_object_new_string_len(s, TS_UUID_STR_LEN));
 }
 
 static void
@@ -93,20 +86,20 @@ add_time(struct json_object *o, const char *key, const struct ts_db_cell *c)
 {
 	char iso[TS_ISO_LEN + 1];
 
-	put(o, key, c->data != NULL && ts_time_db_to_iso(c->data, c->len, iso) == 0
+	ts_json_put_new(o, key, c->data != NULL && ts_time_db_to_iso(c->data, c->len, iso) == 0
 	    ? json_object_new_string_len(iso, TS_ISO_LEN) : NULL);
 }
 
 static void
 add_str(struct json_object *o, const char *key, const struct ts_db_cell *c)
 {
-	put(o, key, c->data != NULL ? json_object_new_string_len(c->data, (int)c->len) : NULL);
+	ts_json_put_new(o, key, c->data != NULL ? json_object_new_string_len(c->data, (int)c->len) : NULL);
 }
 
 static void
 add_int(struct json_object *o, const char *key, const struct ts_db_cell *c)
 {
-	put(o, key, c->data != NULL ? json_object_new_int64(strtoll(c->data, NULL, 10)) : NULL);
+	ts_json_put_new(o, key, c->data != NULL ? json_object_new_int64(strtoll(c->data, NULL, 10)) : NULL);
 }
 
 struct json_object *
@@ -123,16 +116,16 @@ ts_message_json_cells(const struct ts_db_cell *c, int with_details)
 	if (o == NULL)
 		return NULL;
 	add_uuid(o, "id", &c[TS_MC_ID]);
-	put(o, "object", json_object_new_string("thread.message"));
+	ts_json_put_new(o, "object", json_object_new_string("thread.message"));
 	add_uuid(o, "thread_id", &c[TS_MC_THREAD_ID]);
 	add_int(o, "seq", &c[TS_MC_SEQ]);
-	put(o, "role", json_object_new_string(ts_role_name((int)strtol(c[TS_MC_ROLE].data, NULL, 10))));
-	put(o, "content", ts_message_content_json(&c[TS_MC_TEXT], &c[TS_MC_CONTENT_EXTRA]));
-	put(o, "details", with_details ? stored_json(&c[TS_MC_DETAILS]) : NULL);
+	ts_json_put_new(o, "role", json_object_new_string(ts_role_name((int)strtol(c[TS_MC_ROLE].data, NULL, 10))));
+	ts_json_put_new(o, "content", ts_message_content_json(&c[TS_MC_TEXT], &c[TS_MC_CONTENT_EXTRA]));
+	ts_json_put_new(o, "details", with_details ? stored_json(&c[TS_MC_DETAILS]) : NULL);
 	v = stored_json(&c[TS_MC_METADATA]);
-	put(o, "metadata", v != NULL ? v : json_object_new_object());
+	ts_json_put_new(o, "metadata", v != NULL ? v : json_object_new_object());
 	v = stored_json(&c[TS_MC_ATTACHMENTS]);
-	put(o, "attachments", v != NULL ? v : json_object_new_array());
+	ts_json_put_new(o, "attachments", v != NULL ? v : json_object_new_array());
 	add_uuid(o, "parent_message_id", &c[TS_MC_PARENT_ID]);
 	add_str(o, "run_id", &c[TS_MC_RUN_ID]);
 	add_str(o, "assistant_id", &c[TS_MC_ASSISTANT_ID]);
@@ -140,7 +133,7 @@ ts_message_json_cells(const struct ts_db_cell *c, int with_details)
 	add_str(o, "source", &c[TS_MC_SOURCE]);
 	add_str(o, "tool_call_id", &c[TS_MC_TOOL_CALL_ID]);
 	add_str(o, "tool_name", &c[TS_MC_TOOL_NAME]);
-	put(o, "tool_calls", stored_json(&c[TS_MC_TOOL_CALLS]));
+	ts_json_put_new(o, "tool_calls", stored_json(&c[TS_MC_TOOL_CALLS]));
 	add_int(o, "token_count", &c[TS_MC_TOKEN_COUNT]);
 	add_int(o, "prompt_tokens", &c[TS_MC_PROMPT_TOKENS]);
 	add_int(o, "completion_tokens", &c[TS_MC_COMPLETION_TOKENS]);

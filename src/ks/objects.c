@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ids.h"
+#include "json_out.h"
 #include "ks.h"
 #include "message_json.h"
 #include "roles.h"
@@ -34,17 +35,18 @@ ts_ks_role_name(int role)
 	}
 }
 
+/* add_uuid and add_time add a member not yet in o (ts_json_put_new). */
 static void
 add_uuid(struct json_object *o, const char *key, const struct ts_db_cell *c)
 {
 	char s[TS_UUID_STR_LEN + 1];
 
 	if (c->data == NULL || c->len != 16) {
-		json_object_object_add(o, key, NULL);
+		ts_json_put_new(o, key, NULL);
 		return;
 	}
 	ts_uuid_format((const unsigned char *)c->data, s);
-	json_object_object_add(o, key, json_object_new_string_len(s, TS_UUID_STR_LEN));
+	ts_json_put_new(o, key, json_object_new_string_len(s, TS_UUID_STR_LEN));
 }
 
 static void
@@ -52,7 +54,7 @@ add_time(struct json_object *o, const char *key, const struct ts_db_cell *c)
 {
 	char iso[TS_ISO_LEN + 1];
 
-	json_object_object_add(o, key, c->data != NULL && ts_time_db_to_iso(c->data, c->len, iso) == 0
+	ts_json_put_new(o, key, c->data != NULL && ts_time_db_to_iso(c->data, c->len, iso) == 0
 	    ? json_object_new_string_len(iso, TS_ISO_LEN) : NULL);
 }
 
@@ -117,15 +119,15 @@ ts_ks_message_object(const struct ts_db_cell *c, int with_details)
 	add_uuid(o, "id", &c[TS_MC_ID]);
 	add_uuid(o, "thread_id", &c[TS_MC_THREAD_ID]);
 	add_uuid(o, "path_part_id", &c[TS_MC_ID]);
-	json_object_object_add(o, "sequence", json_object_new_int64(seq));
-	json_object_object_add(o, "role", json_object_new_string(
+	ts_json_put_new(o, "sequence", json_object_new_int64(seq));
+	ts_json_put_new(o, "role", json_object_new_string(
 	    ts_ks_role_name((int)strtol(c[TS_MC_ROLE].data, NULL, 10))));
-	json_object_object_add(o, "content", content);
-	json_object_object_add(o, "details", details_object(&c[TS_MC_DETAILS], with_details));
+	ts_json_put_new(o, "content", content);
+	ts_json_put_new(o, "details", details_object(&c[TS_MC_DETAILS], with_details));
 	add_uuid(o, "parent_path_id", &c[TS_MC_THREAD_ID]);
-	json_object_object_add(o, "materialized_path", json_object_new_string(path));
-	json_object_object_add(o, "tenant_id", json_object_new_string(KS_NIL_TENANT));
-	json_object_object_add(o, "author_tenant_user_id", NULL);
+	ts_json_put_new(o, "materialized_path", json_object_new_string(path));
+	ts_json_put_new(o, "tenant_id", json_object_new_string(KS_NIL_TENANT));
+	ts_json_put_new(o, "author_tenant_user_id", NULL);
 	add_time(o, "created_at", &c[TS_MC_CREATED_AT]);
 	add_time(o, "updated_at", &c[TS_MC_UPDATED_AT]);
 	return o;
