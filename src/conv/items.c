@@ -24,7 +24,7 @@ static void
 respond_items(struct ts_ctx *ctx, const struct ts_db_cell *const *cells, size_t n, int has_more, unsigned include)
 {
 	struct json_object *data = json_object_new_array_ext((int)n), *o, *id, *first = NULL, *last = NULL;
-	size_t i, used = 0, len;
+	size_t i, used = TS_LIST_ENVELOPE_BYTES, len;
 
 	for (i = 0; data != NULL && i < n; i++) {
 		if (cells[i] == NULL)
@@ -47,7 +47,7 @@ respond_items(struct ts_ctx *ctx, const struct ts_db_cell *const *cells, size_t 
 		}
 		used += len + 1;
 		json_object_array_add(data, o);
-		if (first == NULL)
+		if (json_object_array_length(data) == 1)
 			first = json_object_get(id);
 		json_object_put(last);
 		last = id;

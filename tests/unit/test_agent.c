@@ -331,9 +331,10 @@ START_TEST(list_envelope_gives_next_cursor_only_with_more)
 
 	json_object_object_add(item, "message_id", json_object_new_string("x"));
 	json_object_array_add(m, item);
-	o = ts_agent_list_object(json_object_get(m), 9, 1, json_object_new_string("x"));
+	/* The cursor is the id given, not one read from the messages. */
+	o = ts_agent_list_object(json_object_get(m), 9, 1, json_object_new_string("y"));
 	ck_assert_str_eq(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
-	    "{\"total\":9,\"has_more\":true,\"next_cursor\":\"x\",\"messages\":[{\"message_id\":\"x\"}]}");
+	    "{\"total\":9,\"has_more\":true,\"next_cursor\":\"y\",\"messages\":[{\"message_id\":\"x\"}]}");
 	json_object_put(o);
 	/* The last id given without more: no cursor, and the id is let go. */
 	o = ts_agent_list_object(m, -1, 0, json_object_new_string("x"));
