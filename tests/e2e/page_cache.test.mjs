@@ -283,3 +283,45 @@ htest('a kept page is answered byte for byte as a page read afresh (the arena su
     [{ limit: '1', cursor: ms[1].id }, { limit: '2', cursor: ms[1].id }],
   ]);
 });
+
+// The one arena page whose body is not kept: the response cap cuts its
+// first read inside the first turn, and the list reads on to complete it.
+htest('an arena page cut inside its first turn is answered as read afresh, again and after a change', async (t) => {
+  const { startServer } = await import('./workers_lib.mjs');
+  const fcgi = await import('./fcgi_client.mjs');
+  const cap = { max_response_bytes: '65536' };
+  const keeps = await startServer(t, { workers: 1, server: cap });
+  const afresh = await startServer(t, { workers: 1, server: { ...cap, page_cache: 'off' } });
+  const th = await newThread(owner);
+  const big = (k) => `${k}-${'x'.repeat(30000)}`;
+  const turn = (k) => ({
+    prompt_text: big(`p${k}`), model1_id: 'model-1', model2_id: 'model-2',
+    model1_response: big(`a${k}`), model2_response: big(`b${k}`), model1_time_ms: 1, model2_time_ms: 2,
+  });
+  const write = async (k) => {
+    const res = await request('POST', `/arena/api/threads/${th.id}/messages`, json(owner.headers, turn(k)));
+    assert.equal(res.status, 201, res.text);
+  };
+  await write(0);
+  await write(1);
+  const ask = async (srv) => {
+    const r = await fcgi.request(srv.sock, { uri: `${srv.base}/arena/api/threads/${th.id}/messages?limit=2`,
+      headers: owner.headers });
+    assert.equal(r.status, 200, r.error);
+    return r.body.toString('utf8');
+  };
+  let want = await ask(afresh);
+  const b = JSON.parse(want);
+  // The cap let one turn through, whole (three messages of 30 KB each).
+  assert.equal(b.items.length, 1, want.slice(0, 300));
+  assert.equal(b.items[0].model2_response, big('b0'));
+  assert.equal(b.has_more, true);
+  for (let i = 0; i < READS; i++) assert.equal(await ask(keeps), want, `answer ${i}`);
+  // A change the page shows: the thread cleared, a new first turn written.
+  const cleared = await request('DELETE', msgsPath(th.id), { headers: owner.headers });
+  assert.ok(cleared.status >= 200 && cleared.status < 300, cleared.text);
+  await write(2);
+  want = await ask(afresh);
+  assert.equal(JSON.parse(want).items[0].model1_response, big('a2'));
+  for (let i = 0; i < READS; i++) assert.equal(await ask(keeps), want, `answer ${i} after a change`);
+});
