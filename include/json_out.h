@@ -39,6 +39,16 @@ ts_json_put_new(struct json_object *o, const char *key, struct json_object *v)
 struct json_object *ts_json_frozen(struct json_object *o, size_t *len);
 
 /*
+ * Puts item o (taken over) at the end of list as its written text
+ * (ts_json_frozen) when the list's body, *used bytes so far (the envelope's
+ * allowance included), still fits cap with it; the first item of a list
+ * always goes in, so a page cut by the cap still moves on. 1: put in,
+ * *used grown; 0: it does not fit; -1: o is NULL or out of memory. o is let
+ * go unless put in.
+ */
+int ts_json_list_put_capped(struct json_object *list, struct json_object *o, size_t *used, size_t cap);
+
+/*
  * 1 when json-c 0.16 writes the len bytes at s, as a string value
  * serialised with flags, unchanged between its two quotes; else 0. Its
  * json_escape_str rewrites '"', '\\', every byte below 0x20 (NUL included)

@@ -132,3 +132,23 @@ ts_json_frozen(struct json_object *o, size_t *len)
 	json_object_put(o);
 	return node;
 }
+
+int
+ts_json_list_put_capped(struct json_object *list, struct json_object *o, size_t *used, size_t cap)
+{
+	size_t len;
+
+	if ((o = ts_json_frozen(o, &len)) == NULL)
+		return -1;
+	/* len + 1: the comma before it. */
+	if (json_object_array_length(list) > 0 && *used + len + 1 > cap) {
+		json_object_put(o);
+		return 0;
+	}
+	if (json_object_array_add(list, o) != 0) {
+		json_object_put(o);
+		return -1;
+	}
+	*used += len + 1;
+	return 1;
+}

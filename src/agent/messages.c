@@ -36,31 +36,25 @@ static void
 respond_list(struct ts_ctx *ctx, const struct ts_agent_path *path, const struct ts_message_page *pg)
 {
 	struct json_object *list = json_object_new_array_ext((int)pg->n), *o, *id, *last = NULL;
-	size_t i, used = TS_LIST_ENVELOPE_BYTES, len;
-	int has_more = pg->has_more;
+	size_t i, used = TS_LIST_ENVELOPE_BYTES;
+	int has_more = pg->has_more, rc = 1;
 
-	for (i = 0; list != NULL && i < pg->n; i++) {
+	for (i = 0; list != NULL && rc == 1 && i < pg->n; i++) {
 		id = NULL;
 		if ((o = ts_agent_message_object(pg->cells[i], path)) != NULL &&
 		    json_object_object_get_ex(o, "message_id", &id))
 			json_object_get(id);
-		/* Serialised once: measured here, written as it is in the list. */
-		if ((o = ts_json_frozen(o, &len)) == NULL) {
-			json_object_put(id);
+		if ((rc = ts_json_list_put_capped(list, o, &used, ctx->call.cfg->max_response_bytes)) == 1) {
+			json_object_put(last);
+			last = id;
+			continue;
+		}
+		json_object_put(id);
+		if (rc < 0) {
 			json_object_put(list);
 			list = NULL;
-			break;
 		}
-		if (i > 0 && used + len + 1 > ctx->call.cfg->max_response_bytes) {
-			json_object_put(id);
-			json_object_put(o);
-			has_more = 1;
-			break;
-		}
-		used += len + 1;
-		json_object_array_add(list, o);
-		json_object_put(last);
-		last = id;
+		has_more = 1;
 	}
 	if (list == NULL)
 		json_object_put(last);

@@ -24,33 +24,28 @@ static void
 respond_items(struct ts_ctx *ctx, const struct ts_db_cell *const *cells, size_t n, int has_more, unsigned include)
 {
 	struct json_object *data = json_object_new_array_ext((int)n), *o, *id, *first = NULL, *last = NULL;
-	size_t i, used = TS_LIST_ENVELOPE_BYTES, len;
+	size_t i, used = TS_LIST_ENVELOPE_BYTES;
+	int rc = 1;
 
-	for (i = 0; data != NULL && i < n; i++) {
+	for (i = 0; data != NULL && rc == 1 && i < n; i++) {
 		if (cells[i] == NULL)
 			continue;       /* deleted since it was added */
 		id = NULL;
 		if ((o = ts_conv_item_object(cells[i], include)) != NULL && json_object_object_get_ex(o, "id", &id))
 			json_object_get(id);
-		/* Serialised once: measured here, written as it is in the list. */
-		if ((o = ts_json_frozen(o, &len)) == NULL) {
-			json_object_put(id);
+		if ((rc = ts_json_list_put_capped(data, o, &used, ctx->call.cfg->max_response_bytes)) == 1) {
+			if (json_object_array_length(data) == 1)
+				first = json_object_get(id);
+			json_object_put(last);
+			last = id;
+			continue;
+		}
+		json_object_put(id);
+		if (rc < 0) {
 			json_object_put(data);
 			data = NULL;
-			break;
 		}
-		if (i > 0 && used + len + 1 > ctx->call.cfg->max_response_bytes) {
-			json_object_put(id);
-			json_object_put(o);
-			has_more = 1;
-			break;
-		}
-		used += len + 1;
-		json_object_array_add(data, o);
-		if (json_object_array_length(data) == 1)
-			first = json_object_get(id);
-		json_object_put(last);
-		last = id;
+		has_more = 1;
 	}
 	if (data == NULL) {
 		json_object_put(first);

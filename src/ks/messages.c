@@ -86,21 +86,17 @@ ts_ks_message_create(struct ts_ctx *ctx)
 static struct json_object *
 page_items(const struct ts_ctx *ctx, const struct ts_message_page *pg, int with_details)
 {
-	struct json_object *items = json_object_new_array_ext((int)pg->n), *o;
-	size_t i, used = 0, len;
+	struct json_object *items = json_object_new_array_ext((int)pg->n);
+	size_t i, used = TS_LIST_ENVELOPE_BYTES;
+	int rc = 1;
 
-	for (i = 0; items != NULL && i < pg->n; i++) {
-		/* Serialised once: measured here, written as it is in the body. */
-		if ((o = ts_json_frozen(ts_ks_message_object(pg->cells[i], with_details), &len)) == NULL) {
+	for (i = 0; items != NULL && rc == 1 && i < pg->n; i++) {
+		rc = ts_json_list_put_capped(items, ts_ks_message_object(pg->cells[i], with_details), &used,
+		    ctx->call.cfg->max_response_bytes);
+		if (rc < 0) {
 			json_object_put(items);
 			return NULL;
 		}
-		if (i > 0 && used + len + 1 > ctx->call.cfg->max_response_bytes - TS_LIST_ENVELOPE_BYTES) {
-			json_object_put(o);
-			break;
-		}
-		used += len + 1;
-		json_object_array_add(items, o);
 	}
 	return items;
 }

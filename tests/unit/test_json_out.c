@@ -231,6 +231,27 @@ START_TEST(frozen_null_is_null)
 }
 END_TEST
 
+START_TEST(list_put_capped_takes_the_first_and_stops_at_the_cap)
+{
+	struct json_object *list = json_object_new_array(), *probe = sample_item();
+	size_t item_len = strlen(json_object_to_json_string_ext(probe, SERVED)), used = 10;
+
+	json_object_put(probe);
+	/* The first goes in even past the cap, and counts its comma. */
+	ck_assert_int_eq(ts_json_list_put_capped(list, sample_item(), &used, 5), 1);
+	ck_assert_uint_eq(used, 10 + item_len + 1);
+	/* A second fits exactly at the cap, a third does not and is let go. */
+	ck_assert_int_eq(ts_json_list_put_capped(list, sample_item(), &used, 10 + 2 * (item_len + 1)), 1);
+	ck_assert_int_eq(ts_json_list_put_capped(list, sample_item(), &used, 10 + 3 * (item_len + 1) - 1), 0);
+	ck_assert_uint_eq(used, 10 + 2 * (item_len + 1));
+	ck_assert_uint_eq(json_object_array_length(list), 2);
+	/* No item (its maker out of memory) is an error, and changes nothing. */
+	ck_assert_int_eq(ts_json_list_put_capped(list, NULL, &used, SIZE_MAX), -1);
+	ck_assert_uint_eq(json_object_array_length(list), 2);
+	json_object_put(list);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -248,6 +269,7 @@ make_suite(void)
 	tcase_add_test(tc, too_long_is_refused_bad);
 	tcase_add_test(tc, frozen_item_writes_what_the_item_writes);
 	tcase_add_test(tc, frozen_null_is_null);
+	tcase_add_test(tc, list_put_capped_takes_the_first_and_stops_at_the_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }
