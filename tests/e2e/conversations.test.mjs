@@ -163,3 +163,34 @@ htest('GET /v1/conversations: the caller\'s own, newest first, paged by after an
   const theirs = await ok(await request('GET', '/v1/conversations?limit=100', { headers: owner.headers }), 'owner list');
   assert.ok(!theirs.data.some((x) => made.includes(x.id)));
 });
+
+// The response cap counts the list's envelope too: two items that fit the
+// cap alone, but not with the envelope around them, are not answered
+// together (has_more, and the next page holds the second).
+htest('an items page stays within max_response_bytes, its envelope counted', async (t) => {
+  const { startServer } = await import('./workers_lib.mjs');
+  const fcgi = await import('./fcgi_client.mjs');
+  const cap = 65536;
+  const srv = await startServer(t, { workers: 1, server: { max_response_bytes: String(cap) } });
+  const get = async (path) => {
+    const r = await fcgi.request(srv.sock, { uri: `${srv.base}${path}`, headers: owner.headers });
+    assert.equal(r.status, 200, r.error);
+    return r.body.toString('utf8');
+  };
+  // An item's bytes beside its text's, from one item of a known text.
+  const probe = await newConversation(owner, { items: [{ role: 'user', content: 'x'.repeat(1000) }] });
+  const one = JSON.parse(await get(`/v1/conversations/${probe.id}/items`)).data[0];
+  const overhead = JSON.stringify(one).length - 1000;
+  // Each item 32,760 bytes: two with their commas fit 65,536, not with the envelope.
+  const text = 'y'.repeat(32760 - overhead);
+  const c = await newConversation(owner, { items: [{ role: 'user', content: text }, { role: 'user', content: text }] });
+  const body = await get(`/v1/conversations/${c.id}/items?order=asc`);
+  const b = JSON.parse(body);
+  assert.equal(JSON.stringify(b.data[0]).length, 32760, 'the items are the size meant');
+  assert.ok(body.length <= cap, `the body is ${body.length} bytes, over the cap`);
+  assert.equal(b.data.length, 1);
+  assert.equal(b.has_more, true);
+  const rest = JSON.parse(await get(`/v1/conversations/${c.id}/items?order=asc&after=${b.last_id}`));
+  assert.equal(rest.data.length, 1);
+  assert.equal(rest.has_more, false);
+});
