@@ -11,6 +11,13 @@
  * as large as a page costs nginx, wrk and libfcgi, with no work behind it.
  * A request body, if any, is read and thrown away, so a POST works too.
  *
+ * With CEILING_SQL set, each worker first connects to MariaDB
+ * (CEILING_DB_SOCKET, CEILING_DB_USER, CEILING_DB_PASSWORD_FILE,
+ * CEILING_DB_NAME), prepares that statement (no parameters: values
+ * inlined) and runs it, its rows fetched and dropped, before every answer:
+ * the least a worker that blocks on one statement a request can cost, set
+ * beside threadstore's 401 and 404, which need one such read to decide.
+ *
  * usage: ceiling SOCKET_PATH [WORKERS]
  *
  * Creates the unix socket (removing a stale one), forks WORKERS (default 2)
@@ -18,6 +25,7 @@
  * to the parent stops the workers and removes the socket.
  *
  * Built by bench/run: cc -O2 -o var/bench/ceiling bench/ceiling.c -lfcgi
+ *     $(mariadb_config --cflags --libs)
  */
 #include <errno.h>
 #include <signal.h>
@@ -30,6 +38,7 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#include <mysql.h>
 
 #define CEILING_MAX_WORKERS 64
 /* A sized body: {"pad":""} and a newline are 11 bytes; at least 5 of padding. */
@@ -92,6 +101,92 @@ put_sized(FCGX_Stream *out, long n)
 	FCGX_PutStr(sized_tail, (int)(sizeof(sized_tail) - 1), out);
 }
 
+/* The first line of path, without its newline, into buf; -1 if none. */
+static int
+read_secret(const char *path, char *buf, size_t size)
+{
+	FILE *f = path != NULL ? fopen(path, "r") : NULL;
+	int rc = -1;
+
+	if (f != NULL && fgets(buf, (int)size, f) != NULL) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		rc = 0;
+	}
+	if (f != NULL)
+		fclose(f);
+	return rc;
+}
+
+/*
+ * A new connection and CEILING_SQL prepared on it, or NULL when CEILING_SQL
+ * is unset. Exits the worker when the statement cannot be prepared: a
+ * ceiling that skipped it would measure the wrong thing. The statement
+ * owns nothing of the connection: close_statement closes both.
+ */
+static MYSQL_STMT *
+prepare_statement(void)
+{
+	const char *sql = getenv("CEILING_SQL");
+	char password[256];
+	MYSQL_STMT *s;
+	MYSQL *m;
+
+	if (sql == NULL || *sql == '\0')
+		return NULL;
+	if (read_secret(getenv("CEILING_DB_PASSWORD_FILE"), password, sizeof(password)) != 0) {
+		fprintf(stderr, "ceiling: cannot read CEILING_DB_PASSWORD_FILE\n");
+		_exit(1);
+	}
+	if ((m = mysql_init(NULL)) == NULL ||
+	    mysql_real_connect(m, NULL, getenv("CEILING_DB_USER"), password, getenv("CEILING_DB_NAME"), 0,
+		getenv("CEILING_DB_SOCKET"), 0) == NULL) {
+		fprintf(stderr, "ceiling: connect: %s\n", m != NULL ? mysql_error(m) : "out of memory");
+		_exit(1);
+	}
+	if ((s = mysql_stmt_init(m)) == NULL || mysql_stmt_prepare(s, sql, strlen(sql)) != 0) {
+		fprintf(stderr, "ceiling: prepare: %s\n", s != NULL ? mysql_stmt_error(s) : "out of memory");
+		_exit(1);
+	}
+	return s;
+}
+
+static void
+close_statement(MYSQL_STMT *s)
+{
+	MYSQL *m = s->mysql;
+
+	mysql_stmt_close(s);
+	mysql_close(m);
+}
+
+/* Runs the prepared statement once, its rows fetched and dropped; -1 on error. */
+static int
+run_statement(MYSQL_STMT *s)
+{
+	if (mysql_stmt_execute(s) != 0 || mysql_stmt_store_result(s) != 0)
+		return -1;
+	mysql_stmt_free_result(s);
+	return 0;
+}
+
+/*
+ * Runs *s, on a new connection once if its own was lost (bench/run kills
+ * the bench user's connections between its steps, as threadstore's
+ * workers reconnect); exits the worker on a second failure.
+ */
+static void
+run_or_reconnect(MYSQL_STMT **s)
+{
+	if (run_statement(*s) == 0)
+		return;
+	close_statement(*s);
+	*s = prepare_statement();
+	if (run_statement(*s) != 0) {
+		fprintf(stderr, "ceiling: execute: %s\n", mysql_stmt_error(*s));
+		_exit(1);
+	}
+}
+
 /* Reads the request body to its end and drops it. */
 static void
 discard_body(FCGX_Stream *in)
@@ -106,6 +201,7 @@ static void
 worker(int fd, const sigset_t *mask)
 {
 	FCGX_Request req;
+	MYSQL_STMT *stmt;
 	long n;
 
 	signal(SIGTERM, SIG_DFL);
@@ -113,8 +209,11 @@ worker(int fd, const sigset_t *mask)
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (FCGX_InitRequest(&req, fd, 0) != 0)
 		_exit(1);
+	stmt = prepare_statement();
 	while (FCGX_Accept_r(&req) >= 0) {
 		discard_body(req.in);
+		if (stmt != NULL)
+			run_or_reconnect(&stmt);
 		if ((n = sized_bytes(FCGX_GetParam("QUERY_STRING", req.envp))) > 0)
 			put_sized(req.out, n);
 		else
