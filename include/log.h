@@ -13,7 +13,7 @@ void ts_log_set_level(enum ts_log_level level);
 
 struct ts_log_ring;
 
-/* Lines go into ring (a served worker's, read by its master: log_pipe.h)
+/* Lines go into ring (a served worker's, read by its master: log_reader.h)
  * instead of stderr; NULL: stderr again. A line the ring cannot take
  * whole goes to stderr. */
 void ts_log_to_ring(struct ts_log_ring *ring);

@@ -3,7 +3,7 @@
  * a ring that one writer, the worker, fills and one reader, the master,
  * empties. A line costs the worker a copy and no system call, and what it
  * wrote outlives it, even a SIGKILL: the master reads the ring to the end
- * after reaping it (log_pipe.h). A line is in the ring whole or not at all.
+ * after reaping it (log_reader.h). A line is in the ring whole or not at all.
  */
 #ifndef TS_LOG_RING_H
 #define TS_LOG_RING_H

@@ -114,7 +114,7 @@ put_prefix(struct log_line *l, enum ts_log_level level)
 
 /*
  * Where a served worker's lines go: its ring, read by the master
- * (log_pipe.h), or NULL for stderr.
+ * (log_reader.h), or NULL for stderr.
  */
 static struct ts_log_ring *line_ring;
 

@@ -53,7 +53,7 @@
 #include "ts_limits.h"
 #include "listen.h"
 #include "log.h"
-#include "log_pipe.h"
+#include "log_reader.h"
 #include "purge.h"
 #include "server.h"
 #include "worker.h"
@@ -102,11 +102,11 @@ struct master {
 	unsigned char *overdue;         /* per slot: killed for its deadline */
 	pid_t *drainers;                /* retired workers draining kept connections, 0 when empty */
 	uint_least64_t *drain_since;    /* per drainer: ts_mono_ms() when it retired */
-	/* The workers' log pipes, read here: logs[d] drainer d's, logs[nworkers + i]
+	/* The readers of the workers' log rings: logs[d] drainer d's, logs[nworkers + i]
 	 * slot i's (older processes first, for lines stamped alike); entries of log_pool. */
-	struct ts_log_pipe **logs;
-	struct ts_log_pipe *log_pool;
-	struct ts_log_ring *log_rings;  /* the pipes' rings, shared with the workers */
+	struct ts_log_reader **logs;
+	struct ts_log_reader *log_pool;
+	struct ts_log_ring *log_rings;  /* the readers' rings, shared with the workers */
 	unsigned int nworkers;          /* slots, and drainers at most */
 	unsigned int live;              /* workers in slots */
 	unsigned int draining;          /* drainers */
@@ -130,32 +130,32 @@ now_mono(struct timespec *ts)
 	clock_gettime(CLOCK_MONOTONIC, ts);
 }
 
-static struct ts_log_pipe **
+static struct ts_log_reader **
 slot_log(struct master *m, unsigned int i)
 {
 	return &m->logs[m->nworkers + i];
 }
 
-static struct ts_log_pipe **
+static struct ts_log_reader **
 drainer_log(struct master *m, unsigned int d)
 {
 	return &m->logs[d];
 }
 
-_Static_assert(2 * TS_CEILING_WORKERS <= TS_LOG_PIPES_MAX, "a drain reads every worker's pipe");
+_Static_assert(2 * TS_CEILING_WORKERS <= TS_LOG_READERS_MAX, "a drain reads every worker's ring");
 
-/* Every worker's lines so far, to the master's stderr (log_pipe.h). */
+/* Every worker's lines so far, to the master's stderr (log_reader.h). */
 static void
 drain_logs(struct master *m)
 {
-	ts_log_pipes_drain(m->logs, 2 * (size_t)m->nworkers, STDERR_FILENO);
+	ts_log_readers_drain(m->logs, 2 * (size_t)m->nworkers, STDERR_FILENO);
 }
 
-/* Slot i's pipe, opened afresh: the ring its worker writes into. */
+/* Slot i's reader, opened afresh: the ring its worker writes into. */
 static struct ts_log_ring *
 open_slot_log(struct master *m, unsigned int i)
 {
-	return ts_log_pipe_open(*slot_log(m, i));
+	return ts_log_reader_open(*slot_log(m, i));
 }
 
 /* The child side of a fork: never returns into the caller's code. */
@@ -201,7 +201,7 @@ spawn_missing(struct master *m)
 		if (pid < 0) {
 			ts_log(TS_LOG_ERROR, "fork: %s; retrying in %d s", strerror(errno),
 			    WORKER_CRASH_PAUSE_SECONDS);
-			ts_log_pipe_close(*slot_log(m, i));
+			ts_log_reader_close(*slot_log(m, i));
 			m->paused_until = now;
 			m->paused_until.tv_sec += WORKER_CRASH_PAUSE_SECONDS;
 			return;
@@ -265,13 +265,13 @@ struct reaped {
 	pid_t pid;
 	int st;
 	int overdue;                    /* killed for its deadline (log_exit) */
-	struct ts_log_pipe *log;        /* its pipe, to read to the end and close */
+	struct ts_log_reader *log;        /* its reader, to read to the end and close */
 };
 
-/* Workers reaped at a time before saying so: one drain of the pipes for all. */
+/* Workers reaped at a time before saying so: one drain of the rings for all. */
 #define REAP_BATCH 32
 
-/* Everything the ended workers wrote, then each pipe closed and each end said. */
+/* Everything the ended workers wrote, then each reader closed and each end said. */
 static void
 report_reaped(struct master *m, const struct reaped *r, size_t n)
 {
@@ -281,14 +281,14 @@ report_reaped(struct master *m, const struct reaped *r, size_t n)
 		return;
 	drain_logs(m);
 	for (k = 0; k < n; k++) {
-		ts_log_pipe_close(r[k].log);
+		ts_log_reader_close(r[k].log);
 		log_exit(m, r[k].pid, r[k].st, r[k].overdue);
 	}
 }
 
-/* Marks pid's pipe ended (read to its end) and notes it in r. */
+/* Marks pid's reader ended (read to its end) and notes it in r. */
 static void
-note_reaped(struct reaped *r, pid_t pid, int st, int overdue, struct ts_log_pipe *log)
+note_reaped(struct reaped *r, pid_t pid, int st, int overdue, struct ts_log_reader *log)
 {
 	log->ended = 1;
 	r->pid = pid;
@@ -298,7 +298,7 @@ note_reaped(struct reaped *r, pid_t pid, int st, int overdue, struct ts_log_pipe
 }
 
 /* Collects every exited worker and drainer and frees its place; what each
- * wrote to its pipe is logged before how it ended. */
+ * wrote to its ring is logged before how it ended. */
 static void
 reap(struct master *m)
 {
@@ -339,7 +339,7 @@ reap(struct master *m)
 static void
 release_retiring(struct master *m)
 {
-	struct ts_log_pipe *free_pipe;
+	struct ts_log_reader *free_reader;
 	unsigned int i, d;
 
 	for (i = 0; i < m->nworkers; i++) {
@@ -352,10 +352,10 @@ release_retiring(struct master *m)
 			return;
 		m->drainers[d] = m->pids[i];
 		m->drain_since[d] = ts_mono_ms();
-		/* Its pipe goes with it; the slot takes the free place's. */
-		free_pipe = *drainer_log(m, d);
+		/* Its reader goes with it; the slot takes the free place's. */
+		free_reader = *drainer_log(m, d);
 		*drainer_log(m, d) = *slot_log(m, i);
-		*slot_log(m, i) = free_pipe;
+		*slot_log(m, i) = free_reader;
 		m->draining++;
 		m->pids[i] = 0;
 		m->live--;
@@ -490,9 +490,9 @@ stop_workers(struct master *m, const sigset_t *set)
 	m->draining = 0;
 }
 
-/* The log pipes' places, each closed, with its ring. -1 out of memory. */
+/* The log readers' places, each closed, with its ring. -1 out of memory. */
 static int
-log_pipes_new(struct master *m, unsigned int nworkers)
+log_readers_new(struct master *m, unsigned int nworkers)
 {
 	unsigned int k;
 
@@ -501,7 +501,7 @@ log_pipes_new(struct master *m, unsigned int nworkers)
 	    (m->log_rings = ts_log_rings_new(2 * (size_t)nworkers)) == NULL)
 		return -1;
 	for (k = 0; k < 2 * nworkers; k++) {
-		ts_log_pipe_init(&m->log_pool[k], ts_log_ring_at(m->log_rings, k));
+		ts_log_reader_init(&m->log_pool[k], ts_log_ring_at(m->log_rings, k));
 		m->logs[k] = &m->log_pool[k];
 	}
 	return 0;
@@ -509,17 +509,17 @@ log_pipes_new(struct master *m, unsigned int nworkers)
 
 /* Closes and frees them, after a last read. */
 static void
-log_pipes_free(struct master *m)
+log_readers_free(struct master *m)
 {
 	unsigned int k;
 
 	if (m->logs != NULL) {
-		/* Every worker is gone: each pipe is read to its end. */
+		/* Every worker is gone: each ring is read to its end. */
 		for (k = 0; k < 2 * m->nworkers; k++)
 			m->logs[k]->ended = 1;
 		drain_logs(m);
 		for (k = 0; k < 2 * m->nworkers; k++)
-			ts_log_pipe_close(m->logs[k]);
+			ts_log_reader_close(m->logs[k]);
 	}
 	free(m->logs);
 	free(m->log_pool);
@@ -604,7 +604,7 @@ ts_serve(const struct ts_config *cfg, const char *listen_spec, unsigned int nwor
 	    (m.overdue = calloc(nworkers, sizeof(*m.overdue))) == NULL ||
 	    (m.drainers = calloc(nworkers, sizeof(*m.drainers))) == NULL ||
 	    (m.drain_since = calloc(nworkers, sizeof(*m.drain_since))) == NULL ||
-	    log_pipes_new(&m, nworkers) != 0) {
+	    log_readers_new(&m, nworkers) != 0) {
 		ts_log(TS_LOG_ERROR, "out of memory");
 		goto out;
 	}
@@ -672,7 +672,7 @@ out:
 	free(m.overdue);
 	free(m.drainers);
 	free(m.drain_since);
-	log_pipes_free(&m);
+	log_readers_free(&m);
 	if (have_chld)
 		sigaction(SIGCHLD, &old_chld, NULL);
 	if (have_mask)

@@ -1,4 +1,4 @@
-/* Workers' log lines through the master's pipes (rings in shared memory):
+/* Workers' log lines through the master's readers of their rings:
  * merged by time, none lost, none cut. */
 #include <check.h>
 #include <signal.h>
@@ -10,10 +10,10 @@
 #include <sys/wait.h>
 
 #include "log.h"
-#include "log_pipe.h"
+#include "log_reader.h"
 #include "log_ring.h"
 
-/* Two rings for each test's pipes (unmapped by the next test's process). */
+/* Two rings for each test's readers (unmapped by the next test's process). */
 static struct ts_log_ring *rings;
 
 static void
@@ -29,24 +29,24 @@ teardown(void)
 	ts_log_rings_free(rings, 2);
 }
 
-/* Pipe p on ring i, opened: the ring its worker writes into. */
+/* Reader p on ring i, opened: the ring its worker writes into. */
 static struct ts_log_ring *
-open_pipe(struct ts_log_pipe *p, size_t i)
+open_reader(struct ts_log_reader *p, size_t i)
 {
-	ts_log_pipe_init(p, ts_log_ring_at(rings, i));
-	return ts_log_pipe_open(p);
+	ts_log_reader_init(p, ts_log_ring_at(rings, i));
+	return ts_log_reader_open(p);
 }
 
-/* What ts_log_pipes_drain wrote, from the start of f (owned). */
+/* What ts_log_readers_drain wrote, from the start of f (owned). */
 static char *
-drained(struct ts_log_pipe *const *p, size_t n)
+drained(struct ts_log_reader *const *p, size_t n)
 {
 	FILE *f = tmpfile();
 	char *text;
 	long len;
 
 	ck_assert_ptr_nonnull(f);
-	ts_log_pipes_drain(p, n, fileno(f));
+	ts_log_readers_drain(p, n, fileno(f));
 	len = lseek(fileno(f), 0, SEEK_END);
 	ck_assert_int_ge(len, 0);
 	text = calloc(1, (size_t)len + 1);
@@ -66,16 +66,16 @@ put(struct ts_log_ring *r, int s, int ms, const char *what)
 	ck_assert_int_eq(ts_log_ring_put(r, line, (size_t)n), 0);
 }
 
-START_TEST(test_lines_merge_by_time_and_keep_each_pipes_order)
+START_TEST(test_lines_merge_by_time_and_keep_each_readers_order)
 {
-	struct ts_log_pipe a, b, *p[2] = { &a, &b };
-	struct ts_log_ring *wa = open_pipe(&a, 0), *wb = open_pipe(&b, 1);
+	struct ts_log_reader a, b, *p[2] = { &a, &b };
+	struct ts_log_ring *wa = open_reader(&a, 0), *wb = open_reader(&b, 1);
 	char *out;
 
 	put(wa, 1, 1, "a1");
 	put(wb, 1, 2, "b2");
 	put(wa, 1, 3, "a3");
-	put(wb, 1, 3, "b3");    /* stamped like a3: the earlier pipe's first */
+	put(wb, 1, 3, "b3");    /* stamped like a3: the earlier reader's first */
 	put(wb, 2, 0, "b4");
 	put(wa, 1, 999, "a5");
 	out = drained(p, 2);
@@ -91,29 +91,29 @@ START_TEST(test_lines_merge_by_time_and_keep_each_pipes_order)
 	out = drained(p, 2);
 	ck_assert_str_eq(out, "");
 	free(out);
-	ts_log_pipe_close(&a);
-	ts_log_pipe_close(&b);
+	ts_log_reader_close(&a);
+	ts_log_reader_close(&b);
 }
 END_TEST
 
-/* More than one read's worth in one pipe, a line of the other in the middle:
+/* More than one read's worth in one reader, a line of the other in the middle:
  * every line out, whole and in order. */
 START_TEST(test_many_lines_all_out_whole)
 {
-	struct ts_log_pipe *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
-	struct ts_log_pipe *p[2] = { a, b };
+	struct ts_log_reader *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct ts_log_reader *p[2] = { a, b };
 	char what[200], *out, *line, *save = NULL;
 	struct ts_log_ring *wa, *wb;
 	int i, n = 0, b_at = -1;
 
 	ck_assert_ptr_nonnull(a);
 	ck_assert_ptr_nonnull(b);
-	wa = open_pipe(a, 0);
-	wb = open_pipe(b, 1);
+	wa = open_reader(a, 0);
+	wb = open_reader(b, 1);
 	memset(what, 'x', sizeof(what) - 1);
 	what[sizeof(what) - 1] = '\0';
 	for (i = 0; i < 200; i++)
-		put(wa, i / 1000, i % 1000, what);      /* 200 x ~250 bytes: > TS_LOG_PIPE_CHUNK */
+		put(wa, i / 1000, i % 1000, what);      /* 200 x ~250 bytes: > TS_LOG_READER_CHUNK */
 	put(wb, 0, 100, "from b");
 	out = drained(p, 2);
 	for (line = strtok_r(out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
@@ -123,10 +123,10 @@ START_TEST(test_many_lines_all_out_whole)
 		n++;
 	}
 	ck_assert_int_eq(n, 201);
-	ck_assert_int_eq(b_at, 101);    /* after a's 0.100, stamped alike: a is the earlier pipe */
+	ck_assert_int_eq(b_at, 101);    /* after a's 0.100, stamped alike: a is the earlier reader */
 	free(out);
-	ts_log_pipe_close(a);
-	ts_log_pipe_close(b);
+	ts_log_reader_close(a);
+	ts_log_reader_close(b);
 	free(a);
 	free(b);
 }
@@ -139,7 +139,7 @@ END_TEST
  */
 START_TEST(test_killed_writers_ring_read_to_the_end)
 {
-	struct ts_log_pipe *a = malloc(sizeof(*a)), *p[1] = { a };
+	struct ts_log_reader *a = malloc(sizeof(*a)), *p[1] = { a };
 	struct ts_log_ring *wa;
 	char *out, *c;
 	size_t len;
@@ -147,7 +147,7 @@ START_TEST(test_killed_writers_ring_read_to_the_end)
 	pid_t pid;
 
 	ck_assert_ptr_nonnull(a);
-	wa = open_pipe(a, 0);
+	wa = open_reader(a, 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -176,7 +176,7 @@ START_TEST(test_killed_writers_ring_read_to_the_end)
 	}
 	ck_assert_int_eq(n, TS_LOG_RING_BYTES / len);
 	free(out);
-	ts_log_pipe_close(a);
+	ts_log_reader_close(a);
 	free(a);
 }
 END_TEST
@@ -184,8 +184,8 @@ END_TEST
 /* A line without a stamp is passed on, not lost. */
 START_TEST(test_unstamped_line_passed_on)
 {
-	struct ts_log_pipe a, *p[1] = { &a };
-	struct ts_log_ring *wa = open_pipe(&a, 0);
+	struct ts_log_reader a, *p[1] = { &a };
+	struct ts_log_ring *wa = open_reader(&a, 0);
 	char *out;
 
 	ck_assert_int_eq(ts_log_ring_put(wa, "not ours\n", 9), 0);
@@ -193,7 +193,7 @@ START_TEST(test_unstamped_line_passed_on)
 	out = drained(p, 1);
 	ck_assert_str_eq(out, "not ours\nts=2026-12-06T10:00:00.000Z pid=1 level=info ours\n");
 	free(out);
-	ts_log_pipe_close(&a);
+	ts_log_reader_close(&a);
 }
 END_TEST
 
@@ -201,8 +201,8 @@ END_TEST
  * to stderr instead of being lost. */
 START_TEST(test_full_ring_falls_back_to_stderr)
 {
-	struct ts_log_pipe a, *p[1] = { &a };
-	struct ts_log_ring *wa = open_pipe(&a, 0);
+	struct ts_log_reader a, *p[1] = { &a };
+	struct ts_log_ring *wa = open_reader(&a, 0);
 	FILE *err = tmpfile();
 	char *out, text[512];
 	int saved = dup(STDERR_FILENO);
@@ -232,7 +232,7 @@ START_TEST(test_full_ring_falls_back_to_stderr)
 	ck_assert_ptr_nonnull(strstr(out, "level=warn into the ring\n"));
 	ck_assert_ptr_null(strstr(out, "the ring is full"));
 	free(out);
-	ts_log_pipe_close(&a);
+	ts_log_reader_close(&a);
 }
 END_TEST
 
@@ -278,7 +278,7 @@ START_TEST(test_ring_between_processes_loses_and_cuts_nothing)
 {
 	struct ts_log_ring *r = ts_log_ring_at(rings, 1);
 	enum { LINES = 200000 };
-	static char buf[TS_LOG_PIPE_CHUNK + 64];
+	static char buf[TS_LOG_READER_CHUNK + 64];
 	size_t have = 0, got, room;
 	long next = 0, v;
 	char *nl, *end;
@@ -298,7 +298,7 @@ START_TEST(test_ring_between_processes_loses_and_cuts_nothing)
 		_exit(0);
 	}
 	while (next < LINES) {
-		room = TS_LOG_PIPE_CHUNK - have;
+		room = TS_LOG_READER_CHUNK - have;
 		got = ts_log_ring_take(r, buf + have, room);
 		have += got;
 		buf[have] = '\0';
@@ -317,19 +317,19 @@ START_TEST(test_ring_between_processes_loses_and_cuts_nothing)
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ck_assert_uint_eq(ts_log_ring_take(r, buf, TS_LOG_PIPE_CHUNK), 0);
+	ck_assert_uint_eq(ts_log_ring_take(r, buf, TS_LOG_READER_CHUNK), 0);
 }
 END_TEST
 
 static Suite *
 make_suite(void)
 {
-	Suite *s = suite_create("log_pipe");
-	TCase *tc = tcase_create("pipes");
+	Suite *s = suite_create("log_reader");
+	TCase *tc = tcase_create("readers");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_lines_merge_by_time_and_keep_each_pipes_order);
+	tcase_add_test(tc, test_lines_merge_by_time_and_keep_each_readers_order);
 	tcase_add_test(tc, test_many_lines_all_out_whole);
 	tcase_add_test(tc, test_killed_writers_ring_read_to_the_end);
 	tcase_add_test(tc, test_unstamped_line_passed_on);

@@ -1,4 +1,4 @@
-/* A served worker's log lines through the master (log_pipe.h). */
+/* A served worker's log lines through the master (log_reader.h). */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -6,37 +6,37 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log_pipe.h"
+#include "log_reader.h"
 
 /* "ts=YYYY-MM-DDTHH:MM:SS.mmmZ" (src/log.c): fixed width, so the text's
  * order is the time's. */
 #define STAMP_LEN 27
 
-/* Reads per pipe in one drain: a worker writing all the while must not
+/* Reads per reader in one drain: a worker writing all the while must not
  * keep the master here. */
-#define DRAIN_READS ((TS_LOG_RING_BYTES / TS_LOG_PIPE_CHUNK) * 2)
+#define DRAIN_READS ((TS_LOG_RING_BYTES / TS_LOG_READER_CHUNK) * 2)
 
 /* How long the master waits for a full, non-blocking stderr: 10 x 100 ms. */
 #define OUT_WAITS 10
 #define OUT_WAIT_MS 100
 
 void
-ts_log_pipe_init(struct ts_log_pipe *p, struct ts_log_ring *ring)
+ts_log_reader_init(struct ts_log_reader *p, struct ts_log_ring *ring)
 {
-	memset(p, 0, offsetof(struct ts_log_pipe, buf));
+	memset(p, 0, offsetof(struct ts_log_reader, buf));
 	p->ring = ring;
 }
 
 struct ts_log_ring *
-ts_log_pipe_open(struct ts_log_pipe *p)
+ts_log_reader_open(struct ts_log_reader *p)
 {
-	ts_log_pipe_close(p);
+	ts_log_reader_close(p);
 	p->open = 1;
 	return p->ring;
 }
 
 void
-ts_log_pipe_close(struct ts_log_pipe *p)
+ts_log_reader_close(struct ts_log_reader *p)
 {
 	/* Its worker is gone (or never was): nobody writes into the ring. */
 	if (p->ring != NULL)
@@ -105,7 +105,7 @@ out_line(struct out *o, const char *s, size_t n)
 
 /* Reads into p's free room, after moving what is unread to the front. */
 static void
-refill(struct ts_log_pipe *p)
+refill(struct ts_log_reader *p)
 {
 	size_t room, r;
 
@@ -126,7 +126,7 @@ refill(struct ts_log_pipe *p)
  * end); 0 when there is none.
  */
 static size_t
-next_line(struct ts_log_pipe *p)
+next_line(struct ts_log_reader *p)
 {
 	const char *nl;
 
@@ -144,10 +144,10 @@ next_line(struct ts_log_pipe *p)
 	}
 }
 
-/* Whether pipe a's next line goes before pipe b's: by their stamps, and
- * the earlier pipe (index) for lines stamped alike or not stamped. */
+/* Whether reader a's next line goes before reader b's: by their stamps,
+ * and the earlier reader (index) for lines stamped alike or not stamped. */
 static int
-goes_first(struct ts_log_pipe *const *p, size_t a, size_t b)
+goes_first(struct ts_log_reader *const *p, size_t a, size_t b)
 {
 	const char *la = p[a]->buf + p[a]->start, *lb = p[b]->buf + p[b]->start;
 	int c = 0;
@@ -159,23 +159,23 @@ goes_first(struct ts_log_pipe *const *p, size_t a, size_t b)
 }
 
 void
-ts_log_pipes_drain(struct ts_log_pipe *const *p, size_t n, int out_fd)
+ts_log_readers_drain(struct ts_log_reader *const *p, size_t n, int out_fd)
 {
-	size_t act[TS_LOG_PIPES_MAX];   /* the pipes with a line to write */
+	size_t act[TS_LOG_READERS_MAX];   /* the readers with a line to write */
 	size_t i, k, best, nact = 0;
 	struct out o;
 
 	o.fd = out_fd;
 	o.n = 0;
-	if (n > TS_LOG_PIPES_MAX)
-		n = TS_LOG_PIPES_MAX;
+	if (n > TS_LOG_READERS_MAX)
+		n = TS_LOG_READERS_MAX;
 	for (i = 0; i < n; i++) {
 		p[i]->more = p[i]->open;
 		p[i]->reads = DRAIN_READS;
 		if ((p[i]->next = next_line(p[i])) > 0)
 			act[nact++] = i;
 	}
-	/* A linear pick among the pipes with a line: a turn's lines times the
+	/* A linear pick among the readers with a line: a turn's lines times the
 	 * busy workers (51,200 lines from 256 workers, 256,000 requests a
 	 * second, take ~90 ms). */
 	while (nact > 0) {
