@@ -101,6 +101,9 @@ int ts_db_is_open(const struct ts_db *db);
  */
 void ts_db_watch_idle(struct ts_db *db);
 int ts_db_idle_fd(const struct ts_db *db);
+/* A number that changes whenever ts_db_idle_fd's connection is a new one:
+ * a new socket may come back under a closed one's descriptor number. */
+unsigned long ts_db_idle_serial(const struct ts_db *db);
 void ts_db_hung_up(struct ts_db *db);
 
 /* Opens the connection if it is not open. */

@@ -53,6 +53,7 @@ struct ts_db {
 	int unsent;             /* ...and the statement provably never reached the server */
 	int check_idle;         /* a request began: look whether the server hung up */
 	int idle_watched;       /* the caller polls the socket between requests (ts_db_watch_idle) */
+	unsigned long opens;    /* connections opened so far: names the one in conn */
 	unsigned int last_errno;
 	char last_error[256];   /* the client's text for a failed connect */
 	unsigned int limit_s;   /* the request timeout; 0: no deadline */
@@ -332,6 +333,7 @@ ts_db_connect(struct ts_db *db)
 	if (st != TS_DB_OK)
 		return st;
 	db->conn = m;
+	db->opens++;
 	db->lost = 0;
 	return TS_DB_OK;
 }
@@ -346,6 +348,12 @@ int
 ts_db_idle_fd(const struct ts_db *db)
 {
 	return db != NULL && db->conn != NULL ? (int)mysql_get_socket(db->conn) : -1;
+}
+
+unsigned long
+ts_db_idle_serial(const struct ts_db *db)
+{
+	return db != NULL ? db->opens : 0;
 }
 
 void

@@ -1,12 +1,13 @@
 /*
  * A worker: single-threaded, one request at a time.
  *
- * It polls the listen socket, the connections the web server keeps open
- * between requests (FastCGI keep-alive: nginx's fastcgi_keep_conn sets
- * FCGI_KEEP_CONN, and libfcgi then leaves the connection open after the
- * answer), a signalfd for its signals, and its database connection, which
- * is readable while idle only when the server closed it (then closed at
- * once, so no request looks for that itself). A readable kept connection holds
+ * It waits (include/worker_wait.h: epoll on Linux, the listen socket
+ * waking one worker at a time) on the listen socket, the connections the
+ * web server keeps open between requests (FastCGI keep-alive: nginx's
+ * fastcgi_keep_conn sets FCGI_KEEP_CONN, and libfcgi then leaves the
+ * connection open after the answer), a signalfd for its signals, and its
+ * database connection, which is readable while idle only when the server
+ * closed it (then closed at once, so no request looks for that itself). A readable kept connection holds
  * the next request; a readable listen socket a new connection, taken with a
  * non-blocking accept (a worker that loses the race to another gets EAGAIN
  * rather than sleeping in accept()). Kept connections are served in turn,
@@ -53,6 +54,7 @@
 #include "purge.h"
 #include "ts_limits.h"
 #include "worker.h"
+#include "worker_wait.h"
 
 uint_least64_t
 ts_mono_ms(void)
@@ -198,6 +200,8 @@ struct worker {
 	 * the web server (ipcFd >= 0 between requests); conn[0..nconn) are
 	 * initialised. */
 	FCGX_Request conn[TS_MAX_WORKER_CONNECTIONS];
+	struct ts_worker_wait wait;     /* what it waits on: the entries below */
+	unsigned long db_serial;        /* the database connection the wait has (ts_db_idle_serial) */
 	unsigned int nconn;
 	unsigned int next;              /* where the next round of kept connections starts */
 	unsigned long served;
@@ -211,6 +215,7 @@ struct worker {
 #define POLL_SIGNALS 1
 #define POLL_DB 2
 #define POLL_CONNS 3
+_Static_assert(POLL_CONNS + TS_MAX_WORKER_CONNECTIONS <= TS_WORKER_WAIT_MAX, "a wait holds every entry");
 
 static unsigned int
 kept_connections(const struct worker *w)
@@ -380,6 +385,18 @@ fill_pollfds(const struct worker *w, struct pollfd *pfd)
 	return POLL_CONNS + w->nconn;
 }
 
+/* The next request on kept connection i; a connection it ended (libfcgi
+ * closes it) leaves the wait, whose number a new one may take next. */
+static void
+take_kept_at(struct worker *w, unsigned int i)
+{
+	int fd = w->conn[i].ipcFd;
+
+	take_kept(w, &w->conn[i]);
+	if (w->conn[i].ipcFd != fd)
+		ts_worker_wait_forget(&w->wait, POLL_CONNS + i);
+}
+
 /* One round: each kept connection with a request, in turn from w->next,
  * then a new connection. 0, or -1 when the worker cannot go on. */
 static int
@@ -395,7 +412,7 @@ serve_ready(struct worker *w, const struct pollfd *pfd)
 		i = (w->next + k) % w->nconn;
 		if (pfd[POLL_CONNS + i].fd >= 0 && pfd[POLL_CONNS + i].revents != 0 &&
 		    w->conn[i].ipcFd == pfd[POLL_CONNS + i].fd)
-			take_kept(w, &w->conn[i]);
+			take_kept_at(w, i);
 	}
 	w->next = (w->next + 1) % w->nconn;
 	if (!w->retiring && (pfd[POLL_LISTEN].revents & POLLIN))
@@ -426,6 +443,7 @@ worker_start(struct worker *w)
 		return -1;
 	}
 	ts_db_watch_idle(w->app.db);
+	ts_worker_wait_open(&w->wait, POLL_LISTEN);
 	for (w->nconn = 0; w->nconn < TS_MAX_WORKER_CONNECTIONS; w->nconn++) {
 		if (FCGX_InitRequest(&w->conn[w->nconn], w->listen_fd, 0) != 0) {
 			ts_log(TS_LOG_ERROR, "worker: FCGX_InitRequest failed");
@@ -443,6 +461,7 @@ worker_end(struct worker *w)
 
 	for (i = 0; i < w->nconn; i++)
 		FCGX_Free(&w->conn[i], 1);
+	ts_worker_wait_close(&w->wait);
 	stop_watch_close(&w->stop);
 	ts_db_free(w->app.db);
 	ts_auth_cache_free(w->app.auth_cache);
@@ -467,6 +486,7 @@ ts_worker_run(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 	w->slot = slot;
 	w->listen_fd = listen_fd;
 	w->stop.fd = -1;
+	w->wait.ep = -1;
 	if (worker_start(w) != 0)
 		goto out;
 	ts_log(TS_LOG_DEBUG, "worker started");
@@ -474,7 +494,12 @@ ts_worker_run(const struct ts_config *cfg, int listen_fd, ts_slot *slot)
 		if (retired(w))
 			break;
 		nfds = fill_pollfds(w, pfd);
-		rc = poll(pfd, nfds, poll_timeout(w));
+		/* A new database connection may have an old one's number. */
+		if (ts_db_idle_serial(w->app.db) != w->db_serial) {
+			w->db_serial = ts_db_idle_serial(w->app.db);
+			ts_worker_wait_forget(&w->wait, POLL_DB);
+		}
+		rc = ts_worker_wait(&w->wait, pfd, nfds, poll_timeout(w));
 		if (rc < 0 && errno != EINTR) {
 			ts_log(TS_LOG_ERROR, "worker: poll: %s", strerror(errno));
 			goto out;
