@@ -66,6 +66,18 @@ add(struct ts_worker_wait *w, int fd, size_t i)
 	return -1;
 }
 
+/* Whether an entry other than i has fd registered. */
+static int
+held_elsewhere(const struct ts_worker_wait *w, int fd, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < TS_WORKER_WAIT_MAX; k++)
+		if (k != i && w->fd[k] == fd)
+			return 1;
+	return 0;
+}
+
 /*
  * Brings entry i's registration to pfd->fd. A descriptor that cannot be
  * registered (closed) is reported as poll() reports it, POLLNVAL; returns
@@ -76,8 +88,10 @@ sync_entry(struct ts_worker_wait *w, struct pollfd *pfd, size_t i)
 {
 	if (w->fd[i] == pfd->fd)
 		return 0;
-	/* Fails when it was closed since: it is gone from the instance anyway. */
-	if (w->fd[i] >= 0)
+	/* Fails when it was closed since: it is gone from the instance anyway.
+	 * Its number taken since by another entry's new socket (a close not
+	 * forgotten) is that entry's now, and stays registered. */
+	if (w->fd[i] >= 0 && !held_elsewhere(w, w->fd[i], i))
 		(void)epoll_ctl(w->ep, EPOLL_CTL_DEL, w->fd[i], NULL);
 	w->fd[i] = -1;
 	if (pfd->fd < 0)

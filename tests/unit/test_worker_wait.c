@@ -128,6 +128,43 @@ START_TEST(test_a_forgotten_entry_watches_a_new_descriptor_under_an_old_number)
 }
 END_TEST
 
+/*
+ * A close nobody forgot: entry 1's descriptor closed, its number taken by
+ * a new socket that entry 0 now watches. Letting entry 1 go must not take
+ * entry 0's registration with it.
+ */
+START_TEST(test_an_entry_let_go_keeps_its_number_for_the_entry_that_took_it)
+{
+	struct ts_worker_wait w;
+	struct pollfd pfd[2];
+	int a[2], b[2], fd;
+
+	ck_assert_int_eq(ts_worker_wait_open(&w, 0), 0);
+	ck_assert_int_eq(pipe(a), 0);
+	entries(pfd, 2);
+	pfd[1].fd = a[0];
+	ck_assert_int_eq(ts_worker_wait(&w, pfd, 2, 0), 0);
+	fd = a[0];
+	close(a[0]);
+	close(a[1]);
+	ck_assert_int_eq(pipe(b), 0);
+	if (b[0] != fd) {
+		ck_assert_int_eq(dup2(b[0], fd), fd);
+		close(b[0]);
+		b[0] = fd;
+	}
+	pfd[0].fd = fd;
+	pfd[1].fd = -1;
+	ck_assert_int_eq(ts_worker_wait(&w, pfd, 2, 0), 0);
+	ck_assert_int_eq(write(b[1], "w", 1), 1);
+	ck_assert_int_eq(ts_worker_wait(&w, pfd, 2, 1000), 1);
+	ck_assert(pfd[0].revents & POLLIN);
+	close(b[0]);
+	close(b[1]);
+	ts_worker_wait_close(&w);
+}
+END_TEST
+
 /* A descriptor that is not open is reported as poll() reports it. */
 START_TEST(test_a_closed_descriptor_is_pollnval)
 {
@@ -217,6 +254,7 @@ worker_wait_suite(void)
 	tcase_add_test(tc, test_reports_the_readable_entries_as_poll_does);
 	tcase_add_test(tc, test_follows_an_entry_to_its_new_descriptor);
 	tcase_add_test(tc, test_a_forgotten_entry_watches_a_new_descriptor_under_an_old_number);
+	tcase_add_test(tc, test_an_entry_let_go_keeps_its_number_for_the_entry_that_took_it);
 	tcase_add_test(tc, test_a_closed_descriptor_is_pollnval);
 	tcase_add_test(tc, test_a_connection_wakes_one_of_two_waiters);
 	suite_add_tcase(s, tc);
