@@ -27,6 +27,23 @@ entries(struct pollfd *pfd, size_t n)
 	}
 }
 
+/* Closes pipe a and opens pipe b whose read end takes a's read end's
+ * number, as a new socket takes a closed one's. */
+static void
+reopen_under_same_number(int a[2], int b[2])
+{
+	int fd = a[0];
+
+	close(a[0]);
+	close(a[1]);
+	ck_assert_int_eq(pipe(b), 0);
+	if (b[0] != fd) {
+		ck_assert_int_eq(dup2(b[0], fd), fd);
+		close(b[0]);
+		b[0] = fd;
+	}
+}
+
 START_TEST(test_reports_the_readable_entries_as_poll_does)
 {
 	struct ts_worker_wait w;
@@ -102,22 +119,14 @@ START_TEST(test_a_forgotten_entry_watches_a_new_descriptor_under_an_old_number)
 {
 	struct ts_worker_wait w;
 	struct pollfd pfd[1];
-	int a[2], b[2], fd;
+	int a[2], b[2];
 
 	ck_assert_int_eq(ts_worker_wait_open(&w, 0), 0);
 	ck_assert_int_eq(pipe(a), 0);
 	entries(pfd, 1);
 	pfd[0].fd = a[0];
 	ck_assert_int_eq(ts_worker_wait(&w, pfd, 1, 0), 0);
-	fd = a[0];
-	close(a[0]);
-	close(a[1]);
-	ck_assert_int_eq(pipe(b), 0);
-	if (b[0] != fd) {
-		ck_assert_int_eq(dup2(b[0], fd), fd);
-		close(b[0]);
-		b[0] = fd;
-	}
+	reopen_under_same_number(a, b);
 	ck_assert_int_eq(write(b[1], "z", 1), 1);
 	ts_worker_wait_forget(&w, 0);
 	ck_assert_int_eq(ts_worker_wait(&w, pfd, 1, 1000), 1);
@@ -137,23 +146,15 @@ START_TEST(test_an_entry_let_go_keeps_its_number_for_the_entry_that_took_it)
 {
 	struct ts_worker_wait w;
 	struct pollfd pfd[2];
-	int a[2], b[2], fd;
+	int a[2], b[2];
 
 	ck_assert_int_eq(ts_worker_wait_open(&w, 0), 0);
 	ck_assert_int_eq(pipe(a), 0);
 	entries(pfd, 2);
 	pfd[1].fd = a[0];
 	ck_assert_int_eq(ts_worker_wait(&w, pfd, 2, 0), 0);
-	fd = a[0];
-	close(a[0]);
-	close(a[1]);
-	ck_assert_int_eq(pipe(b), 0);
-	if (b[0] != fd) {
-		ck_assert_int_eq(dup2(b[0], fd), fd);
-		close(b[0]);
-		b[0] = fd;
-	}
-	pfd[0].fd = fd;
+	reopen_under_same_number(a, b);
+	pfd[0].fd = b[0];
 	pfd[1].fd = -1;
 	ck_assert_int_eq(ts_worker_wait(&w, pfd, 2, 0), 0);
 	ck_assert_int_eq(write(b[1], "w", 1), 1);
