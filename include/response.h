@@ -30,9 +30,14 @@ struct ts_response {
 	size_t nheaders;
 };
 
-/* Where the serialised response goes. */
+/*
+ * Where the serialised response goes: send takes the whole of it, the head
+ * and the body (body_len 0: none), in one call, made at most once a
+ * request, so a transport can hand it to the kernel in one system call
+ * (src/fcgi_io.c). 0, or -1 on a write error.
+ */
 struct ts_response_sink {
-	int (*write)(void *ctx, const char *buf, size_t n); /* 0 or -1 */
+	int (*send)(void *ctx, const char *head, size_t head_len, const char *body, size_t body_len);
 	void *ctx;
 };
 

@@ -3,9 +3,14 @@
  * plain CGI. Nothing here interprets the bytes: limits and checks belong to
  * request.c and response.c.
  */
+#include <sys/uio.h>
+
 #include <errno.h>
+#include <fastcgi.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fcgi_io.h"
@@ -49,22 +54,6 @@ fcgi_read(void *ctx, char *buf, size_t n)
 	return FCGX_GetError(req->in) != 0 ? -1 : 0;
 }
 
-static int
-fcgi_write(void *ctx, const char *buf, size_t n)
-{
-	FCGX_Request *req = ctx;
-	size_t part;
-
-	while (n > 0) {
-		part = n > FCGI_IO_CHUNK ? FCGI_IO_CHUNK : n;
-		if (FCGX_PutStr(buf, (int)part, req->out) != (int)part)
-			return -1;
-		buf += part;
-		n -= part;
-	}
-	return 0;
-}
-
 /*
  * Whether req's FCGI_STDIN has ended with no error. Reads at most one byte
  * past what the request used: a byte there is unread input (a body left
@@ -100,8 +89,13 @@ drain_stdin(FCGX_Request *req)
 	return FCGX_GetError(req->in) == 0 && (FCGX_HasSeenEOF(req->in) == EOF || FCGX_GetChar(req->in) == EOF);
 }
 
-void
-ts_fcgi_finish(FCGX_Request *req)
+/*
+ * Settles what is left of req's FCGI_STDIN before the request ends. Safe to
+ * run twice: the second time the stream has ended (or the connection is no
+ * longer kept, and at most one byte is read).
+ */
+static void
+settle_stdin(FCGX_Request *req)
 {
 	if (req->keepConnection) {
 		/* The next request must start at a record boundary; a stream
@@ -112,6 +106,162 @@ ts_fcgi_finish(FCGX_Request *req)
 		/* libfcgi closes a detached request's connection with close() alone. */
 		req->detached = 1;
 	}
+}
+
+/* An iovec over bytes writev only reads (its iov_base is not const). */
+static struct iovec
+iov_of(const void *p, size_t n)
+{
+	struct iovec v;
+
+	v.iov_base = (void *)(uintptr_t)p;
+	v.iov_len = n;
+	return v;
+}
+
+/*
+ * Writes all of iov[0..n) to fd, going on after a short write or EINTR (the
+ * web server's socket blocks, as libfcgi's does). 0, or -1 on an error.
+ * iov's entries are consumed.
+ */
+static int
+writev_all(int fd, struct iovec *iov, int n)
+{
+	ssize_t put;
+	size_t done;
+
+	while (n > 0) {
+		put = writev(fd, iov, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return -1;
+		for (done = (size_t)put; n > 0 && done >= iov->iov_len; iov++, n--)
+			done -= iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + done;
+			iov->iov_len -= done;
+		}
+	}
+	return 0;
+}
+
+/* A record header of type for req, announcing len bytes and pad bytes of padding. */
+static FCGI_Header
+record_header(const FCGX_Request *req, unsigned char type, size_t len, size_t pad)
+{
+	FCGI_Header h;
+
+	h.version = FCGI_VERSION_1;
+	h.type = type;
+	h.requestIdB1 = (unsigned char)((req->requestId >> 8) & 0xff);
+	h.requestIdB0 = (unsigned char)(req->requestId & 0xff);
+	h.contentLengthB1 = (unsigned char)((len >> 8) & 0xff);
+	h.contentLengthB0 = (unsigned char)(len & 0xff);
+	h.paddingLength = (unsigned char)pad;
+	h.reserved = 0;
+	return h;
+}
+
+/*
+ * What one writev carries at most: FCGI_STDOUT records of RECORD_BYTES
+ * (a header, the bytes, padding: three entries each), with the stream's
+ * end and FCGI_END_REQUEST in one more. A body of up to about 1.3 MB goes
+ * in one system call; a larger one in as many as it needs.
+ */
+#define RECORD_BYTES (FCGI_MAX_LENGTH & ~(size_t)7)
+#define SEND_RECORDS 21
+#define SEND_IOV (3 * SEND_RECORDS + 2)
+
+/* The records being put together for one writev. */
+struct send_batch {
+	struct iovec iov[SEND_IOV];
+	FCGI_Header headers[SEND_RECORDS];
+	int niov;
+	int nrec;
+};
+
+/*
+ * Adds the FCGI_STDOUT records of buf[0..n) to b, writing b out whenever
+ * it is full. 0, or -1 on a write error.
+ */
+static int
+add_stdout(FCGX_Request *req, struct send_batch *b, const char *buf, size_t n)
+{
+	static const char zeros[8];
+	size_t part, pad;
+
+	while (n > 0) {
+		if (b->nrec == SEND_RECORDS) {
+			if (writev_all(req->ipcFd, b->iov, b->niov) != 0)
+				return -1;
+			b->niov = b->nrec = 0;
+		}
+		part = n > RECORD_BYTES ? RECORD_BYTES : n;
+		/* libfcgi pads every record to a multiple of 8 bytes; so do we. */
+		pad = (8 - part % 8) % 8;
+		b->headers[b->nrec] = record_header(req, FCGI_STDOUT, part, pad);
+		b->iov[b->niov++] = iov_of(&b->headers[b->nrec++], FCGI_HEADER_LEN);
+		b->iov[b->niov++] = iov_of(buf, part);
+		if (pad > 0)
+			b->iov[b->niov++] = iov_of(zeros, pad);
+		buf += part;
+		n -= part;
+	}
+	return 0;
+}
+
+/*
+ * The whole response in one system call (up to SEND_IOV's size): libfcgi
+ * writes through a buffer of 8 KB, so a page of 13 KB cost the worker two
+ * write()s and the web server two wake-ups, and the end of the stream
+ * waited for FCGX_Finish_r. Here the FCGI_STDOUT records, the empty one
+ * that ends the stream and FCGI_END_REQUEST go out together, framed with
+ * libfcgi's own definitions (fastcgi.h), and libfcgi's writer is marked
+ * closed so that FCGX_Finish_r adds nothing (FCGX_FClose does nothing for
+ * a stream it has closed; FCGI_STDERR, never written, sends nothing).
+ *
+ * What is left of FCGI_STDIN is dealt with first, as ts_fcgi_finish does
+ * (which then finds nothing to do): the web server has the request's end
+ * as soon as it reads this, so the input must be settled before, as it
+ * was when libfcgi sent everything from FCGX_Finish_r.
+ */
+static int
+fcgi_send(void *ctx, const char *head, size_t head_len, const char *body, size_t body_len)
+{
+	FCGX_Request *req = ctx;
+	FCGI_EndRequestRecord end[1];
+	FCGI_Header eos;
+	struct send_batch b;
+	int rc;
+
+	settle_stdin(req);
+	b.niov = b.nrec = 0;
+	rc = add_stdout(req, &b, head, head_len);
+	if (rc == 0)
+		rc = add_stdout(req, &b, body, body_len);
+	if (rc == 0) {
+		eos = record_header(req, FCGI_STDOUT, 0, 0);
+		memset(end, 0, sizeof(end));
+		end->header = record_header(req, FCGI_END_REQUEST, sizeof(end->body), 0);
+		end->body.protocolStatus = FCGI_REQUEST_COMPLETE;
+		b.iov[b.niov++] = iov_of(&eos, sizeof(eos));
+		b.iov[b.niov++] = iov_of(end, sizeof(end));
+		rc = writev_all(req->ipcFd, b.iov, b.niov);
+	}
+	/* Either way libfcgi must not write to this stream again: after an
+	 * error the records are cut short and the connection is not kept. */
+	req->out->wasFCloseCalled = 1;
+	req->out->isClosed = 1;
+	if (rc != 0)
+		req->keepConnection = 0;
+	return rc;
+}
+
+void
+ts_fcgi_finish(FCGX_Request *req)
+{
+	settle_stdin(req);
 	FCGX_Finish_r(req);
 }
 
@@ -127,7 +277,7 @@ ts_fcgi_source(FCGX_Request *req, struct ts_request_source *src)
 void
 ts_fcgi_sink(FCGX_Request *req, struct ts_response_sink *sink)
 {
-	sink->write = fcgi_write;
+	sink->send = fcgi_send;
 	sink->ctx = req;
 }
 
@@ -150,22 +300,16 @@ cgi_read(void *ctx, char *buf, size_t n)
 	return got;
 }
 
+/* The head and the body to fd 1 in one writev. */
 static int
-cgi_write(void *ctx, const char *buf, size_t n)
+cgi_send(void *ctx, const char *head, size_t head_len, const char *body, size_t body_len)
 {
-	ssize_t put;
+	struct iovec iov[2];
 
 	(void)ctx;
-	while (n > 0) {
-		put = write(STDOUT_FILENO, buf, n);
-		if (put < 0 && errno == EINTR)
-			continue;
-		if (put <= 0)
-			return -1;
-		buf += put;
-		n -= (size_t)put;
-	}
-	return 0;
+	iov[0] = iov_of(head, head_len);
+	iov[1] = iov_of(body, body_len);
+	return writev_all(STDOUT_FILENO, iov, body_len > 0 ? 2 : 1);
 }
 
 void
@@ -180,7 +324,7 @@ ts_cgi_source(struct ts_request_source *src)
 void
 ts_cgi_sink(struct ts_response_sink *sink)
 {
-	sink->write = cgi_write;
+	sink->send = cgi_send;
 	sink->ctx = NULL;
 }
 

@@ -267,8 +267,8 @@ head_line(struct head *h, const char *name, const char *value)
 
 /*
  * The status line, headers and blank line are put together by hand in one
- * buffer and handed over in one write: this runs for every request, and
- * snprintf a line cost more than the rest of the writing.
+ * buffer and handed over with the body in one call: this runs for every
+ * request, and snprintf a line cost more than the rest of the writing.
  */
 int
 ts_response_write(struct ts_response *res, const char *request_id, int head_only,
@@ -301,11 +301,11 @@ ts_response_write(struct ts_response *res, const char *request_id, int head_only
 	for (i = 0; i < res->nheaders; i++)
 		head_line(&h, res->headers[i].name, res->headers[i].value);
 	head_put(&h, "\r\n", 2);
-	if (h.over || sink->write(sink->ctx, h.buf, h.n) != 0)
+	if (h.over)
 		return -1;
-	if (!head_only && res->body != NULL && sink->write(sink->ctx, res->body, res->body_len) != 0)
-		return -1;
-	return 0;
+	if (head_only || res->body == NULL)
+		return sink->send(sink->ctx, h.buf, h.n, NULL, 0);
+	return sink->send(sink->ctx, h.buf, h.n, res->body, res->body_len);
 }
 
 void

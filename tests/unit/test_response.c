@@ -8,13 +8,12 @@
 struct capture {
 	char buf[8192];
 	size_t len;
+	int sends;
 };
 
 static int
-capture_write(void *ctx, const char *b, size_t n)
+capture_put(struct capture *c, const char *b, size_t n)
 {
-	struct capture *c = ctx;
-
 	if (c->len + n >= sizeof(c->buf))
 		return -1;
 	memcpy(c->buf + c->len, b, n);
@@ -23,8 +22,19 @@ capture_write(void *ctx, const char *b, size_t n)
 	return 0;
 }
 
+static int
+capture_send(void *ctx, const char *head, size_t head_len, const char *body, size_t body_len)
+{
+	struct capture *c = ctx;
+
+	c->sends++;
+	if (capture_put(c, head, head_len) != 0 || capture_put(c, body, body_len) != 0)
+		return -1;
+	return 0;
+}
+
 static struct capture cap;
-static struct ts_response_sink sink = { capture_write, &cap };
+static struct ts_response_sink sink = { capture_send, &cap };
 static struct ts_response res;
 
 static void
@@ -60,6 +70,8 @@ START_TEST(test_json_response_has_type_length_and_request_id)
 	ck_assert_ptr_nonnull(strstr(cap.buf, "Content-Type: application/json; charset=utf-8\r\n"));
 	ck_assert_ptr_nonnull(strstr(cap.buf, "Content-Length: 15\r\n"));
 	ck_assert_str_eq(body_of(), "{\"status\":\"ok\"}");
+	/* the head and the body in one call: one system call over FastCGI */
+	ck_assert_int_eq(cap.sends, 1);
 }
 END_TEST
 
