@@ -152,6 +152,15 @@ enum ts_db_status ts_db_transaction_statement(struct ts_db *db, ts_db_txn_fn fn,
  */
 unsigned long long ts_db_insert_id(const struct ts_db *db, enum ts_sql id);
 
+/*
+ * The value of the session variable last_insert_id the last statement SET,
+ * as the server reported it in that statement's OK packet (every
+ * connection tracks it: src/db.c), into *v: 0, or -1 when that answer
+ * reported none (the statement did not SET it, or the server does not
+ * track it). Costs no round trip.
+ */
+int ts_db_tracked_insert_id(struct ts_db *db, unsigned long long *v);
+
 /* Runs a statement from a trusted source (migrations) as text. */
 enum ts_db_status ts_db_exec_trusted(struct ts_db *db, const char *sql);
 

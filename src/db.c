@@ -261,10 +261,13 @@ open_server(struct ts_db *db, const char *host, unsigned int port, const char *s
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
 	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
-	/* Every session speaks UTC and refuses to truncate data silently. */
+	/* Every session speaks UTC and refuses to truncate data silently,
+	 * and reports a SET of last_insert_id in the statement's OK packet
+	 * (ts_db_tracked_insert_id). */
 	mysql_options(m, MYSQL_INIT_COMMAND,
 	    "SET SESSION time_zone = '+00:00', SESSION sql_mode = "
-	    "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	    "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+	    "SESSION session_track_system_variables = 'last_insert_id'");
 	/* No CLIENT_MULTI_STATEMENTS: one statement per call, always. */
 	if (mysql_real_connect(m, host, c->db_user, c->db_password, c->db_name, port, socket, 0) == NULL) {
 		db->last_errno = mysql_errno(m);
@@ -739,6 +742,36 @@ unsigned long long
 ts_db_insert_id(const struct ts_db *db, enum ts_sql id)
 {
 	return db->stmts[id] != NULL ? (unsigned long long)mysql_stmt_insert_id(db->stmts[id]) : 0;
+}
+
+int
+ts_db_tracked_insert_id(struct ts_db *db, unsigned long long *v)
+{
+	const char *data;
+	size_t len;
+	int is_name = 1, ours = 0;
+	char text[24];
+	char *end;
+
+	if (db->conn == NULL ||
+	    mysql_session_track_get_first(db->conn, SESSION_TRACK_SYSTEM_VARIABLES, &data, &len) != 0)
+		return -1;
+	/* name, value, name, value ... */
+	do {
+		if (is_name) {
+			ours = len == strlen("last_insert_id") && memcmp(data, "last_insert_id", len) == 0;
+		} else if (ours) {
+			if (len == 0 || len >= sizeof(text))
+				return -1;
+			memcpy(text, data, len);
+			text[len] = '\0';
+			errno = 0;
+			*v = strtoull(text, &end, 10);
+			return errno != 0 || *end != '\0' || text[0] < '0' || text[0] > '9' ? -1 : 0;
+		}
+		is_name = !is_name;
+	} while (mysql_session_track_get_next(db->conn, SESSION_TRACK_SYSTEM_VARIABLES, &data, &len) == 0);
+	return -1;
 }
 
 void

@@ -25,6 +25,7 @@
  * (API reference: The access matrix). So the owner's create needs no SELECT
  * of the thread beforehand.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -382,6 +383,37 @@ row_bytes(const struct ts_message_row *row)
 }
 
 /*
+ * The seq TS_SQL_MESSAGE_CREATE_ONE answered (0: nothing changed), into
+ * *seq. It comes tracked in the statement's OK packet; a server that does
+ * not track it is asked on the same connection, where LAST_INSERT_ID()
+ * still holds it. The statement has run by now, perhaps committed, so a
+ * failure here is an error, never a reason to run it again.
+ */
+static enum ts_db_status
+answered_seq(struct ts_db *db, long long *seq)
+{
+	struct ts_db_rows r;
+	enum ts_db_status st;
+	unsigned long long v;
+
+	if (ts_db_tracked_insert_id(db, &v) == 0) {
+		if (v > (unsigned long long)LLONG_MAX)
+			return TS_DB_ERROR;
+		*seq = (long long)v;
+		return TS_DB_OK;
+	}
+	st = ts_db_exec(db, TS_SQL_THREAD_LAST_SEQ, NULL, 0, &r, NULL);
+	if (st != TS_DB_OK || r.nrows != 1) {
+		if (st == TS_DB_OK)
+			ts_db_rows_free(&r);
+		return TS_DB_ERROR;
+	}
+	*seq = ts_db_cell_ll(&r, 0, 0);
+	ts_db_rows_free(&r);
+	return TS_DB_OK;
+}
+
+/*
  * One message with nothing to look up, in one statement and one round trip
  * (TS_SQL_MESSAGE_CREATE_ONE): the counter UPDATE and the INSERT of
  * create_txn, with the same parameters, in a transaction of their own.
@@ -396,7 +428,6 @@ create_one(struct ts_db *db, void *arg)
 	struct ts_create *c = arg;
 	struct ts_message_row row;
 	struct ts_db_param p[COUNTER_PARAMS + TS_MC__COUNT];
-	struct ts_db_rows r;
 	enum ts_db_status st;
 	size_t np;
 
@@ -410,13 +441,10 @@ create_one(struct ts_db *db, void *arg)
 		return TS_DB_OK;
 	np = counter_params(c, 1, p);
 	np += row_params(&row, 0, p + np);
-	st = insert_status(ts_db_exec(db, TS_SQL_MESSAGE_CREATE_ONE, p, np, &r, NULL));
+	st = insert_status(ts_db_exec(db, TS_SQL_MESSAGE_CREATE_ONE, p, np, NULL, NULL));
 	if (st != TS_DB_OK)
 		return st;
-	if (r.nrows == 1)
-		c->seqs[0] = ts_db_cell_ll(&r, 0, 0);
-	ts_db_rows_free(&r);
-	return TS_DB_OK;
+	return answered_seq(db, &c->seqs[0]);
 }
 
 enum ts_db_status

@@ -162,10 +162,15 @@
  * A create of one message with nothing to look up (src/message_store.c),
  * in one round trip: the transaction, THREAD_NEXT_SEQ and MESSAGE_INSERT
  * as one compound statement, the row taking the seq the UPDATE handed to
- * LAST_INSERT_ID. Its one row is that seq, or 0 when the UPDATE matched
+ * LAST_INSERT_ID. It answers that seq, or 0 when the UPDATE matched
  * nothing, which is rolled back, so nothing changed; the caller then runs
  * the general transaction, which tells a thread not the caller's from a
- * clock behind the thread's. On any error the handler rolls back before
+ * clock behind the thread's. The answer is the session variable
+ * last_insert_id, SET last, which every connection tracks
+ * (session_track_system_variables, src/db.c): it comes in the statement's
+ * one OK packet. A SELECT of it would be a result set before that OK, which
+ * the server sends apart: the worker woke for the row, then often waited
+ * again for the OK. On any error the handler rolls back before
  * the error reaches the client (a deadlock, a lock wait timeout, a
  * conflict at COMMIT): no transaction is left open. Parameters:
  * THREAD_NEXT_SEQ's, then MESSAGE_INSERT's but the seq.
@@ -173,8 +178,8 @@
 #define CREATE_ONE(begin) "BEGIN NOT ATOMIC " \
 	"DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; " \
 	begin "; " THREAD_NEXT_SEQ "; " \
-	"IF ROW_COUNT() <> 1 THEN ROLLBACK; SELECT 0; " \
-	"ELSE " MESSAGE_INSERT("LAST_INSERT_ID()") "; COMMIT; SELECT LAST_INSERT_ID(); END IF; END"
+	"IF ROW_COUNT() <> 1 THEN ROLLBACK; SET last_insert_id = 0; " \
+	"ELSE " MESSAGE_INSERT("LAST_INSERT_ID()") "; COMMIT; SET last_insert_id = LAST_INSERT_ID(); END IF; END"
 
 const struct ts_sql_stmt ts_sql_table[TS_SQL__COUNT] = {
 	[TS_SQL_PING] = { "SELECT 1", TS_SQLF_REPEATABLE },

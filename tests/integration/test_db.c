@@ -655,6 +655,56 @@ START_TEST(test_one_statement_create_writes_what_the_general_transaction_writes)
 }
 END_TEST
 
+/*
+ * The one statement answers its seq in its OK packet, as the tracked
+ * session variable last_insert_id (src/db.c). A statement answered with an
+ * OK that SET nothing reports none: no value is left over from the one
+ * before.
+ */
+START_TEST(test_tracked_insert_id_is_the_answers_own)
+{
+	unsigned long long v = 7;
+
+	ck_assert_int_eq(ts_db_exec_trusted(db, "SET last_insert_id = 42"), TS_DB_OK);
+	ck_assert_int_eq(ts_db_tracked_insert_id(db, &v), 0);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_int_eq(ts_db_exec_trusted(db, "DO 1"), TS_DB_OK);
+	ck_assert_int_eq(ts_db_tracked_insert_id(db, &v), -1);
+}
+END_TEST
+
+/*
+ * A server that tracks nothing (as one without session tracking would):
+ * the seq is asked for on the same connection, and creates still take 1,
+ * 2, and a stranger's thread still changes nothing.
+ */
+START_TEST(test_one_statement_create_without_tracking_asks_for_its_seq)
+{
+	MYSQL *m = side_connection();
+	struct one_create o;
+	int i;
+
+	fresh_thread(m, CREATE_THREAD_HEX(5), CREATE_OWNER);
+	fresh_thread(m, CREATE_THREAD_HEX(6), "itest-someone-else");
+	ck_assert_int_eq(ts_db_exec_trusted(db, "SET SESSION session_track_system_variables = ''"), TS_DB_OK);
+	for (i = 1; i <= 2; i++) {
+		create_init(&o, CREATE_THREAD_HEX(5), CREATE_OWNER, full_body);
+		ck_assert_int_eq(ts_messages_create(db, &o.c), TS_DB_OK);
+		ck_assert_int_eq(o.c.outcome, TS_CREATE_OK);
+		ck_assert_int_eq(o.seq, i);
+		ck_assert_int_eq(ts_db_tracked_insert_id(db, &(unsigned long long){ 0 }), -1);
+		assert_created(m, CREATE_THREAD_HEX(5), o.seq, o.id, o.c.now);
+		create_done(&o);
+	}
+	create_init(&o, CREATE_THREAD_HEX(6), CREATE_OWNER, full_body);
+	ck_assert_int_eq(ts_messages_create(db, &o.c), TS_DB_OK);
+	ck_assert_int_eq(o.c.outcome, TS_CREATE_NO_THREAD);
+	assert_side_value(m, "SELECT message_count FROM threads WHERE id = UNHEX('" CREATE_THREAD_HEX(6) "')", "0");
+	create_done(&o);
+	mysql_close(m);
+}
+END_TEST
+
 /* A thread of another owner: nothing changes, and the answer is no thread. */
 START_TEST(test_one_statement_create_into_a_strangers_thread_changes_nothing)
 {
@@ -879,6 +929,8 @@ make_suite(void)
 	tcase_add_test(tc, test_fetched_cells_are_the_servers_text);
 	tcase_add_test(tc, test_connection_killed_while_rows_stream_is_reopened_and_read_again);
 	tcase_add_test(tc, test_one_statement_create_writes_what_the_general_transaction_writes);
+	tcase_add_test(tc, test_tracked_insert_id_is_the_answers_own);
+	tcase_add_test(tc, test_one_statement_create_without_tracking_asks_for_its_seq);
 	tcase_add_test(tc, test_one_statement_create_into_a_strangers_thread_changes_nothing);
 	tcase_add_test(tc, test_one_statement_create_after_a_message_from_the_future_takes_its_time);
 	tcase_add_test(tc, test_racing_one_statement_creates_take_every_seq_once);
