@@ -69,17 +69,28 @@ src_read(void *ctx, char *buf, size_t n)
 	return (ssize_t)n;
 }
 
-static int
-sink_write(void *ctx, const char *buf, size_t n)
+static void
+sink_put(struct fuzz_sink *k, const char *buf, size_t n)
 {
-	struct fuzz_sink *k = ctx;
 	char *grown = realloc(k->buf, k->len + n + 1);
 
 	FUZZ_CHECK(grown != NULL);
-	memcpy(grown + k->len, buf, n);
+	if (n > 0)
+		memcpy(grown + k->len, buf, n);
 	k->len += n;
 	grown[k->len] = '\0';
 	k->buf = grown;
+}
+
+/* The whole response in one call, at most once a request (response.h). */
+static int
+sink_send(void *ctx, const char *head, size_t head_len, const char *body, size_t body_len)
+{
+	struct fuzz_sink *k = ctx;
+
+	FUZZ_CHECK(k->buf == NULL);
+	sink_put(k, head, head_len);
+	sink_put(k, body, body_len);
 	return 0;
 }
 
@@ -215,7 +226,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ts_request_source src;
 	struct fuzz_source fs;
 	struct fuzz_sink sink = { NULL, 0 };
-	struct ts_response_sink rs = { sink_write, &sink };
+	struct ts_response_sink rs = { sink_send, &sink };
 	const char *method;
 	size_t i;
 
