@@ -16,6 +16,8 @@ capture_put(struct capture *c, const char *b, size_t n)
 {
 	if (c->len + n >= sizeof(c->buf))
 		return -1;
+	if (n == 0)
+		return 0;       /* b may be NULL: a head without a body */
 	memcpy(c->buf + c->len, b, n);
 	c->len += n;
 	c->buf[c->len] = '\0';
